@@ -1,0 +1,3 @@
+from techspec.cli import main
+
+main()

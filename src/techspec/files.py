@@ -1,0 +1,64 @@
+"""Reading spec files safely and finding specs in directories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from techspec.errors import InputError
+
+MAX_BYTES = 10 * 1024 * 1024
+"""Larger files are refused: no real spec is 10 MB, and parsing one would stall a run."""
+
+_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text, refusing binary files, non-UTF-8 text and empty files by name."""
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError("empty file: nothing to lint", path=path)
+    if b"\0" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes), not Markdown", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start]
+        raise InputError(
+            f"not UTF-8 text: invalid byte 0x{byte:02x} at line {line}, column {column}",
+            path=path,
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a spec file, with one clear error naming the file when it cannot be linted."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"file is {size / 1_000_000:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MiB "
+                "limit for a spec",
+                path=name,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file or directory", path=name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", path=name) from None
+    except PermissionError:
+        raise InputError("permission denied", path=name) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}", path=name) from None
+    return decode(data, name)
+
+
+def markdown_files(directory: Path) -> Iterator[Path]:
+    """Every ``*.md`` below ``directory``, sorted, skipping hidden and tool directories."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(".md"):
+                yield Path(root) / name

@@ -1,0 +1,214 @@
+"""Lint a parsed spec against a compiled template.
+
+:func:`lint` matches the spec's section tree to the template's once (a
+:class:`LintContext`), runs every registered rule's check over it, applies inline
+suppressions and rule selection, and returns the findings sorted by position.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from techspec.findings import Finding, Severity
+from techspec.model import Section, Spec, Table
+from techspec.parse import parse
+from techspec.rules import registry
+from techspec.selection import Selection
+from techspec.suppressions import apply_suppressions
+from techspec.template import SectionRule, TableRule, Template, builtin_template
+
+
+@dataclass(slots=True)
+class SectionMatch:
+    rule: SectionRule
+    section: Section
+
+
+@dataclass(slots=True)
+class MissingSection:
+    rule: SectionRule
+    line: int
+    parent: str | None
+
+
+@dataclass(slots=True)
+class OutOfOrder:
+    section: Section
+    after: str
+
+
+@dataclass(slots=True)
+class TablePair:
+    rule: TableRule
+    table: Table | None
+    section: Section | None
+
+
+@dataclass
+class LintContext:
+    """Everything a rule check needs, computed once per spec."""
+
+    spec: Spec
+    template: Template
+    matches: list[SectionMatch] = field(default_factory=list)
+    missing: list[MissingSection] = field(default_factory=list)
+    extra: list[Section] = field(default_factory=list)
+    out_of_order: list[OutOfOrder] = field(default_factory=list)
+    repeats: list[tuple[SectionRule, list[Section]]] = field(default_factory=list)
+    is_spec: bool = True
+
+    def __post_init__(self) -> None:
+        self.rank = self.template.status_rank(self.spec.status)
+        count = len(self.template.statuses)
+        self.needs_signoff = count >= 3 and self.rank >= count - 2
+        self.needs_done = count >= 4 and self.rank == count - 1
+        self.is_spec = self.template.looks_like(self.spec)
+        self._tables: list[TablePair] | None = None
+        self._section_lines = [s.line for s in self.spec.walk()]
+        self._section_paths = [s.path for s in self.spec.walk()]
+        if self.is_spec:
+            self._match(self.template.sections, self.spec.sections, None, self._end())
+
+    # -- reporting -------------------------------------------------------------------
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        line: int,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        section: str | None = None,
+    ) -> Finding:
+        rule = registry.get_rule(code)
+        assert rule is not None, code
+        last = max(1, self.spec.line_count)
+        line = min(max(1, line), last)
+        end_line = min(max(line, end_line or line), last)
+        return Finding(
+            rule=rule.code,
+            name=rule.name,
+            severity=self.severity(rule.severity),
+            message=message,
+            line=line,
+            column=max(1, column),
+            end_line=end_line,
+            end_column=max(1, end_column or column),
+            section=section if section is not None else self.section_at(line),
+            fixable=rule.fixable,
+        )
+
+    def severity(self, declared: str) -> Severity:
+        """``status`` rules are warnings in the first lifecycle state and errors after it."""
+        if declared == "status":
+            return "warning" if self.rank == 0 else "error"
+        assert declared in ("error", "warning", "info"), declared
+        return declared  # type: ignore[return-value]
+
+    def section_at(self, line: int) -> str | None:
+        index = bisect_right(self._section_lines, line)
+        return self._section_paths[index - 1] if index else None
+
+    def table_pairs(self) -> list[TablePair]:
+        """Each template table with the spec table that answers it (None when absent)."""
+        if self._tables is None:
+            pairs: list[TablePair] = []
+            for match in self.matches:
+                unlabelled = [t for t in match.section.tables if t.label is None]
+                for rule in match.rule.tables:
+                    table = unlabelled[rule.index] if rule.index < len(unlabelled) else None
+                    pairs.append(TablePair(rule, table, match.section))
+            for rule in self.template.labelled_tables:
+                assert rule.label is not None
+                pairs.append(TablePair(rule, self.spec.table(rule.label), None))
+            self._tables = pairs
+        return self._tables
+
+    # -- section matching ------------------------------------------------------------
+
+    def _end(self) -> int:
+        return max(1, self.spec.line_count)
+
+    def _match(
+        self,
+        rules: list[SectionRule],
+        sections: list[Section],
+        parent: Section | None,
+        parent_end: int,
+    ) -> None:
+        found: dict[int, list[Section]] = {}
+        furthest = -1
+        for section in sections:
+            index = _rule_index(rules, section.title)
+            if index is None:
+                self.extra.append(section)
+                continue
+            rule = rules[index]
+            found.setdefault(index, []).append(section)
+            self.matches.append(SectionMatch(rule, section))
+            if index < furthest:
+                self.out_of_order.append(OutOfOrder(section, rules[furthest].title))
+            furthest = max(furthest, index)
+            self._match(rule.children, section.children, section, section.end_line)
+        for index, rule in enumerate(rules):
+            if rule.repeatable and index in found:
+                self.repeats.append((rule, found[index]))
+            if index in found:
+                continue
+            later = [s.line for j, group in found.items() if j > index for s in group]
+            line = min(later) if later else parent_end + 1
+            self.missing.append(MissingSection(rule, line, parent.path if parent else None))
+
+
+def _rule_index(rules: list[SectionRule], title: str) -> int | None:
+    for index, rule in enumerate(rules):
+        if not rule.repeatable and rule.matches(title):
+            return index
+    for index, rule in enumerate(rules):
+        if rule.repeatable and rule.matches(title):
+            return index
+    return None
+
+
+def lint(
+    spec: Spec,
+    template: Template | None = None,
+    *,
+    selection: Selection | None = None,
+) -> list[Finding]:
+    """Every finding for ``spec``, sorted by line and column."""
+    context = LintContext(spec, template or builtin_template())
+    found: list[Finding] = []
+    if not context.is_spec:
+        title = context.template.title
+        message = f"not a spec: no '# {title}' heading and no metadata or sections of the template"
+        return [context.finding("TS001", message, context.spec.title_line)]
+    for rule, check in registry.checks():
+        if selection is not None and not selection.enabled(rule.code):
+            continue
+        found.extend(check(context))
+    found = apply_suppressions(spec, found, context)
+    if selection is not None:
+        found = [f for f in found if selection.enabled(f.rule)]
+    return sorted(found, key=Finding.sort_key)
+
+
+def lint_text(
+    text: str,
+    path: str | None = None,
+    template: Template | None = None,
+    *,
+    selection: Selection | None = None,
+) -> list[Finding]:
+    """Parse and lint in one call."""
+    return lint(parse(text, path), template, selection=selection)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
