@@ -10,6 +10,7 @@ Status, so the linter does its real work on valid documents.  Equal seeds give e
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -28,8 +29,8 @@ domain: payments, ledger, search, billing, identity, inventory, notifications, s
 kind: service, pipeline, gateway, migration, reconciliation, sync, cache, index, scheduler
 adj: idempotent, durable, regional, batched, versioned, sharded, incremental, asynchronous,
  audited, encrypted, observable, resilient, tenant-scoped
-noun: request, event, record, job, snapshot, partition, webhook, cursor, batch, checkpoint,
- replica, worker, consumer, ledger entry, export file, lease
+noun: request, event, record, job, snapshot, partition, webhook, cursor, checkpoint, replica,
+ worker, consumer, ledger record, export file, lease, tenant
 verb: validates, publishes, stores, reconciles, retries, deduplicates, streams, compacts,
  exports, routes, caches, signs, expires, replays, indexes
 action: Validate, Publish, Store, Reconcile, Retry, Deduplicate, Stream, Compact, Export,
@@ -53,9 +54,16 @@ VOCAB: dict[str, tuple[str, ...]] = {
     name: tuple(item.strip() for item in items.split(","))
     for name, items in re.findall(r"^(\w+): ((?:.|\n )+)", VOCAB_TEXT, re.MULTILINE)
 }
-# Values for the template's `- **Key**: [...]` items, filled by `Spec.fill`; keys not listed
+# Values for the template's `**Key**: [...]` lines, filled by `Spec.fill`; keys not listed
 # get a sentence.
 KEYED = {
+    "Document Version": "{version}",
+    "Author": "{author}",
+    "Date": "{day}",
+    "Status": "{status}",
+    "Reviewers": "{first} {last}, {first} {last}, {first} {last}",
+    "Duration": "{2-8} weeks",
+    "Dependencies": "{after}",
     "Business Requirements": "[{ticket} brief](https://wiki.example.com/{ticket}/brief)",
     "User Stories": "[{ticket} user stories](https://tracker.example.com/{ticket})",
     "External APIs": "{tech}",
@@ -76,14 +84,15 @@ ROWS = {
     "Component": "40 | {Domain} {Kind} | {phrase} | {tech} | {team} team",
     "Threat": "10 | {Adj} {noun} tampering | {level} impact | {phrase}",
     "Metric": "11 | {Metric} | below {1-900} per minute | above it for {2-15} minutes",
-    "Dependency": "10 | {tech} access | {team} team | {timeline} | {level}",
-    "Risk": "10 | {sentence} | {level} | {level} | {phrase}",
+    "Dependency": "10 | {tech} access | {team} team | {iso} | {level}",
+    "Risk": "10 | {Adj} {noun} backlog in {domain} | {level} | {level} | {phrase}",
 }
-# The other tables, and code blocks by info string, are written by these Spec methods.
-METHODS = {"Role": "signoff", "Version": "history", "": "diagram", "http": "endpoints"}
-METHODS |= {"json": "example", "sql": "schema"}
+# The other tables, and code blocks by info string, are written by the Spec methods named here
+# or, for code, named as the info string.
+METHODS = {"Role": "signoff", "Version": "history", "": "diagram"}
 DONE = {"Draft": 0.1, "Review": 0.3, "Approved": 0.6, "Implemented": 1.0}
 OLDEST, NEWEST = date(2021, 1, 4), date(2025, 6, 30)
+KEY_LINE = re.compile(r"^((?:- )?\*\*(.+?)\*\*: ).*?(\\?)$", re.MULTILINE)
 PHASE = re.compile(r"### Phase \d+:")
 PLACEHOLDER = re.compile(r"\[([^\]]+)\]")
 
@@ -102,10 +111,6 @@ def template_blocks() -> tuple[str, ...]:
     return tuple(block for block in blocks if block)
 
 
-def plural(noun: str) -> str:
-    return noun[:-1] + "ies" if noun.endswith("y") else noun + ("es" if noun[-2:] == "ch" else "s")
-
-
 class Spec:
     """One specification; every word is drawn from ``rng``, so equal seeds give equal text."""
 
@@ -113,26 +118,26 @@ class Spec:
         self.rng = rng
         self.system = f"{self.word('domain')} {self.word('adj')} {self.word('kind')}"
         self.status = self.word("status")
-        self.size = rng.random() ** 1.4  # 0..1: scales lists, tables and paragraphs
+        self.size = rng.random()  # 0..1: scales lists, tables and paragraphs
         major = 0 if self.status in ("Draft", "Review") else rng.randint(1, 2)
         self.version = f"{major}.{rng.randint(1 if major == 0 else 0, 9)}"
         self.day = OLDEST + timedelta(days=rng.randint(0, (NEWEST - OLDEST).days))
-        self.author = self.person()
+        self.author = self.fill("{first} {last}")
         self.ticket = f"SPEC-{rng.randint(10, 9999)}"
-        self.sql_table = "_".join([self.word("domain"), *plural(self.word("noun")).split()])
+        self.sql_table = "_".join([self.word("domain"), *f"{self.word('noun')}s".split()])
         self.path = f"/api/v{rng.randint(1, 3)}/{self.sql_table.replace('_', '-')}"
         self.done = DONE[self.status]
         self.signed = self.status in ("Approved", "Implemented")
-        self.heading = self.block = ""  # the template heading and block being replaced
+        self.heading = self.block = self.after = ""  # template heading and block being replaced
 
     def render(self) -> str:
         """The template with each placeholder block replaced, and its phases generated anew."""
         out: list[str] = []
         in_phase = phased = False
-        for block in template_blocks():
+        for index, block in enumerate(template_blocks()):
             first = block.splitlines()[0]
             if PHASE.match(first):
-                out.extend([] if phased else self.phases())
+                out.extend([] if phased else self.phases(index))
                 in_phase = phased = True
             elif first.startswith("#"):
                 in_phase, self.heading = False, first.lstrip("#").strip()
@@ -145,25 +150,24 @@ class Spec:
     def body(self, first: str) -> list[str]:
         """The blocks that stand for the template block ``self.block``."""
         items = [PLACEHOLDER.sub(r"\1", line[6:]) for line in self.block.splitlines()]
-        if first.startswith("**Document Version**"):
-            return self.metadata()
         key = first.strip("| ").split()[0] if first[0] == "|" else first[3:]
         if first[0] == "|" and key in ROWS:
             most, *cells = (cell.strip() for cell in ROWS[key].split("|"))
             return [self.table([list(map(self.fill, cells)) for _ in range(self.n(2, int(most)))])]
         if first.startswith(("|", "```")):
-            method: Callable[[], str] = getattr(self, METHODS[key])
+            method: Callable[[], str] = getattr(self, METHODS.get(key, key))
             return [f"{first}\n{method()}\n```" if first[0] == "`" else method()]
         if first.startswith("- [ ] ["):  # placeholder tasks: documents to write, or invented
             docs = self.heading.endswith("Documentation")
             return [self.checks(items if docs else [self.phrase() for _ in range(self.n(2, 7))])]
         if first.startswith("- [ ] "):  # the template's fixed review items
             return [self.checks(items, 1.0 if self.signed else self.done)]
-        if first.startswith("- **"):
-            keys = [line[4 : line.index("**", 4)] for line in self.block.splitlines()]
-            return ["\n".join(f"- **{k}**: {self.fill(KEYED.get(k, '{sentence}'))}" for k in keys)]
-        if first.startswith("- "):
-            return ["\n".join(f"- {sentence}" for sentence in self.sentences(1, 10))]
+        if KEY_LINE.match(first):  # `**Key**: [...]` lines, keeping `\` line breaks
+            return [KEY_LINE.sub(self.keyed, self.block)]
+        if first.startswith("- "):  # bullets: short phrases or whole sentences
+            short = self.rng.random() < 0.7 - 0.5 * self.size
+            items = [self.phrase() if short else self.sentence() for _ in range(self.n(1, 10))]
+            return ["\n".join(f"- {item}" for item in items)]
         if first.startswith("1. "):
             return ["\n".join(f"{i}. {s}" for i, s in enumerate(self.sentences(2, 9), 1))]
         if first.startswith("[Link to"):
@@ -173,7 +177,6 @@ class Spec:
             return [" ".join(self.sentences(1, 8)) for _ in range(count)]
         return [self.block]  # no placeholder: `---`, `**Document History**`
 
-    # Words.
     def n(self, low: int, high: int) -> int:
         """A count between ``low`` and ``high`` that grows with the document's size."""
         return low + int((high - low) * self.size * self.rng.uniform(0.5, 1.0) + 0.5)
@@ -182,30 +185,30 @@ class Spec:
         return self.rng.choice(VOCAB[name])
 
     def fill(self, text: str) -> str:
-        """Expand ``{low-high}`` to a number, ``{word}`` from VOCAB (``{Word}`` capitalised),
-        and any other ``{name}`` to the attribute ``name``, called when it is a method."""
+        """Expand each ``{low-high}``, ``{attribute}`` and ``{word}`` (see ``expand``)."""
+        return re.sub(r"\{([\w-]+)\}", self.expand, text)
 
-        def value(match: re.Match[str]) -> str:
-            low, _, high = match[1].partition("-")
-            if high:
-                return str(self.rng.randint(int(low), int(high)))
-            if match[1].lower() in VOCAB:  # `{Kind}` is a capitalised `{kind}`
-                word = self.word(match[1].lower())
-                return word.title() if match[1][0].isupper() else word
+    def expand(self, match: re.Match[str]) -> str:
+        """A number in ``low-high``, the attribute (called if a method), or a VOCAB word."""
+        low, _, high = match[1].partition("-")
+        if high:
+            return str(self.rng.randint(int(low), int(high)))
+        if hasattr(self, match[1]):
             found = getattr(self, match[1])
             return str(found() if callable(found) else found)
+        word = self.word(match[1].lower())  # `{Kind}` is a capitalised `{kind}`
+        return word[0].upper() + word[1:] if match[1][0].isupper() else word
 
-        return re.sub(r"\{([\w-]+)\}", value, text)
+    def keyed(self, match: re.Match[str]) -> str:
+        """A ``**Key**: value`` line with the KEYED value (else a sentence) and its ``\\``."""
+        return match[1] + self.fill(KEYED.get(match[2], "{sentence}")) + match[3]
 
-    def person(self) -> str:
-        return f"{self.word('first')} {self.word('last')}"
-
-    def iso(self, low: int, high: int) -> str:
+    def iso(self, low: int = 14, high: int = 120) -> str:
         return (self.day + timedelta(days=self.rng.randint(low, high))).isoformat()
 
     def phrase(self) -> str:
         """A short item: ``Reconcile durable snapshots``."""
-        return f"{self.word('action')} {self.word('adj')} {plural(self.word('noun'))}"
+        return f"{self.word('action')} {self.word('adj')} {self.word('noun')}s"
 
     def sentence(self) -> str:
         subject = self.rng.choice((f"the {self.system}", f"each {self.word('noun')}"))
@@ -220,9 +223,6 @@ class Spec:
         chance = self.done if done is None else done
         return "\n".join(f"- [{'x' if self.rng.random() < chance else ' '}] {i}" for i in items)
 
-    def timeline(self) -> str:
-        return self.iso(14, 120)
-
     def table(self, rows: Sequence[Sequence[str]]) -> str:
         """A pipe table with the template table's header, padded like the template's."""
         header = [cell.strip() for cell in self.block.splitlines()[0].strip("|").split("|")]
@@ -231,64 +231,57 @@ class Spec:
         rule = "| " + " | ".join("-" * width for width in widths) + " |"
         return "\n".join([line.format(*header), rule, *(line.format(*row) for row in rows)])
 
-    # Blocks: each returns the Markdown blocks standing for one template block.
-    def metadata(self) -> list[str]:
-        reviewers = ", ".join(self.person() for _ in range(self.rng.randint(2, 4)))
-        pairs = [("Document Version", self.version), ("Author", self.author)]
-        pairs += [("Date", self.day.isoformat()), ("Status", self.status), ("Reviewers", reviewers)]
-        return ["\\\n".join(f"**{key}**: {value}" for key, value in pairs)]
-
-    def phases(self) -> list[str]:
+    # Blocks: the phases, the code blocks, and the tables that ROWS does not describe.
+    def phases(self, index: int) -> list[str]:
+        """1-6 phases, each written like the template's phase at block ``index``."""
+        body = list(itertools.takewhile(lambda b: b[0] != "#", template_blocks()[index + 1 :]))
         blocks = []
         for number in range(1, self.rng.randint(1, 6) + 1):
-            after = "Design sign-off" if number == 1 else f"Phase {number - 1} complete"
+            self.after = "Design sign-off" if number == 1 else f"Phase {number - 1} complete"
             blocks.append(f"### Phase {number}: {self.phrase()}")
-            blocks.append(f"**Duration**: {self.n(2, 8)} weeks\\\n**Dependencies**: {after}")
-            blocks.append(self.checks([self.phrase() for _ in range(self.n(2, 10))]))
+            for self.block in body:
+                blocks.extend(self.body(self.block.splitlines()[0]))
         return blocks
 
     def diagram(self) -> str:
         hops = ["client", "gateway", *self.rng.sample(VOCAB["noun"], self.n(2, 10)), "postgres"]
         return "\n".join(" --> ".join(hops[i : i + 3]) for i in range(0, len(hops) - 1, 2))
 
-    def endpoints(self) -> str:
-        lines = [f"POST {self.path}"] + [
-            f"{m} {self.path}/{{id}}" for m in ("GET", "PUT", "DELETE")
-        ]
+    def http(self) -> str:
+        ids = [f"{method} {self.path}/{{id}}" for method in ("GET", "PUT", "DELETE")]
         nouns = self.rng.sample(VOCAB["noun"], self.n(0, 8))
-        return "\n".join(lines + [f"GET {self.path}/{{id}}/{plural(n)}" for n in nouns])
+        return "\n".join([f"POST {self.path}", *ids, *(f"{ids[0]}/{n}s" for n in nouns)])
 
-    def example(self) -> str:
+    def json(self) -> str:
         body = [f'  "{n.replace(" ", "_")}": "{self.word("adj")}",' for n in VOCAB["noun"]]
-        return "\n".join(
-            ["{", *body[: self.n(2, 16)], f'  "id": {self.rng.randint(1, 99999)}', "}"]
-        )
+        return "\n".join(["{", *body[: self.n(2, 16)], f'  "id": {self.n(1, 99999)}', "}"])
 
-    def schema(self) -> str:
+    def sql(self) -> str:
         columns = [f"  {n.replace(' ', '_')}_id {self.word('sql_type')}," for n in VOCAB["noun"]]
         lines = [f"CREATE TABLE {self.sql_table} (", "  id SERIAL PRIMARY KEY,"]
         lines += [*columns[: self.n(2, 16)], "  created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP"]
         return "\n".join([*lines, ");"])
 
     def signoff(self) -> str:
-        """The template's roles, named; dated and signed once the spec is Approved."""
+        """The template's roles, named; dated and signed (else left empty) once Approved."""
         roles = [line.split("|")[1].strip() for line in self.block.splitlines()[2:]]
-        rows = [[role, self.person(), "Pending", "Pending"] for role in roles]
+        rows = [[role, self.fill("{first} {last}"), "", ""] for role in roles]
         for row in rows if self.signed else []:
             row[2:] = [self.iso(0, 7), f"Approved by {row[1]}"]
         return self.table(rows)
 
     def history(self) -> str:
-        """Rows oldest first, ending with the Document Version on the document's Date."""
-        major, minor = (int(part) for part in self.version.split("."))
-        steps = [(m, n) for m in range(major + 1) for n in range(10) if (m, n) <= (major, minor)]
-        chosen = sorted({steps[1], *self.rng.sample(steps[2:], min(len(steps) - 2, 3)), steps[-1]})
-        rows, when = [], self.day
-        for major, minor in reversed(chosen):
-            rows.append([f"{major}.{minor}", when.isoformat(), self.author, self.word("change")])
+        """Rows from 0.1, oldest first, ending with the Document Version on the document's Date."""
+        numbers = [f"{major}.{minor}" for major in range(10) for minor in range(10)]
+        numbers = numbers[1 : numbers.index(self.version) + 1]
+        chosen = sorted({numbers[0], *self.rng.sample(numbers, min(3, len(numbers))), numbers[-1]})
+        rows: list[list[str]] = []
+        when = self.day
+        for number in reversed(chosen):
+            rows.insert(0, [number, when.isoformat(), self.author, self.word("change")])
             when -= timedelta(days=self.rng.randint(3, 30))
-        rows[-1][3] = "Initial version"
-        return self.table(rows[::-1])
+        rows[0][3] = "Initial version"
+        return self.table(rows)
 
 
 def generate_corpus(directory: Path, count: int = 500, seed: int = 1234) -> list[Path]:

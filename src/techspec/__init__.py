@@ -14,9 +14,9 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from techspec.errors import TechspecError
     from techspec.findings import FileReport, Finding
-    from techspec.lint import lint, lint_text
+    from techspec.linter import lint, lint_text
     from techspec.model import Spec
-    from techspec.parse import parse
+    from techspec.parser import parse
     from techspec.template import Template, builtin_template
 
 __all__ = [
@@ -35,10 +35,10 @@ _LAZY = {
     "TechspecError": "techspec.errors",
     "FileReport": "techspec.findings",
     "Finding": "techspec.findings",
-    "lint": "techspec.lint",
-    "lint_text": "techspec.lint",
+    "lint": "techspec.linter",
+    "lint_text": "techspec.linter",
     "Spec": "techspec.model",
-    "parse": "techspec.parse",
+    "parse": "techspec.parser",
     "Template": "techspec.template",
     "builtin_template": "techspec.template",
 }

@@ -22,10 +22,11 @@ _OPTIONS = (
 )
 
 Event = Any
-"""``{"Start": tag}``, ``{"End": tag}``, ``{"Text": str}``, ``"SoftBreak"``, ... (pulldown-cmark)."""
+"""``{"Start": tag}``, ``{"End": tag}``, ``{"Text": str}``, ``"SoftBreak"``, ...
+(pulldown-cmark's event shapes)."""
 
 
-Span = dict[str, int]
+Span = Any
 """``{"start": int, "end": int}``: a ``[start, end)`` range of UTF-8 byte offsets."""
 
 

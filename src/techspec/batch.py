@@ -18,8 +18,8 @@ from techspec.config import find_config
 from techspec.errors import InputError, TechspecError, TemplateError
 from techspec.files import decode, markdown_files, read_text
 from techspec.findings import FileReport
-from techspec.lint import lint
-from techspec.parse import parse
+from techspec.linter import lint
+from techspec.parser import parse
 from techspec.selection import Selection
 from techspec.template import Template, builtin_template
 
@@ -57,6 +57,7 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
     paths = list(paths)
     outcome = Outcome()
     units: list[_Unit] = []
+    searched: list[tuple[str, int, int]] = []  # (directory, its first unit, its end unit)
     for name in paths:
         if name == "-":
             units.append(_Unit("-", True, stdin or b""))
@@ -66,21 +67,24 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
             found = [_Unit(str(p), False) for p in markdown_files(path)]
             if not found:
                 outcome.problems.append(InputError("directory has no Markdown files", path=name))
+            searched.append((name, len(units), len(units) + len(found)))
             units.extend(found)
         else:
             units.append(_Unit(name, True))
-    for result in _run(units, options):
+    results = _run(units, options)
+    for result in results:
         if isinstance(result, FileReport):
             outcome.reports.append(result)
         elif isinstance(result, TechspecError):
             outcome.problems.append(result)
         else:
             outcome.skipped.append(result)
-    searched = [n for n in paths if n != "-" and Path(n).is_dir()]
-    if searched and not outcome.reports and not outcome.problems:
-        outcome.problems.append(
-            InputError("no specs found (no file's title matches the template)", path=searched[0])
-        )
+    for name, first, end in searched:
+        # Judged per directory: specs found elsewhere in the run must not hide this one.
+        if end > first and all(isinstance(r, tuple) for r in results[first:end]):
+            outcome.problems.append(
+                InputError("no specs found (no file's title matches the template)", path=name)
+            )
     return outcome
 
 
@@ -98,10 +102,8 @@ def _run(units: list[_Unit], options: Options) -> list[_Result]:
 
 def _lint_unit(unit: _Unit, options: Options) -> _Result:
     try:
-        if unit.data is not None:
-            text = decode(unit.data, unit.path)
-        else:
-            text = read_text(Path(unit.path))
+        data = unit.data
+        text = decode(data, unit.path) if data is not None else read_text(Path(unit.path))
         location = Path(unit.path) if unit.path != "-" else Path.cwd() / "stdin.md"
         config = find_config(location)
         template_path = options.template or config.template_for(location)

@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from techspec import __version__
-from techspec.errors import TechspecError
+from techspec.errors import TechspecError, UsageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,8 +91,12 @@ def lint(
     color = fmt == "text" and output_file is None and sys.stdout.isatty()
     report = render(reports, fmt, color=color, statistics=statistics, tool_version=__version__)
     if output_file is not None:
-        output_file.write_text(report, encoding="utf-8")
-    else:
+        try:
+            output_file.write_text(report, encoding="utf-8")
+        except OSError as error:
+            message = f"cannot write the report: {error.strerror or error}"
+            raise UsageError(message, path=str(output_file)) from None
+    elif report:
         click.echo(report, nl=not report.endswith("\n"))
     if outcome.problems:
         sys.exit(2)
@@ -107,7 +111,7 @@ def lint(
 def show(path: Path, fmt: str) -> None:
     """Print the parsed model of a spec: metadata, sections, tables, checklists."""
     from techspec.files import read_text
-    from techspec.parse import parse
+    from techspec.parser import parse
 
     text = sys.stdin.read() if str(path) == "-" else read_text(path)
     spec = parse(text, str(path))

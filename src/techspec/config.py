@@ -44,9 +44,9 @@ class Config:
             best: tuple[int, Path] | None = None
             for prefix, template in self.templates:
                 clean = prefix.strip("/")
-                if relative == clean or relative.startswith(clean + "/"):
-                    if best is None or len(clean) > best[0]:
-                        best = (len(clean), template)
+                inside = relative == clean or relative.startswith(clean + "/")
+                if inside and (best is None or len(clean) > best[0]):
+                    best = (len(clean), template)
             if best is not None:
                 return best[1]
         return self.template
@@ -85,7 +85,10 @@ def _find(directory: Path) -> Config:
             return _load(dedicated, _read(dedicated))
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            table = _read(pyproject).get("tool", {}).get("techspec")
+            tool = _read(pyproject).get("tool", {})
+            if not isinstance(tool, dict):
+                raise ConfigError("[tool] must be a table", path=str(pyproject))
+            table = tool.get("techspec")
             if table is not None:
                 return _load(pyproject, table)
     return Config()
@@ -104,8 +107,9 @@ def _load(source: Path, table: object) -> Config:
     unknown = set(table) - _KEYS
     if unknown:
         names = ", ".join(sorted(unknown))
-        raise ConfigError(f"unknown setting(s): {names} (known: {', '.join(sorted(_KEYS))})",
-                          path=str(source))
+        raise ConfigError(
+            f"unknown setting(s): {names} (known: {', '.join(sorted(_KEYS))})", path=str(source)
+        )
     root = source.parent.resolve()
     template = table.get("template")
     return Config(

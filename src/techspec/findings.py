@@ -21,15 +21,17 @@ class Finding:
     message: str
     line: int
     column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
+    end_line: int = 0
+    """0 means the same as ``line``."""
+    end_column: int = 0
+    """0 means the same as ``column``."""
     section: str | None = None
     fixable: bool = False
 
     def __post_init__(self) -> None:
-        if self.end_line is None:
+        if not self.end_line:
             self.end_line = self.line
-        if self.end_column is None:
+        if not self.end_column:
             self.end_column = self.column
 
     @property

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from techspec.errors import InputError, UsageError
-from techspec.parse import parse
+from techspec.parser import parse
 from techspec.template import Template
 
 _NUMBERED = re.compile(r"^(\d{4})-")
@@ -30,7 +30,9 @@ def scaffold(template: Template, title: str, author: str, today: date) -> str:
     for found in spec.metadata:
         value = values.get(found.key.casefold())
         if value is not None:
-            edits.append((found.line, found.value_column, found.value_column + len(found.value), value))
+            edits.append(
+                (found.line, found.value_column, found.value_column + len(found.value), value)
+            )
     for table in spec.tables:
         if table.label is None or not table.rows:
             continue
@@ -53,11 +55,15 @@ def slugify(title: str) -> str:
 
 def next_path(directory: Path, title: str) -> Path:
     """``NNNN-slug.md`` with the next free number in ``directory``."""
-    numbers = [
-        int(match.group(1))
-        for child in directory.iterdir()
-        if (match := _NUMBERED.match(child.name))
-    ] if directory.is_dir() else []
+    numbers = (
+        [
+            int(match.group(1))
+            for child in directory.iterdir()
+            if (match := _NUMBERED.match(child.name))
+        ]
+        if directory.is_dir()
+        else []
+    )
     return directory / f"{max(numbers, default=0) + 1:04d}-{slugify(title)}.md"
 
 
@@ -65,7 +71,13 @@ def write_new(directory: Path, template: Template, title: str, author: str, toda
     """Write a new spec; never overwrites an existing file."""
     if not title.strip():
         raise UsageError("the title must not be empty")
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError("is not a directory", path=str(directory)) from None
+    except OSError as error:
+        message = f"cannot create directory: {error.strerror or error}"
+        raise InputError(message, path=str(directory)) from None
     path = next_path(directory, title)
     try:
         with path.open("x", encoding="utf-8", newline="") as handle:

@@ -18,7 +18,7 @@ from techspec.model import Spec
 from techspec.rules.registry import get_rule
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 _DIRECTIVE = re.compile(
     r"^techspec-(?P<kind>disable-next-line|disable-file|disable|enable)\b(?P<codes>.*)$",
@@ -77,9 +77,7 @@ def parse_suppressions(spec: Spec) -> list[Suppression]:
     return found
 
 
-def apply_suppressions(
-    spec: Spec, findings: list[Finding], context: LintContext
-) -> list[Finding]:
+def apply_suppressions(spec: Spec, findings: list[Finding], context: LintContext) -> list[Finding]:
     directives = parse_suppressions(spec)
     if not directives:
         return findings

@@ -22,7 +22,7 @@ from typing import Literal
 
 from techspec.errors import TemplateError
 from techspec.model import Section, Spec, Table
-from techspec.parse import parse
+from techspec.parser import parse
 
 ValueKind = Literal["text", "enum", "date", "version"]
 BlockExpectation = Literal["checklist", "list", "table", "code"]
@@ -202,9 +202,7 @@ def _compile(text: str, name: str, sha: str) -> Template:
         raise TemplateError("not a template: it has no '## Section' headings", path=name)
     fields = tuple(_field_rule(f.key, f.value, f.line) for f in spec.metadata)
     sections = _section_rules(spec.sections)
-    labelled = tuple(
-        _table_rule(table, 0) for table in spec.tables if table.label is not None
-    )
+    labelled = tuple(_table_rule(table, 0) for table in spec.tables if table.label is not None)
     code_placeholders = frozenset(p.text for p in spec.placeholders if p.in_code)
     return Template(
         name=name,
@@ -239,7 +237,9 @@ def _section_rules(sections: list[Section]) -> list[SectionRule]:
 
 
 def _same_pattern(a: SectionRule, b: SectionRule) -> bool:
-    return a.pattern is not None and b.pattern is not None and a.pattern.pattern == b.pattern.pattern
+    return (
+        a.pattern is not None and b.pattern is not None and a.pattern.pattern == b.pattern.pattern
+    )
 
 
 def _section_rule(section: Section) -> SectionRule:

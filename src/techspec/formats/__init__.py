@@ -1,7 +1,7 @@
 """Lint report output formats.  ``render`` is the one entry point the CLI needs.
 
-Each format lives in its own small module so adding one touches nothing else; rich is
-imported only when coloured text is asked for, to keep ``techspec`` quick to start.
+Each format lives in its own small module, imported only when that format is asked for
+(and rich only for coloured text), to keep ``techspec`` quick to start.
 """
 
 from __future__ import annotations
@@ -11,11 +11,6 @@ from dataclasses import dataclass
 
 from techspec.errors import UsageError
 from techspec.findings import FileReport
-from techspec.formats.github import render_github
-from techspec.formats.json_format import render_json
-from techspec.formats.junit import render_junit
-from techspec.formats.sarif import render_sarif
-from techspec.formats.text import render_concise, render_text
 
 __all__ = ["FORMATS", "render"]
 
@@ -27,13 +22,50 @@ class _Options:
     tool_version: str
 
 
+# Each entry imports its module on first use, so a run pays only for the format it prints.
+def _text(reports: list[FileReport], options: _Options) -> str:
+    from techspec.formats.text import render_text
+
+    return render_text(reports, color=options.color, statistics=options.statistics)
+
+
+def _concise(reports: list[FileReport], options: _Options) -> str:
+    from techspec.formats.text import render_concise
+
+    return render_concise(reports)
+
+
+def _json(reports: list[FileReport], options: _Options) -> str:
+    from techspec.formats.json_format import render_json
+
+    return render_json(reports)
+
+
+def _sarif(reports: list[FileReport], options: _Options) -> str:
+    from techspec.formats.sarif import render_sarif
+
+    return render_sarif(reports, tool_version=options.tool_version)
+
+
+def _github(reports: list[FileReport], options: _Options) -> str:
+    from techspec.formats.github import render_github
+
+    return render_github(reports)
+
+
+def _junit(reports: list[FileReport], options: _Options) -> str:
+    from techspec.formats.junit import render_junit
+
+    return render_junit(reports)
+
+
 _RENDERERS: dict[str, Callable[[list[FileReport], _Options], str]] = {
-    "text": lambda r, o: render_text(r, color=o.color, statistics=o.statistics),
-    "concise": lambda r, o: render_concise(r),
-    "json": lambda r, o: render_json(r),
-    "sarif": lambda r, o: render_sarif(r, tool_version=o.tool_version),
-    "github": lambda r, o: render_github(r),
-    "junit": lambda r, o: render_junit(r),
+    "text": _text,
+    "concise": _concise,
+    "json": _json,
+    "sarif": _sarif,
+    "github": _github,
+    "junit": _junit,
 }
 
 FORMATS: tuple[str, ...] = tuple(_RENDERERS)

@@ -15,7 +15,6 @@ from techspec.rules.registry import Rule, get_rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-INFORMATION_URI = "https://pypi.org/project/techspec/"
 LEVELS: dict[str, str] = {"error": "error", "warning": "warning", "info": "note"}
 RuleLookup = Callable[[str], Rule | None]
 
@@ -43,7 +42,6 @@ def render_sarif(
             "driver": {
                 "name": "techspec",
                 "version": tool_version,
-                "informationUri": INFORMATION_URI,
                 "rules": [_descriptor(lookup(code), first[code]) for code in codes],
             }
         },

@@ -9,7 +9,7 @@ from techspec.findings import Finding
 from techspec.rules.registry import document, rule
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 document(
     code="TS001",

@@ -10,7 +10,7 @@ from techspec.rules.registry import rule
 from techspec.rules.values import is_iso_date, unfilled
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 
 @rule(
@@ -71,7 +71,9 @@ def check_signoff(ctx: LintContext) -> Iterator[Finding]:
                 cell = row[index]
                 date_column = pair.rule.column_rules[pair.rule.columns.index(name)].kind == "date"
                 if unfilled(cell.text):
-                    message = f"sign-off '{row[0].text}': {name} is required when Status is {status}"
+                    message = (
+                        f"sign-off '{row[0].text}': {name} is required when Status is {status}"
+                    )
                 elif date_column and not is_iso_date(cell.text):
                     message = f"sign-off '{row[0].text}': {name} '{cell.text}' is not an ISO date"
                 else:

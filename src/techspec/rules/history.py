@@ -11,7 +11,7 @@ from techspec.rules.registry import rule
 from techspec.rules.values import is_iso_date, is_version, version_key
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 
 def _history(ctx: LintContext) -> tuple[Table, int, int] | None:

@@ -11,7 +11,7 @@ from techspec.rules.registry import rule
 from techspec.rules.values import problem
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
     from techspec.template import FieldRule
 
 

@@ -9,7 +9,7 @@ from techspec.findings import Finding
 from techspec.rules.registry import rule
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 
 @rule(

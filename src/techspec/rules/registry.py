@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from techspec.findings import Finding
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 Check = Callable[["LintContext"], Iterator["Finding"]]
 

@@ -11,7 +11,7 @@ from techspec.rules.registry import rule
 from techspec.template import BlockExpectation
 
 if TYPE_CHECKING:
-    from techspec.lint import LintContext
+    from techspec.linter import LintContext
 
 
 @rule(
@@ -189,4 +189,3 @@ def _holds(section: Section, kind: BlockExpectation) -> bool:
     if kind == "table":
         return any(table.label is None for table in section.tables)
     return bool(section.code_blocks)
-

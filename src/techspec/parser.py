@@ -32,7 +32,7 @@ from techspec.model import (
 _LINE_END = re.compile(rb"\r\n?|\n")
 _FIELD_LINE = re.compile(
     rb"^[ \t]*\*\*(?P<key>[^*\r\n]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)[ \t]*"
-    rb"(?P<value>.*?)[ \t]*\\?[ \t]*$",
+    rb"(?P<value>[^\r\n]*?)[ \t]*\\?[ \t]*\r?$",
     re.MULTILINE,
 )
 _BRACKETS = re.compile(rb"\[(?P<inner>[^\[\]\r\n]*[^\[\]\s][^\[\]\r\n]*)\]")
@@ -131,7 +131,14 @@ class _Parser:
     def _block(self, event: Any, start: int, end: int, inner: list[Any]) -> None:
         line = self.pos.line(start)
         end_line = self.pos.end_line(start, end)
-        self.last_line = max(self.last_line, end_line)
+        try:
+            self._dispatch(event, start, end, line, end_line, inner)
+        finally:
+            self.last_line = max(self.last_line, end_line)
+
+    def _dispatch(
+        self, event: Any, start: int, end: int, line: int, end_line: int, inner: list[Any]
+    ) -> None:
         if not isinstance(event, dict) or "Start" not in event:
             if event == "Rule":
                 self._add(Block("rule", line, end_line))
@@ -300,7 +307,7 @@ class _Parser:
                 if "Start" in event:
                     tag = event["Start"]
                     if isinstance(tag, dict) and ("Link" in tag or "Image" in tag):
-                        target = (tag.get("Link") or tag.get("Image"))["dest_url"]
+                        target = str((tag.get("Link") or tag.get("Image") or {}).get("dest_url", ""))
                         link_stack.append((target, span["start"], []))
                         excluded.append((span["start"], span["end"]))
                 elif "End" in event:

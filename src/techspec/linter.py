@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from techspec.findings import Finding, Severity
 from techspec.model import Section, Spec, Table
-from techspec.parse import parse
+from techspec.parser import parse
 from techspec.rules import registry
 from techspec.selection import Selection
 from techspec.suppressions import apply_suppressions

@@ -1,0 +1,45 @@
+"""The core (parse, template, lint) stands alone: it imports no CLI, store, API or web code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = ["techspec.parser", "techspec.template", "techspec.linter", "techspec.model"]
+FORBIDDEN = [
+    "click",
+    "rich",
+    "techspec.cli",
+    "techspec.store",
+    "techspec.api",
+    "techspec.web",
+    "sqlalchemy",
+    "fastapi",
+    "starlette",
+]
+
+
+def test_the_core_imports_nothing_from_the_outer_layers() -> None:
+    script = (
+        "import sys\n"
+        + "".join(f"import {module}\n" for module in CORE)
+        + "from techspec.linter import lint_text\n"
+        + "lint_text('# Technical Specification: X\\n')\n"
+        + f"print(sorted(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_version_flag_does_not_load_the_markdown_parser() -> None:
+    script = (
+        "import sys\nfrom techspec.cli import main\nsys.argv=['techspec','--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pyromark' in sys.modules, 'rich' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False False"
