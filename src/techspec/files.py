@@ -43,7 +43,12 @@ def read_text(path: Path) -> str:
                 "limit for a spec",
                 path=name,
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # Read at most one byte over the limit: a device or pipe has no size to stat.
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            limit = MAX_BYTES // (1024 * 1024)
+            raise InputError(f"file is over the {limit} MiB limit for a spec", path=name)
     except FileNotFoundError:
         raise InputError("no such file or directory", path=name) from None
     except IsADirectoryError:

@@ -58,6 +58,8 @@ class LintContext:
     out_of_order: list[OutOfOrder] = field(default_factory=list)
     repeats: list[tuple[SectionRule, list[Section]]] = field(default_factory=list)
     is_spec: bool = True
+    cache: dict[str, object] = field(default_factory=dict)
+    """Shared computations of rule modules, keyed by name (one lint run only)."""
 
     def __post_init__(self) -> None:
         self.rank = self.template.status_rank(self.spec.status)

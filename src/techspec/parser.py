@@ -105,12 +105,9 @@ class _Parser:
             evs = _markdown.events(self.body)
         except Exception:  # the parser must never raise on text
             evs = []
-        index, count = 0, len(evs)
-        while index < count:
-            event, span = evs[index]
-            end_index = _matching_end(evs, index)
-            self._block(event, span["start"], span["end"], evs[index + 1 : end_index])
-            index = end_index + 1
+        for first, last in _top_level(evs):
+            event, span = evs[first]
+            self._block(event, span["start"], span["end"], evs[first + 1 : last])
         self._close_sections(len(self.stack), self.last_line)
         return Spec(
             text=self.text,
@@ -384,22 +381,28 @@ class _OpenItem:
             self.frozen = True
 
 
-def _matching_end(evs: list[Any], index: int) -> int:
-    """Index of the End event closing the Start at ``index`` (or ``index`` for a leaf)."""
-    event = evs[index][0]
-    if not (isinstance(event, dict) and "Start" in event):
-        return index
+def _top_level(evs: list[Any]) -> list[tuple[int, int]]:
+    """``(start, end)`` event indexes of each top-level block, in one pass."""
+    blocks: list[tuple[int, int]] = []
     depth = 0
-    for position in range(index, len(evs)):
-        candidate = evs[position][0]
-        if isinstance(candidate, dict):
-            if "Start" in candidate:
+    first = 0
+    for index, (event, _) in enumerate(evs):
+        if isinstance(event, dict):
+            if "Start" in event:
+                if depth == 0:
+                    first = index
                 depth += 1
-            elif "End" in candidate:
+                continue
+            if "End" in event:
                 depth -= 1
                 if depth == 0:
-                    return position
-    return len(evs) - 1
+                    blocks.append((first, index))
+                continue
+        if depth == 0:
+            blocks.append((index, index))
+    if depth > 0:  # unbalanced stream: keep what was opened
+        blocks.append((first, len(evs)))
+    return blocks
 
 
 def _is(event: Any, key: str) -> bool:

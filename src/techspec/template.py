@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -104,6 +105,11 @@ class SectionRule:
     """The template's checklist here holds placeholder items: tasks to be done."""
     tables: tuple[TableRule, ...] = ()
     children: list[SectionRule] = field(default_factory=list)
+    key: str = ""
+    """The title, whitespace-folded and case-folded, for matching."""
+
+    def __post_init__(self) -> None:
+        self.key = _squash(self.title)
 
     @property
     def repeatable(self) -> bool:
@@ -112,7 +118,7 @@ class SectionRule:
     def matches(self, title: str) -> bool:
         if self.pattern is not None:
             return self.pattern.match(title.strip()) is not None
-        return _squash(title) == _squash(self.title)
+        return _squash(title) == self.key
 
     def number(self, title: str) -> int | None:
         if not (self.pattern and self.numbered):
@@ -359,6 +365,7 @@ def has_placeholder(text: str) -> bool:
     return _PLACEHOLDER.search(text) is not None
 
 
+@lru_cache(maxsize=1)
 def builtin_template() -> Template:
     """The built-in technical-spec template shipped inside the package."""
     from importlib.resources import files

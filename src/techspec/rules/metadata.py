@@ -57,27 +57,48 @@ def _field_pairs(ctx: LintContext) -> Iterator[tuple[FieldRule, Field]]:
                 yield field_rule, found
 
 
-def _value_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
+_ValueProblem = tuple[str, str, int, int, int]
+"""``(rule code, message, line, first column, end column)``."""
+
+
+def _value_problems(ctx: LintContext) -> list[_ValueProblem]:
+    """Every enumeration, date and version problem, computed once for TS202-TS204."""
+    cached = ctx.cache.get("value-problems")
+    if cached is None:
+        cached = list(_find_value_problems(ctx))
+        ctx.cache["value-problems"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _find_value_problems(ctx: LintContext) -> Iterator[_ValueProblem]:
     for field_rule, found in _field_pairs(ctx):
         result = problem(field_rule.rule, found.value)
-        if result is not None and result[0] == code:
+        if result is not None:
             end = found.value_column + len(found.value)
-            message = f"{found.key}: {result[1]}"
-            yield ctx.finding(code, message, found.line, found.value_column, found.line, end)
+            yield result[0], f"{found.key}: {result[1]}", found.line, found.value_column, end
     for pair in ctx.table_pairs():
         if pair.table is None:
             continue
+        columns = [
+            (rule, name, pair.table.column_index(name))
+            for rule, name in zip(pair.rule.column_rules, pair.rule.columns, strict=True)
+            if rule.kind != "text"
+        ]
         for row in pair.table.rows:
-            for column_rule, name in zip(pair.rule.column_rules, pair.rule.columns, strict=True):
-                index = pair.table.column_index(name)
+            for column_rule, name, index in columns:
                 if index is None or index >= len(row):
                     continue
                 cell = row[index]
                 result = problem(column_rule, cell.text)
-                if result is not None and result[0] == code:
+                if result is not None:
                     end = cell.column + len(cell.text)
-                    message = f"{name}: {result[1]}"
-                    yield ctx.finding(code, message, cell.line, cell.column, cell.line, end)
+                    yield result[0], f"{name}: {result[1]}", cell.line, cell.column, end
+
+
+def _value_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
+    for rule_code, message, line, column, end in _value_problems(ctx):
+        if rule_code == code:
+            yield ctx.finding(code, message, line, column, line, end)
 
 
 @rule(
