@@ -304,7 +304,9 @@ class _Parser:
                 if "Start" in event:
                     tag = event["Start"]
                     if isinstance(tag, dict) and ("Link" in tag or "Image" in tag):
-                        target = str((tag.get("Link") or tag.get("Image") or {}).get("dest_url", ""))
+                        target = str(
+                            (tag.get("Link") or tag.get("Image") or {}).get("dest_url", "")
+                        )
                         link_stack.append((target, span["start"], []))
                         excluded.append((span["start"], span["end"]))
                 elif "End" in event:

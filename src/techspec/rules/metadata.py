@@ -67,7 +67,7 @@ def _value_problems(ctx: LintContext) -> list[_ValueProblem]:
     if cached is None:
         cached = list(_find_value_problems(ctx))
         ctx.cache["value-problems"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached  # type: ignore[return-value]
 
 
 def _find_value_problems(ctx: LintContext) -> Iterator[_ValueProblem]:
