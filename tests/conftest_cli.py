@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -171,15 +172,18 @@ def fill(text: str, *, status: str | None = None) -> str:
     return text
 
 
+def draft_text(title: str = "Payments Ledger", author: str = "Ada") -> str:
+    """The text ``techspec new`` writes with the built-in template, made in a scratch
+    directory so that no project configuration changes it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        return new_draft(Path(scratch), title, author).read_text("utf-8")
+
+
 def clean_spec(directory: Path, name: str = "clean.md", title: str = "Payments Ledger") -> Path:
     """A spec that lints with zero findings: ``techspec new`` output, every placeholder filled."""
     directory.mkdir(parents=True, exist_ok=True)
-    scratch = directory / ".scratch"
-    draft = new_draft(scratch, title)
     path = directory / name
-    path.write_text(fill(draft.read_text("utf-8")), encoding="utf-8")
-    draft.unlink()
-    scratch.rmdir()
+    path.write_text(fill(draft_text(title)), encoding="utf-8")
     return path
 
 

@@ -34,6 +34,8 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     jobs: int | None = None
+    only_specs: bool = False
+    """Skip named files that are not specs, as directory search does (for pre-commit)."""
 
 
 @dataclass(slots=True)
@@ -70,7 +72,7 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
             searched.append((name, len(units), len(units) + len(found)))
             units.extend(found)
         else:
-            units.append(_Unit(name, True))
+            units.append(_Unit(name, not options.only_specs))
     results = _run(units, options)
     for result in results:
         if isinstance(result, FileReport):

@@ -56,6 +56,9 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, help="Skip these rules.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the files that were skipped.")
+@click.option(
+    "--only-specs", is_flag=True, help="Skip named files whose title is not the template's."
+)
 @_reports_errors
 def lint(
     paths: tuple[str, ...],
@@ -69,6 +72,7 @@ def lint(
     ignore: tuple[str, ...],
     jobs: int | None,
     verbose: bool,
+    only_specs: bool,
 ) -> None:
     """Lint specs against their template.  PATHS are files, directories or - (stdin).
 
@@ -80,7 +84,7 @@ def lint(
     if template is not None:
         load_template(template)  # a bad template is a usage error before any file is read
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    options = Options(template=template, select=select, ignore=ignore, jobs=jobs)
+    options = Options(template, select, ignore, jobs, only_specs)
     outcome = lint_paths(paths, options, stdin)
     for problem in outcome.problems:
         click.echo(f"techspec: {problem}", err=True)
