@@ -35,6 +35,7 @@ for path in sorted(Path(sys.argv[1]).rglob("*.md")):
 """
 LABELS = {
     "lint": "techspec lint DIR --format concise",
+    "lint_one_job": "  the same with --jobs 1 (for reference)",
     "parse_baseline": "markdown-it-py parse only (python -c)",
     "markdownlint": "markdownlint-cli2 DIR/**/*.md",
     "techspec_version": "techspec --version",
@@ -112,12 +113,20 @@ class Results:
 
 
 def run(command: Sequence[str], ok: Sequence[int] = (0,)) -> float:
-    """Wall time of one process; output goes to a scratch file (read back only on failure)."""
+    """Wall time of one process; output goes to a scratch file (read back only on failure).
+
+    Processes run in the system temp directory, so no config file of this repository (a
+    ``.markdownlint-cli2.jsonc``, a ``pyproject.toml``) changes what they do.
+    """
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         try:
             completed = subprocess.run(
-                command, stdout=output, stderr=subprocess.STDOUT, timeout=TIMEOUT
+                command,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=tempfile.gettempdir(),
+                timeout=TIMEOUT,
             )
         except (OSError, subprocess.TimeoutExpired) as error:
             raise BenchError(f"{command[0]}: {error}") from error
@@ -185,6 +194,7 @@ def measure(count: int, repeat: int, seed: int, log: bool) -> Results:
         lint = [TECHSPEC, "lint", str(corpus), "--format", "concise", "--exit-zero"]
         say("timing: techspec lint")
         results.seconds["lint"] = best(lint, repeat)
+        results.seconds["lint_one_job"] = best([*lint, "--jobs", "1"], repeat)
         say("timing: markdown-it-py parse baseline")
         results.seconds["parse_baseline"] = best([PYTHON, "-c", PARSE_ONLY, str(corpus)], repeat)
         try:
