@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from conftest_cli import (
     clean_spec,
     finding_lines,
@@ -166,9 +167,7 @@ def test_bad_input_through_the_real_executable_has_no_traceback(
     _assert_other_linted(result.stdout, other)
 
 
-def test_a_bad_file_found_in_a_directory_is_named(
-    tmp_path: Path, other: tuple[Path, int]
-) -> None:
+def test_a_bad_file_found_in_a_directory_is_named(tmp_path: Path, other: tuple[Path, int]) -> None:
     bad = _bad_file_in_directory(tmp_path)
     result = run_cli(["lint", str(bad.parent), str(other[0])])
     assert result.exit_code == 2
@@ -231,9 +230,7 @@ def test_empty_standard_input_is_one_clear_error(other: tuple[Path, int]) -> Non
 def test_binary_standard_input_is_one_clear_error() -> None:
     result = run_process(["lint", "-"], stdin=b"\x00\x01\x02binary")
     assert result.exit_code == 2
-    assert stderr_lines(result) == [
-        "techspec: -: binary file (contains NUL bytes), not Markdown"
-    ]
+    assert stderr_lines(result) == ["techspec: -: binary file (contains NUL bytes), not Markdown"]
 
 
 def test_the_json_report_still_lists_the_good_files_when_one_is_bad(
@@ -339,8 +336,9 @@ def test_new_into_a_path_that_is_a_file_is_one_clear_error(tmp_path: Path) -> No
 def test_new_with_a_template_that_is_not_a_template_is_one_clear_error(tmp_path: Path) -> None:
     template = tmp_path / "plain.md"
     template.write_text("no headings\n", encoding="utf-8")
-    result = run_cli(["new", "X", "--author", "A", "--dir", str(tmp_path / "d"), "--template",
-                      str(template)])
+    result = run_cli(
+        ["new", "X", "--author", "A", "--dir", str(tmp_path / "d"), "--template", str(template)]
+    )
     assert result.exit_code == 2
     _assert_one_clear_line(result.stderr, template, "not a template")
     assert not (tmp_path / "d").exists()

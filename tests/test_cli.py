@@ -11,8 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs among the dev dependencies
+import jsonschema
 import pytest
+
+import techspec
 from conftest_cli import (
     ANSI,
     FINDING_LINE,
@@ -27,8 +29,6 @@ from conftest_cli import (
     stderr_lines,
     without_section,
 )
-
-import techspec
 from techspec.rules import all_rules
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -338,9 +338,7 @@ def test_output_file_receives_the_report_instead_of_stdout(
     assert document["files"][0]["findings"][0]["rule"].startswith("TS101")
 
 
-def test_output_file_in_a_missing_directory_is_one_clear_error(
-    tmp_path: Path, clean: Path
-) -> None:
+def test_output_file_in_a_missing_directory_is_one_clear_error(tmp_path: Path, clean: Path) -> None:
     target = tmp_path / "no" / "such" / "dir" / "report.txt"
     result = run_cli(["lint", "--output-file", str(target), str(clean)])
     assert result.exit_code == 2
@@ -396,6 +394,37 @@ def test_ignore_drops_the_ignored_rules(draft_without_scope: Path, selector: str
 def test_select_can_be_given_more_than_once(draft_without_scope: Path) -> None:
     args = ["lint", "--select", "TS101", "--select", "TS205", str(draft_without_scope)]
     assert rules_in(run_cli(args).stdout) == {"TS101", "TS205"}
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+@pytest.mark.parametrize("selector", ["NOPE", "TS10l", "TS999", "missing-sections"])
+def test_an_unknown_rule_selector_is_a_usage_error_not_a_silent_pass(
+    draft_without_scope: Path, option: str, selector: str
+) -> None:
+    """A typo in --select would otherwise select no rule and exit 0 on a broken spec."""
+    result = run_cli(["lint", option, selector, str(draft_without_scope)])
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"techspec: {option}: unknown rule selector '{selector}' (see 'techspec rules')"
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("selector", ["all", "ALL", "*", "TS", "ts1", "placeholder"])
+def test_every_documented_kind_of_selector_is_accepted(
+    draft_without_scope: Path, selector: str
+) -> None:
+    result = run_cli(["lint", "--select", selector, str(draft_without_scope)])
+    assert result.exit_code in (0, 1)
+    assert result.stderr == ""
+
+
+def test_selecting_a_rule_by_the_label_the_output_prints_selects_it(
+    draft_without_scope: Path,
+) -> None:
+    result = run_cli(["lint", "--select", "TS101/missing-section", str(draft_without_scope)])
+    assert rules_in(result.stdout) == {"TS101"}
+    assert result.exit_code == 1
 
 
 def test_ignoring_the_only_error_makes_the_exit_status_0(draft_without_scope: Path) -> None:
@@ -487,6 +516,27 @@ def test_a_missing_subsection_is_reported_where_it_should_have_been(tmp_path: Pa
     assert match["rule"] == "TS101"
     assert int(match["line"]) == start + 1
     assert "Out of Scope" in match["message"]
+
+
+def test_an_approved_spec_without_its_document_history_table_fails(tmp_path: Path) -> None:
+    approved = fill(new_draft(tmp_path / "scratch").read_text("utf-8"), status="Approved")
+    path = tmp_path / "no-history.md"
+    path.write_text(approved[: approved.index("**Document History**")], encoding="utf-8")
+    result = run_cli(["lint", str(path)])
+    assert any("Document History" in m["message"] for m in finding_lines(result.stdout))
+    assert result.exit_code == 1
+
+
+def test_an_approved_spec_without_its_sign_off_table_fails(tmp_path: Path) -> None:
+    """The control for the test above: a section's table that is deleted is reported."""
+    approved = fill(new_draft(tmp_path / "scratch").read_text("utf-8"), status="Approved")
+    start = approved.index("| Role ")
+    end = approved.index("---\n\n## Appendices")
+    path = tmp_path / "no-signoff.md"
+    path.write_text(approved[:start] + approved[end:], encoding="utf-8")
+    result = run_cli(["lint", str(path)])
+    assert "Sign-off" in result.stdout
+    assert result.exit_code == 1
 
 
 def test_an_approved_spec_with_unchecked_review_items_fails(tmp_path: Path) -> None:

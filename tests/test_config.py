@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest_cli import (
     ADR_CLEAN,
     ADR_TEMPLATE,
     clean_spec,
     draft_text,
     finding_lines,
-    new_draft,
     rules_in,
     run_cli,
     run_process,
@@ -48,7 +48,10 @@ def test_without_configuration_both_rules_fire(tmp_path: Path) -> None:
 
 
 def test_tool_techspec_in_pyproject_toml_is_read(tmp_path: Path) -> None:
-    _write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.techspec]\nignore = ["TS205"]\n')
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.techspec]\nignore = ["TS205"]\n',
+    )
     assert _lint(_broken_draft(tmp_path)) == {"TS101"}
 
 
@@ -112,7 +115,7 @@ def test_the_real_executable_reads_configuration_from_its_working_directory(
     tmp_path: Path,
 ) -> None:
     _write(tmp_path / "pyproject.toml", '[tool.techspec]\nignore = ["TS101"]\n')
-    spec = _broken_draft(tmp_path / "docs")
+    _broken_draft(tmp_path / "docs")
     result = run_process(["lint", "docs"], cwd=tmp_path)
     assert rules_in(result.stdout) == {"TS205"}
     assert result.exit_code == 0
@@ -178,8 +181,10 @@ def test_per_file_ignores_apply_to_files_matching_the_glob_only(tmp_path: Path) 
 
 
 def test_per_file_ignores_are_relative_to_the_configuration_file(tmp_path: Path) -> None:
-    _write(tmp_path / "project" / "pyproject.toml",
-           '[tool.techspec.per-file-ignores]\n"specs/*" = ["TS205"]\n')
+    _write(
+        tmp_path / "project" / "pyproject.toml",
+        '[tool.techspec.per-file-ignores]\n"specs/*" = ["TS205"]\n',
+    )
     inside = _broken_draft(tmp_path / "project" / "specs")
     outside = _broken_draft(tmp_path / "specs")
     assert _lint(inside) == {"TS101"}
@@ -266,8 +271,9 @@ def mapped_project(tmp_path: Path) -> Path:
         '[tool.techspec]\n\n[tool.techspec.templates]\n"docs/adr/" = "templates/adr.md"\n',
     )
     _write(tmp_path / "docs" / "adr" / "0001-postgres.md", ADR_CLEAN)
-    _write(tmp_path / "docs" / "adr" / "old" / "0000-mysql.md",
-           ADR_CLEAN.replace("Postgres", "MySQL"))
+    _write(
+        tmp_path / "docs" / "adr" / "old" / "0000-mysql.md", ADR_CLEAN.replace("Postgres", "MySQL")
+    )
     clean_spec(tmp_path / "docs" / "specs", "ledger.md")
     return tmp_path
 
@@ -357,6 +363,12 @@ BAD_CONFIGS: dict[str, tuple[str, str, str]] = {
         '[per-file-ignores]\n"legacy/*" = 5\n',
         "per-file-ignores",
     ),
+    "unknown rule in select": ("techspec.toml", 'select = ["TS10l"]\n', "'TS10l'"),
+    "unknown rule in per-file-ignores": (
+        "techspec.toml",
+        '[per-file-ignores]\n"legacy/*" = ["placeholdr"]\n',
+        "'placeholdr'",
+    ),
     "tool.techspec is not a table": ("pyproject.toml", "[tool]\ntechspec = 1\n", "table"),
     "tool is not a table": ("pyproject.toml", 'tool = "x"\n', "table"),
     "invalid TOML": ("techspec.toml", 'select = ["TS101"\n', "cannot read configuration"),
@@ -366,9 +378,7 @@ BAD_CONFIGS: dict[str, tuple[str, str, str]] = {
 
 
 @pytest.mark.parametrize("case", list(BAD_CONFIGS), ids=list(BAD_CONFIGS))
-def test_bad_configuration_exits_2_naming_the_configuration_file(
-    case: str, tmp_path: Path
-) -> None:
+def test_bad_configuration_exits_2_naming_the_configuration_file(case: str, tmp_path: Path) -> None:
     name, content, words = BAD_CONFIGS[case]
     config = tmp_path / "project" / name
     config.parent.mkdir(parents=True)
@@ -387,6 +397,28 @@ def test_bad_configuration_exits_2_naming_the_configuration_file(
     assert words in line
     # Files outside the bad configuration's reach are still linted.
     assert rules_in(result.stdout) == {"TS101", "TS205"}
+
+
+def test_bad_configuration_is_reported_once_however_many_specs_it_governs(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path / "project" / "techspec.toml", "selekt = []\n")
+    for name in ("a.md", "b.md", "c.md"):
+        clean_spec(tmp_path / "project" / "docs", name)
+    result = run_cli(["lint", str(tmp_path / "project" / "docs")])
+    assert result.exit_code == 2
+    [line] = stderr_lines(result)
+    assert "selekt" in line
+
+
+def test_a_missing_configured_template_is_reported_once(tmp_path: Path) -> None:
+    _write(tmp_path / "techspec.toml", 'template = "templates/gone.md"\n')
+    first = clean_spec(tmp_path / "docs", "a.md")
+    second = clean_spec(tmp_path / "docs", "b.md")
+    result = run_cli(["lint", str(first), str(second)])
+    assert result.exit_code == 2
+    [line] = stderr_lines(result)
+    assert "gone.md" in line
 
 
 def test_bad_configuration_through_the_real_executable_has_no_traceback(tmp_path: Path) -> None:

@@ -74,11 +74,15 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
         else:
             units.append(_Unit(name, not options.only_specs))
     results = _run(units, options)
+    reported = {str(problem) for problem in outcome.problems}
     for result in results:
         if isinstance(result, FileReport):
             outcome.reports.append(result)
         elif isinstance(result, TechspecError):
-            outcome.problems.append(result)
+            # A bad configuration or template fails every file it governs: report it once.
+            if str(result) not in reported:
+                reported.add(str(result))
+                outcome.problems.append(result)
         else:
             outcome.skipped.append(result)
     for name, first, end in searched:

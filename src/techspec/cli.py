@@ -79,8 +79,14 @@ def lint(
     Exit status: 0 no errors (with --strict: no warnings), 1 findings, 2 usage or input error.
     """
     from techspec.batch import Options, lint_paths, load_template
+    from techspec.config import unknown_selectors
     from techspec.formats import render
 
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        unknown = unknown_selectors(values)
+        if unknown:
+            message = f"{option}: unknown rule selector '{unknown[0]}' (see 'techspec rules')"
+            raise UsageError(message)
     if template is not None:
         load_template(template)  # a bad template is a usage error before any file is read
     stdin = sys.stdin.buffer.read() if "-" in paths else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -147,4 +148,25 @@ def _codes(source: Path, key: str, value: object) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"'{key}' must be a list of rule codes", path=str(source))
+    unknown = unknown_selectors(value)
+    if unknown:
+        names = ", ".join(f"'{u}'" for u in unknown)
+        raise ConfigError(f"'{key}': unknown rule selector(s) {names}", path=str(source))
     return tuple(value)
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors that name no rule: not ``all``/``*``, a code prefix or a rule name.
+
+    A typo such as ``select = ["TS10l"]`` would otherwise select nothing and pass silently.
+    """
+    from techspec.rules import all_rules, get_rule
+
+    codes = [rule.code.casefold() for rule in all_rules()]
+    return [
+        selector
+        for selector in selectors
+        if (wanted := selector.strip().casefold()) not in ("all", "*")
+        and get_rule(wanted) is None
+        and not any(code.startswith(wanted) for code in codes)
+    ]

@@ -17,8 +17,9 @@ surrogates passed through, of the normalized text):
    * every line after the heading of each top-level section whose template subtree
      holds fixed checklist items or a sign-off table (``## Review & Approval``), up to
      the section's last block (its heading line is kept);
-   * every line of the template's labelled history and sign-off tables
-     (``**Document History**``; the bold label itself is kept).
+   * every line of the tables answering the template's history table (a Version and
+     a Date column: ``**Document History**``, whose bold label is kept) and sign-off
+     tables, wherever they stand.
 
    Each managed part is replaced by :data:`MANAGED` (a run of managed lines by one
    line), so moving or deleting a managed part still changes the hash.
@@ -98,8 +99,7 @@ def managed_spans(context: LintContext) -> list[tuple[int, int]]:
         if any(match.rule is top for top in tops) and match.section.end_line > match.section.line:
             spans.append((match.section.line + 1, match.section.end_line))
     for pair in context.table_pairs():
-        labelled = pair.rule.label is not None
-        if labelled and pair.table is not None and (pair.rule.is_history or pair.rule.is_signoff):
+        if pair.table is not None and (pair.rule.is_history or pair.rule.is_signoff):
             spans.append((pair.table.line, pair.table.end_line))
     return spans
 

@@ -22,7 +22,7 @@ class Selection:
 
 
 def _covers(selector: str, code: str) -> bool:
-    wanted = selector.strip().casefold()
+    wanted = selector.strip().casefold().split("/", 1)[0]  # TS101/missing-section -> ts101
     if wanted in ("all", "*"):
         return True
     if code.casefold().startswith(wanted):

@@ -14,16 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from itertools import pairwise
 
 from techspec.content_hash import value_span
 from techspec.errors import TechspecError
 from techspec.linter import LintContext, TablePair
-from techspec.model import Table
 from techspec.parser import parse
 from techspec.template import TableRule, Template, builtin_template
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
-_TASK_BOX = re.compile(r"^(?P<lead>[ \t]*(?:>[ \t]*)*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[(?P<box>[ xX])\]")
+_TASK_BOX = re.compile(
+    r"^(?P<lead>[ \t]*(?:>[ \t]*)*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[(?P<box>[ xX])\]"
+)
 
 
 class WritebackError(TechspecError):
@@ -118,9 +120,7 @@ def unsign(text: str, role: str, *, template: Template | None = None) -> str:
     return _fill_signoff(text, role, template, {"name": "", "date": "", "signature": ""})
 
 
-def check_review_items(
-    text: str, checked: bool = True, *, template: Template | None = None
-) -> str:
+def check_review_items(text: str, checked: bool = True, *, template: Template | None = None) -> str:
     """Check (or uncheck) every item of the review checklists (fixed-item sections)."""
     doc = _Document(text)
     context = doc.context(template)
@@ -129,15 +129,18 @@ def check_review_items(
     for match in context.matches:
         if not match.rule.fixed_items:
             continue
-        for item in match.section.checklist:
-            found = True
-            line = doc.lines[item.line - 1]
-            task = _TASK_BOX.match(line)
-            if task is None:
-                raise WritebackError(f"cannot find the task box of '{item.text}'", line=item.line)
-            if (task["box"] != " ") != checked:
-                at = task.end("lead") + 1
-                doc.lines[item.line - 1] = line[:at] + box + line[at + 1 :]
+        for lst in match.section.lists:
+            for item in (item for item in lst.items if item.checked is not None):
+                found = True
+                number = _task_line(doc, item.line, lst.line)
+                if number is None:
+                    raise WritebackError(f"no task box for '{item.text}'", line=item.line)
+                line = doc.lines[number - 1]
+                task = _TASK_BOX.match(line)
+                assert task is not None
+                if (task["box"] != " ") != checked:
+                    at = task.end("lead") + 1
+                    doc.lines[number - 1] = line[:at] + box + line[at + 1 :]
     if not found:
         raise WritebackError("the document has no review checklist to check")
     return doc.text()
@@ -180,13 +183,27 @@ def add_history_row(
         raise WritebackError("the Document History table has no Version column", line=table.line)
     for row in table.rows:
         if version_index < len(row) and row[version_index].text.strip() == wanted:
-            line = row[0].line if row else table.end_line
-            doc.lines[line - 1] = _set_cells(doc.lines[line - 1], values)
-            return doc.text()
-    indent = re.match(r"[ \t]*", doc.lines[table.end_line - 1])
-    cells = [_escape(values.get(i, "")) for i in range(len(table.header))]
-    doc.insert_after(table.end_line, (indent[0] if indent else "") + "| " + " | ".join(cells) + " |")
-    return doc.text()
+            line = row[version_index].line
+            updates = {i: v for i, v in values.items() if i != version_index}
+            doc.lines[line - 1] = _set_cells(doc.lines[line - 1], updates)
+            break
+    else:
+        line = table.end_line + 1
+        indent = re.match(r"[ \t]*", doc.lines[table.end_line - 1])
+        cells = [_escape(values.get(i, "")) or " " for i in range(len(table.header))]
+        row_text = "|" + "|".join(f" {cell} " if cell.strip() else " " for cell in cells) + "|"
+        doc.insert_after(table.end_line, (indent[0] if indent else "") + row_text)
+    result = doc.text()
+    _verify(result, line, values)
+    return result
+
+
+def _task_line(doc: _Document, line: int, first: int) -> int | None:
+    """The line of an item's task box: its own, or above when the text wraps under it."""
+    for number in range(line, first - 1, -1):
+        if _TASK_BOX.match(doc.lines[number - 1]):
+            return number
+    return None
 
 
 # -- sign-off rows -------------------------------------------------------------------
@@ -198,9 +215,7 @@ def _signoff_rules(template: Template) -> Iterator[TableRule]:
     yield from (table for table in template.labelled_tables if table.is_signoff)
 
 
-def _fill_signoff(
-    text: str, role: str, template: Template | None, by_kind: dict[str, str]
-) -> str:
+def _fill_signoff(text: str, role: str, template: Template | None, by_kind: dict[str, str]) -> str:
     doc = _Document(text)
     context = doc.context(template)
     pairs = [p for p in context.table_pairs() if p.rule.is_signoff and p.table is not None]
@@ -261,7 +276,7 @@ def _set_cells(line: str, values: dict[int, str]) -> str:
     closing = bool(pipes) and pipes[-1] == len(content) - 1 and len(pipes) > int(leading)
     inner = pipes[int(leading) : len(pipes) - int(closing)]
     bounds = [indent + int(leading) - 1, *inner, len(content) - int(closing)]
-    cells = [content[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    cells = [content[a + 1 : b] for a, b in pairwise(bounds)]
     while len(cells) <= max(values, default=-1):
         cells.append(" ")
         closing = True
@@ -274,17 +289,9 @@ def _set_cells(line: str, values: dict[int, str]) -> str:
 
 
 def _pipes(line: str) -> list[int]:
-    """Positions of the unescaped pipes that separate a table row's cells."""
-    found: list[int] = []
-    escaped = False
-    for position, char in enumerate(line):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "|":
-            found.append(position)
-    return found
+    """Positions of the pipes that separate a table row's cells: every pipe not right
+    after a backslash (as the Markdown parser splits rows, even after ``\\\\``)."""
+    return [i for i, char in enumerate(line) if char == "|" and line[i - 1 : i] != "\\"]
 
 
 def _escape(value: str) -> str:
@@ -302,5 +309,3 @@ def _cell_value(value: str, what: str) -> str:
     if not text:
         raise WritebackError(f"the {what} must not be empty")
     return text
-
-

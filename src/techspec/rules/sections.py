@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     name="missing-section",
     summary="A section the template requires is missing.",
     explanation=(
-        "Every heading of the template is a required section, nested as in the template. "
+        "Every heading of the template is a required section, nested as in the template, "
+        "and so is a table under a bold label (**Document History**). "
         "The finding points at the line where the section should have been and names it. "
         "A heading with a placeholder, such as 'Phase 1: [Phase Name]', needs at least one "
         "instance."
@@ -37,6 +38,10 @@ def check_missing(ctx: LintContext) -> Iterator[Finding]:
         heading = "#" * missing.rule.level + " " + missing.rule.title
         message = f"missing section '{heading}'{where}"
         yield ctx.finding("TS101", message, missing.line, section=missing.parent)
+    for pair in ctx.table_pairs():
+        if pair.table is None and pair.rule.label is not None:
+            message = f"missing '**{pair.rule.label}**' table"
+            yield ctx.finding("TS101", message, ctx.spec.line_count, section=None)
 
 
 @rule(

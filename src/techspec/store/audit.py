@@ -1,0 +1,205 @@
+"""The append-only audit log: a hash chain that shows any edit, deletion or reordering.
+
+Each event stores ``hash = sha256(canonical JSON of [seq, at, actor, action, spec_id,
+revision, details, prev_hash])`` where ``prev_hash`` is the previous event's hash (64
+zeros for the first).  ``audit_head`` holds the last ``seq`` and hash; appending locks
+that row, so concurrent writers form one chain, and deleting the newest event shows.
+An event is written in the same transaction as the change it records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from techspec.store.clock import as_utc, iso, now
+from techspec.store.engine import Store
+from techspec.store.errors import StoreError
+from techspec.store.schema import GENESIS, audit_events, audit_head
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    at: datetime
+    actor: str | None
+    action: str
+    spec_id: int | None
+    revision: int | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """``ok`` with the number of events checked, or the first broken event and why."""
+
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"OK: {self.checked} events, hash chain intact"
+        return f"BROKEN at event {self.broken_seq}: {self.reason}"
+
+
+def canonical(details: dict[str, Any]) -> str:
+    return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(
+    seq: int,
+    at: datetime,
+    actor: str | None,
+    action: str,
+    spec_id: int | None,
+    revision: int | None,
+    details: str,
+    prev_hash: str,
+) -> str:
+    payload = [seq, iso(at), actor, action, spec_id, revision, details, prev_hash]
+    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def record(
+    connection: Connection,
+    *,
+    actor: str | None,
+    action: str,
+    spec_id: int | None = None,
+    revision: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event inside the caller's (write) transaction."""
+    head = connection.execute(
+        sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+    ).first()
+    if head is None:
+        raise StoreError("the audit log has no head row: the schema is damaged")
+    seq = int(head.seq) + 1
+    at = as_utc(now())
+    text = canonical(details or {})
+    digest = event_hash(seq, at, actor, action, spec_id, revision, text, head.hash)
+    connection.execute(
+        sa.insert(audit_events).values(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            spec_id=spec_id,
+            revision=revision,
+            details=text,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+    )
+    connection.execute(
+        sa.update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
+    )
+    return Event(seq, at, actor, action, spec_id, revision, details or {}, head.hash, digest)
+
+
+def events(store: Store, *, spec_id: int | None = None, limit: int | None = None) -> list[Event]:
+    """Events, oldest first (the last ``limit`` of them when given)."""
+    query = sa.select(audit_events).order_by(audit_events.c.seq.desc())
+    if spec_id is not None:
+        query = query.where(audit_events.c.spec_id == spec_id)
+    if limit is not None:
+        query = query.limit(limit)
+    with store.read() as connection:
+        rows = connection.execute(query).all()
+    return [_event(row) for row in reversed(rows)]
+
+
+def _event(row: Any) -> Event:
+    try:
+        details = json.loads(row.details)
+    except ValueError:
+        details = {"unreadable": row.details}
+    return Event(
+        row.seq,
+        as_utc(row.at),
+        row.actor,
+        row.action,
+        row.spec_id,
+        row.revision,
+        details if isinstance(details, dict) else {"value": details},
+        row.prev_hash,
+        row.hash,
+    )
+
+
+def verify(store: Store, *, batch: int = 5000) -> Verification:
+    """Walk the chain from the first event; report the first event that breaks it."""
+    with store.read() as connection:
+        head = connection.execute(
+            sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
+        ).first()
+        expected_seq, previous, checked = 1, GENESIS, 0
+        for row in _rows(connection, batch):
+            if row.seq != expected_seq:
+                return Verification(
+                    False,
+                    checked,
+                    expected_seq,
+                    f"event {expected_seq} is missing (next is {row.seq}): deleted",
+                )
+            if row.prev_hash != previous:
+                return Verification(
+                    False,
+                    checked,
+                    row.seq,
+                    "does not follow the previous event: reordered or replaced",
+                )
+            actual = event_hash(
+                row.seq,
+                as_utc(row.at),
+                row.actor,
+                row.action,
+                row.spec_id,
+                row.revision,
+                row.details,
+                row.prev_hash,
+            )
+            if actual != row.hash:
+                return Verification(
+                    False, checked, row.seq, "its content does not match its hash: edited"
+                )
+            previous, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+    if head is None:
+        return Verification(False, checked, None, "the audit head row is missing")
+    if head.seq != checked or head.hash != previous:
+        return Verification(
+            False,
+            checked,
+            checked + 1 if head.seq > checked else head.seq,
+            f"the log ends at event {checked} but {head.seq} were written: "
+            "events deleted from the end",
+        )
+    return Verification(True, checked)
+
+
+def _rows(connection: Connection, batch: int) -> Iterator[Any]:
+    last = 0
+    while True:
+        rows = connection.execute(
+            sa.select(audit_events)
+            .where(audit_events.c.seq > last)
+            .order_by(audit_events.c.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq

@@ -1,0 +1,136 @@
+"""Import spec files into the store and export the current revisions back to files.
+
+A spec's identity is its file name stem: re-importing an edited file adds a revision
+to the same spec, two files with the same title stay two specs.  Importing the same
+bytes again adds nothing.  Each file is its own transaction: a file that is not a spec
+(or cannot be read) is skipped with a reason and leaves nothing behind.  Export writes
+each current revision byte for byte, so import -> export round-trips exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from techspec.errors import InputError, TechspecError
+from techspec.files import markdown_files, read_text
+from techspec.store import revisions
+from techspec.store.engine import Store
+from techspec.store.errors import Conflict, NotFound, StoreError
+from techspec.store.users import User
+from techspec.template import Template
+
+Outcome = Literal["created", "revised", "unchanged", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    path: str
+    slug: str
+    outcome: Outcome
+    revision: int | None = None
+    reason: str = ""
+
+
+def collect(paths: Iterable[str]) -> list[Path]:
+    """Files named, plus every ``*.md`` below directories named, in order, once each."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        found.extend(markdown_files(path) if path.is_dir() else [path])
+    return list(dict.fromkeys(found))
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str],
+    *,
+    author: User | None = None,
+    template: Template | None = None,
+    message: str = "",
+    progress: Callable[[Path], None] | None = None,
+) -> list[Imported]:
+    results: list[Imported] = []
+    for path in collect(paths):
+        results.append(import_file(store, path, author=author, template=template, message=message))
+        if progress is not None:
+            progress(path)
+    return results
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    author: User | None = None,
+    template: Template | None = None,
+    message: str = "",
+) -> Imported:
+    slug = path.stem
+    try:
+        text = read_text(path)
+        for _attempt in range(3):
+            try:
+                return _import_text(store, path, slug, text, author, template, message)
+            except Conflict:
+                continue  # someone saved the same spec meanwhile: read it again
+        raise Conflict(f"spec '{slug}' kept changing while it was imported")
+    except StoreError:
+        raise
+    except TechspecError as error:
+        reason = error.message if isinstance(error, InputError) else str(error)
+        return Imported(str(path), slug, "skipped", None, reason)
+
+
+def _import_text(
+    store: Store,
+    path: Path,
+    slug: str,
+    text: str,
+    author: User | None,
+    template: Template | None,
+    message: str,
+) -> Imported:
+    try:
+        spec = revisions.get_spec(store, slug)
+    except NotFound:
+        saved = revisions.create_spec(
+            store,
+            slug,
+            text,
+            author=author,
+            template=template,
+            message=message or f"imported from {path.name}",
+        )
+    else:
+        saved = revisions.save(
+            store,
+            slug,
+            text,
+            base=spec.current_revision,
+            author=author,
+            message=message or f"imported from {path.name}",
+            kind="import",
+        )
+    return Imported(str(path), slug, saved.outcome, saved.revision, saved.note)
+
+
+def export_dir(store: Store, directory: Path) -> list[Path]:
+    """Write ``SLUG.md`` for every live spec's current revision; returns the paths."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"cannot create directory: {error.strerror or error}", path=str(directory)
+        ) from None
+    written: list[Path] = []
+    for slug, text in revisions.current_specs(store):
+        target = directory / f"{slug}.md"
+        try:
+            target.write_bytes(text.encode("utf-8"))
+        except OSError as error:
+            raise InputError(f"cannot write: {error.strerror or error}", path=str(target)) from None
+        written.append(target)
+    return written

@@ -1,0 +1,77 @@
+"""Schema migrations (Alembic), shipped inside the package.
+
+``HEAD`` names the newest migration so that opening a store checks the schema with one
+query instead of loading every migration script; a test keeps it equal to Alembic's head.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from techspec.store.engine import Store
+from techspec.store.errors import StoreError
+
+HEAD = "0001"
+DIRECTORY = Path(__file__).parent
+
+
+def alembic_config(connection: Connection | None = None) -> object:
+    """An Alembic ``Config`` for the shipped scripts (typed loosely: Alembic is lazy-loaded)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(DIRECTORY))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def current(connection: Connection) -> str | None:
+    """The schema revision recorded in the database; None for an empty database."""
+    inspector = sa.inspect(connection)
+    if not inspector.has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(store: Store) -> tuple[str | None, str]:
+    """Bring the schema to ``HEAD`` in one transaction; returns (before, after)."""
+    from alembic import command
+    from alembic.config import Config
+
+    with store.write() as connection:
+        before = current(connection)
+        if before != HEAD:
+            config = alembic_config(connection)
+            assert isinstance(config, Config)
+            command.upgrade(config, "head")
+    return before, HEAD
+
+
+def ensure_current(store: Store, *, auto: bool) -> None:
+    """Check the schema is at ``HEAD``; upgrade it first when ``auto``."""
+    with store.read() as connection:
+        found = current(connection)
+    if found == HEAD:
+        return
+    if auto:
+        upgrade(store)
+        return
+    if found is None:
+        raise StoreError(
+            f"the database {store_label(store)} has no techspec schema: "
+            "run 'techspec db upgrade' first"
+        )
+    raise StoreError(
+        f"the database {store_label(store)} is at schema {found}, this techspec needs "
+        f"{HEAD}: run 'techspec db upgrade'"
+    )
+
+
+def store_label(store: Store) -> str:
+    from techspec.store.engine import redact
+
+    return redact(store.url)

@@ -1,0 +1,454 @@
+"""Specs and their immutable revisions, with optimistic concurrency.
+
+A save names the revision it was based on.  The spec row is moved forward with
+``UPDATE specs SET current_revision = base + 1 WHERE id = ? AND current_revision = base``:
+of two saves based on the same revision exactly one matches the row, on SQLite (whose
+write transactions are serialized by ``BEGIN IMMEDIATE``) and on PostgreSQL (where the
+second update waits for the first's row lock and then finds ``base`` gone).  The loser
+gets a :class:`Conflict` and nothing is written: no lost update, no gap in the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from techspec.errors import InputError, UsageError
+from techspec.store import audit, search
+from techspec.store.clock import as_utc, now
+from techspec.store.engine import Store
+from techspec.store.errors import Conflict, NotFound
+from techspec.store.facts import Facts, facts
+from techspec.store.schema import revisions, specs, templates, users
+from techspec.store.users import User
+from techspec.template import Template, builtin_template
+
+Kind = Literal["import", "edit", "workflow"]
+CONTENT_KINDS = ("import", "edit")
+"""Revisions that carry an author's words (workflow revisions only write back decisions)."""
+
+_SLUG = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SpecRecord:
+    id: int
+    slug: str
+    template_sha256: str
+    current_revision: int
+    deleted: bool
+    created_at: datetime
+    updated_at: datetime
+    title: str | None
+    status: str | None
+    author: str | None
+    content_hash: str
+    errors: int
+    warnings: int
+    open_tasks: int
+    high_risks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    id: int
+    spec_id: int
+    number: int
+    text: str
+    sha256: str
+    content_hash: str
+    author: str | None
+    created_at: datetime
+    message: str
+    kind: str
+    title: str | None
+    status: str | None
+    version: str | None
+    date: str | None
+    errors: int
+    warnings: int
+    infos: int
+    open_tasks: int
+    high_risks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What a save did: ``created`` a spec, added a revision, or found the bytes unchanged."""
+
+    spec: SpecRecord
+    revision: int
+    outcome: Literal["created", "revised", "unchanged"]
+    note: str = ""
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def resolve(connection: Connection, ref: str, *, lock: bool = False) -> SpecRecord:
+    """A spec by slug, or by id written ``#12``; deleted specs are not found."""
+    query = sa.select(specs).where(specs.c.deleted == sa.false())
+    if ref.startswith("#") and ref[1:].isdigit():
+        query = query.where(specs.c.id == int(ref[1:]))
+    else:
+        query = query.where(specs.c.slug == ref)
+    if lock:
+        query = query.with_for_update()
+    row = connection.execute(query).first()
+    if row is None:
+        raise NotFound(f"unknown spec '{ref}' (see 'techspec list')")
+    return _spec(row)
+
+
+def get_spec(store: Store, ref: str) -> SpecRecord:
+    with store.read() as connection:
+        return resolve(connection, ref)
+
+
+def revision_row(connection: Connection, spec: SpecRecord, number: int | None = None) -> Revision:
+    wanted = spec.current_revision if number is None else number
+    query = (
+        sa.select(revisions, users.c.name.label("author_name"))
+        .outerjoin(users, users.c.id == revisions.c.author_id)
+        .where(revisions.c.spec_id == spec.id, revisions.c.number == wanted)
+    )
+    row = connection.execute(query).first()
+    if row is None:
+        raise NotFound(
+            f"spec '{spec.slug}' has no revision {wanted} (it has 1 to {spec.current_revision})"
+        )
+    return _revision(row)
+
+
+def get_revision(store: Store, ref: str, number: int | None = None) -> Revision:
+    """A revision of a spec (the current one by default)."""
+    with store.read() as connection:
+        return revision_row(connection, resolve(connection, ref), number)
+
+
+def history(store: Store, ref: str) -> list[Revision]:
+    """Every revision of a spec, oldest first."""
+    with store.read() as connection:
+        spec = resolve(connection, ref)
+        rows = connection.execute(
+            sa.select(revisions, users.c.name.label("author_name"))
+            .outerjoin(users, users.c.id == revisions.c.author_id)
+            .where(revisions.c.spec_id == spec.id)
+            .order_by(revisions.c.number)
+        ).all()
+    return [_revision(row) for row in rows]
+
+
+def template_of(connection: Connection, spec: SpecRecord) -> Template:
+    row = connection.execute(
+        sa.select(templates.c.name, templates.c.text).where(
+            templates.c.sha256 == spec.template_sha256
+        )
+    ).one()
+    return Template.from_markdown(row.text, row.name)
+
+
+def authors(connection: Connection, spec_id: int) -> set[int]:
+    """Ids of users who wrote content revisions of the spec (who may not approve it)."""
+    query = sa.select(revisions.c.author_id).where(
+        revisions.c.spec_id == spec_id,
+        revisions.c.kind.in_(CONTENT_KINDS),
+        revisions.c.author_id.is_not(None),
+    )
+    return set(connection.execute(query.distinct()).scalars())
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def create_spec(
+    store: Store,
+    slug: str,
+    text: str,
+    *,
+    author: User | None = None,
+    template: Template | None = None,
+    message: str = "",
+    kind: Kind = "import",
+) -> Saved:
+    """A new spec with ``text`` as revision 1."""
+    if not _SLUG.match(slug) or slug != slug.strip():
+        raise UsageError(f"invalid spec name {slug!r}")
+    chosen = template or builtin_template()
+    found = facts(text, chosen)
+    if not found.is_spec:
+        raise InputError(
+            f"not a spec: no '# {chosen.title}' heading and no metadata or sections of the template"
+        )
+    at = now()
+    try:
+        with store.write() as connection:
+            _ensure_template(connection, chosen)
+            spec_id = connection.execute(
+                sa.insert(specs)
+                .values(
+                    slug=slug,
+                    template_sha256=chosen.sha256,
+                    current_revision=1,
+                    created_at=at,
+                    updated_at=at,
+                    **_listing(found),
+                )
+                .returning(specs.c.id)
+            ).scalar_one()
+            _insert_revision(connection, spec_id, 1, text, found, author, at, message, kind)
+            search.index_spec(connection, spec_id, found.title or "", text)
+            audit.record(
+                connection,
+                actor=_name(author),
+                action="spec.created",
+                spec_id=spec_id,
+                revision=1,
+                details={"slug": slug, "sha256": found.sha256, "kind": kind},
+            )
+            spec = resolve(connection, f"#{spec_id}")
+    except IntegrityError:
+        raise Conflict(f"a spec named '{slug}' already exists") from None
+    return Saved(spec, 1, "created")
+
+
+def save(
+    store: Store,
+    ref: str,
+    text: str,
+    *,
+    base: int,
+    author: User | None = None,
+    message: str = "",
+    kind: Kind = "edit",
+) -> Saved:
+    """Add ``text`` as a new revision of ``ref``, based on revision ``base``.
+
+    Unchanged bytes add nothing.  A stale ``base`` raises :class:`Conflict`.  The
+    workflow's rules for the Status line apply (see :func:`workflow.status_for_save`).
+    """
+    from techspec.store.workflow import prepare_save
+
+    with store.read() as connection:
+        spec = resolve(connection, ref)
+        current = revision_row(connection, spec)
+        template = template_of(connection, spec)
+    if base != spec.current_revision:
+        raise _conflict(spec, base)
+    if text == current.text:
+        return Saved(spec, spec.current_revision, "unchanged")
+    text, note = prepare_save(current, text, template)
+    if text == current.text:
+        return Saved(spec, spec.current_revision, "unchanged", note)
+    found = facts(text, template)
+    with store.write() as connection:
+        number = append(connection, spec, base, text, found, author, message or note, kind)
+        audit.record(
+            connection,
+            actor=_name(author),
+            action="spec.revised",
+            spec_id=spec.id,
+            revision=number,
+            details={
+                "base": base,
+                "sha256": found.sha256,
+                "content_hash": found.content_hash,
+                "kind": kind,
+                "note": note,
+            },
+        )
+        updated = resolve(connection, f"#{spec.id}")
+    return Saved(updated, number, "revised", note)
+
+
+def append(
+    connection: Connection,
+    spec: SpecRecord,
+    base: int,
+    text: str,
+    found: Facts,
+    author: User | None,
+    message: str,
+    kind: Kind,
+) -> int:
+    """Inside a write transaction: move the spec from ``base`` to ``base + 1`` and store
+    the revision, or raise :class:`Conflict` when ``base`` is no longer current."""
+    number = base + 1
+    at = now()
+    moved = connection.execute(
+        sa.update(specs)
+        .where(specs.c.id == spec.id, specs.c.current_revision == base)
+        .values(current_revision=number, updated_at=at, **_listing(found))
+    )
+    if moved.rowcount != 1:
+        raise _conflict(spec, base, connection)
+    try:
+        with connection.begin_nested():
+            _insert_revision(connection, spec.id, number, text, found, author, at, message, kind)
+    except IntegrityError:
+        raise _conflict(spec, base, connection) from None
+    search.index_spec(connection, spec.id, found.title or "", text)
+    return number
+
+
+def soft_delete(store: Store, ref: str, *, actor: User | None = None) -> SpecRecord:
+    """Hide a spec from lists and lookups; its revisions and audit trail stay."""
+    with store.write() as connection:
+        spec = resolve(connection, ref, lock=True)
+        connection.execute(
+            sa.update(specs).where(specs.c.id == spec.id).values(deleted=True, updated_at=now())
+        )
+        audit.record(
+            connection,
+            actor=_name(actor),
+            action="spec.deleted",
+            spec_id=spec.id,
+            revision=spec.current_revision,
+            details={"slug": spec.slug},
+        )
+    return spec
+
+
+def current_specs(store: Store) -> list[tuple[str, str]]:
+    """``(slug, current text)`` of every live spec, by slug (for export)."""
+    query = (
+        sa.select(specs.c.slug, revisions.c.text)
+        .join(
+            revisions,
+            (revisions.c.spec_id == specs.c.id) & (revisions.c.number == specs.c.current_revision),
+        )
+        .where(specs.c.deleted == sa.false())
+        .order_by(specs.c.slug)
+    )
+    with store.read() as connection:
+        return [(row.slug, row.text) for row in connection.execute(query)]
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _conflict(spec: SpecRecord, base: int, connection: Connection | None = None) -> Conflict:
+    actual = spec.current_revision
+    if connection is not None:
+        found = connection.execute(
+            sa.select(specs.c.current_revision).where(specs.c.id == spec.id)
+        ).scalar()
+        actual = found if found is not None else actual
+    return Conflict(
+        f"spec '{spec.slug}' is at revision {actual} but the save was based on revision "
+        f"{base}: reload it and apply your change again"
+    )
+
+
+def _ensure_template(connection: Connection, template: Template) -> None:
+    values = {"sha256": template.sha256, "name": template.name, "text": template.text}
+    if connection.dialect.name == "postgresql":
+        statement: Any = pg_insert(templates).values(values).on_conflict_do_nothing()
+    else:
+        statement = sqlite_insert(templates).values(values).on_conflict_do_nothing()
+    connection.execute(statement)
+
+
+def _listing(found: Facts) -> dict[str, Any]:
+    return {
+        "title": found.title,
+        "status": found.status,
+        "author": found.author,
+        "content_hash": found.content_hash,
+        "errors": found.errors,
+        "warnings": found.warnings,
+        "open_tasks": found.open_tasks,
+        "high_risks": found.high_risks,
+    }
+
+
+def _insert_revision(
+    connection: Connection,
+    spec_id: int,
+    number: int,
+    text: str,
+    found: Facts,
+    author: User | None,
+    at: datetime,
+    message: str,
+    kind: str,
+) -> None:
+    connection.execute(
+        sa.insert(revisions).values(
+            spec_id=spec_id,
+            number=number,
+            text=text,
+            sha256=found.sha256,
+            content_hash=found.content_hash,
+            author_id=author.id if author is not None else None,
+            created_at=at,
+            message=message,
+            kind=kind,
+            title=found.title,
+            status=found.status,
+            version=found.version,
+            doc_date=found.date,
+            author=found.author,
+            errors=found.errors,
+            warnings=found.warnings,
+            infos=found.infos,
+            open_tasks=found.open_tasks,
+            high_risks=found.high_risks,
+        )
+    )
+
+
+def _name(author: User | None) -> str | None:
+    return author.name if author is not None else None
+
+
+def _spec(row: Any) -> SpecRecord:
+    return SpecRecord(
+        row.id,
+        row.slug,
+        row.template_sha256,
+        row.current_revision,
+        bool(row.deleted),
+        as_utc(row.created_at),
+        as_utc(row.updated_at),
+        row.title,
+        row.status,
+        row.author,
+        row.content_hash,
+        row.errors,
+        row.warnings,
+        row.open_tasks,
+        row.high_risks,
+    )
+
+
+def _revision(row: Any) -> Revision:
+    return Revision(
+        row.id,
+        row.spec_id,
+        row.number,
+        row.text,
+        row.sha256,
+        row.content_hash,
+        row.author_name,
+        as_utc(row.created_at),
+        row.message,
+        row.kind,
+        row.title,
+        row.status,
+        row.version,
+        row.doc_date,
+        row.errors,
+        row.warnings,
+        row.infos,
+        row.open_tasks,
+        row.high_risks,
+    )

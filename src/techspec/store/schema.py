@@ -1,0 +1,172 @@
+"""The tables.  Alembic migrations create them; this module is what the code queries.
+
+Revisions and audit events are immutable (database triggers refuse UPDATE and DELETE,
+see the first migration).  Listing never joins revisions: the current revision's title,
+status and lint counts are copied onto ``specs`` and indexed there.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+Timestamp = sa.DateTime(timezone=True)
+Hash = sa.String(64)
+
+templates = sa.Table(
+    "templates",
+    metadata,
+    sa.Column("sha256", Hash, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+user_roles = sa.Table(
+    "user_roles",
+    metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(200), primary_key=True),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("token_hash", Hash, nullable=False, unique=True),
+    sa.Column("label", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+)
+
+specs = sa.Table(
+    "specs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(200), nullable=False, unique=True),
+    sa.Column("template_sha256", sa.ForeignKey("templates.sha256"), nullable=False),
+    sa.Column("current_revision", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    # A copy of the current revision's facts, for listing and filtering without a join.
+    sa.Column("title", sa.String(500), nullable=True),
+    sa.Column("status", sa.String(100), nullable=True),
+    sa.Column("author", sa.String(200), nullable=True),
+    sa.Column("content_hash", Hash, nullable=False),
+    sa.Column("errors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("warnings", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("open_tasks", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("high_risks", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_specs_listing", "deleted", "updated_at", "id"),
+    sa.Index("ix_specs_status", "deleted", "status", "updated_at", "id"),
+    sa.Index("ix_specs_author", "deleted", "author", "updated_at"),
+    sa.Index("ix_specs_template", "deleted", "template_sha256", "updated_at"),
+    sa.Index(
+        "ix_specs_open_tasks",
+        "updated_at",
+        "id",
+        sqlite_where=sa.text("open_tasks > 0"),
+        postgresql_where=sa.text("open_tasks > 0"),
+    ),
+    sa.Index(
+        "ix_specs_errors",
+        "updated_at",
+        sqlite_where=sa.text("errors > 0"),
+        postgresql_where=sa.text("errors > 0"),
+    ),
+    sa.Index(
+        "ix_specs_high_risks",
+        "updated_at",
+        sqlite_where=sa.text("high_risks > 0"),
+        postgresql_where=sa.text("high_risks > 0"),
+    ),
+)
+
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("spec_id", sa.ForeignKey("specs.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("sha256", Hash, nullable=False),
+    sa.Column("content_hash", Hash, nullable=False),
+    sa.Column("author_id", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("message", sa.Text, nullable=False, server_default=""),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("title", sa.String(500), nullable=True),
+    sa.Column("status", sa.String(100), nullable=True),
+    sa.Column("version", sa.String(100), nullable=True),
+    sa.Column("doc_date", sa.String(100), nullable=True),
+    sa.Column("author", sa.String(200), nullable=True),
+    sa.Column("errors", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("infos", sa.Integer, nullable=False),
+    sa.Column("open_tasks", sa.Integer, nullable=False),
+    sa.Column("high_risks", sa.Integer, nullable=False),
+    sa.UniqueConstraint("spec_id", "number"),
+    sa.Index("ix_revisions_author_id", "author_id", "spec_id"),
+)
+
+approvals = sa.Table(
+    "approvals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("spec_id", sa.ForeignKey("specs.id"), nullable=False),
+    sa.Column("revision_id", sa.ForeignKey("revisions.id"), nullable=False),
+    sa.Column("content_hash", Hash, nullable=False),
+    sa.Column("role", sa.String(200), nullable=False),
+    sa.Column("reviewer_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.CheckConstraint("decision IN ('approve', 'request-changes')", name="decision"),
+    sa.Index("ix_approvals_spec", "spec_id", "role", "id"),
+    sa.Index("ix_approvals_reviewer", "reviewer_id", "spec_id"),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=True),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("spec_id", sa.Integer, nullable=True, index=True),
+    sa.Column("revision", sa.Integer, nullable=True),
+    sa.Column("details", sa.Text, nullable=False),
+    sa.Column("prev_hash", Hash, nullable=False),
+    sa.Column("hash", Hash, nullable=False),
+)
+
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", Hash, nullable=False),
+)
+"""One row: the last event's number and hash.  Appending locks it, so events form a
+single chain even with many writers, and deleting the newest event is detected."""
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first audit event."""

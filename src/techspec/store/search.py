@@ -1,0 +1,222 @@
+"""Portfolio queries: list with structured filters, and ranked full-text search.
+
+Full text uses SQLite FTS5 (``spec_fts``, bm25 ranking, ``snippet()``) or PostgreSQL
+``tsvector`` (``spec_search.document`` with a GIN index, ``ts_rank``, ``ts_headline``).
+Only each spec's current revision is indexed.  Filters read the columns copied onto
+``specs`` at save time, each served by an index (see ``schema.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from techspec.store.clock import as_utc, iso
+from techspec.store.engine import Store
+from techspec.store.schema import approvals, specs, templates, users
+
+PAGE = 50
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Structured filters; None or False means "do not filter on this"."""
+
+    status: str | None = None
+    author: str | None = None
+    """The document's **Author** field."""
+    reviewer: str | None = None
+    """A user who recorded an approval or a change request on the spec."""
+    template: str | None = None
+    has_errors: bool | None = None
+    open_tasks: bool = False
+    high_risks: bool = False
+    updated_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    id: int
+    slug: str
+    title: str | None
+    status: str | None
+    author: str | None
+    updated_at: datetime
+    revision: int
+    errors: int
+    warnings: int
+    open_tasks: int
+    high_risks: int
+    rank: float | None = None
+    snippet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["updated_at"] = iso(self.updated_at)
+        return data
+
+
+_COLUMNS = (
+    specs.c.id,
+    specs.c.slug,
+    specs.c.title,
+    specs.c.status,
+    specs.c.author,
+    specs.c.updated_at,
+    specs.c.current_revision,
+    specs.c.errors,
+    specs.c.warnings,
+    specs.c.open_tasks,
+    specs.c.high_risks,
+)
+
+
+def list_specs(
+    store: Store, filters: Filters = Filters(), *, limit: int = PAGE, offset: int = 0
+) -> list[Listed]:
+    """Live specs, most recently updated first."""
+    query = (
+        _filtered(sa.select(*_COLUMNS), filters)
+        .order_by(specs.c.updated_at.desc(), specs.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    with store.read() as connection:
+        return [_listed(row) for row in connection.execute(query)]
+
+
+def search(
+    store: Store, text: str, filters: Filters = Filters(), *, limit: int = 20
+) -> list[Listed]:
+    """Specs matching the words of ``text``, best first, each with a snippet."""
+    if not _WORD.search(text):
+        return []
+    with store.read() as connection:
+        if connection.dialect.name == "postgresql":
+            return _search_postgresql(connection, text, filters, limit)
+        return _search_sqlite(connection, text, filters, limit)
+
+
+def _search_sqlite(connection: Connection, text: str, filters: Filters, limit: int) -> list[Listed]:
+    match = " ".join(f'"{word}"' for word in _WORD.findall(text))
+    fts = sa.table("spec_fts", sa.column("rowid"))
+    score: sa.ColumnElement[float] = sa.literal_column("bm25(spec_fts, 10.0, 1.0)")
+    query = (
+        _filtered(
+            sa.select(
+                *_COLUMNS,
+                (-score).label("rank"),
+                sa.literal_column("snippet(spec_fts, 1, '[', ']', '…', 16)").label("snippet"),
+            ).select_from(fts.join(specs, specs.c.id == fts.c.rowid)),
+            filters,
+        )
+        .where(sa.text("spec_fts MATCH :match").bindparams(match=match))
+        .order_by(score, specs.c.id)
+        .limit(limit)
+    )
+    return [_listed(row) for row in connection.execute(query)]
+
+
+def _search_postgresql(
+    connection: Connection, text: str, filters: Filters, limit: int
+) -> list[Listed]:
+    search_table = sa.table(
+        "spec_search", sa.column("spec_id"), sa.column("body"), sa.column("document")
+    )
+    query_expr = sa.func.websearch_to_tsquery(sa.literal("english"), sa.bindparam("q", text))
+    rank = sa.func.ts_rank(search_table.c.document, query_expr)
+    best = (
+        _filtered(
+            sa.select(*_COLUMNS, rank.label("rank"), search_table.c.body).select_from(
+                search_table.join(specs, specs.c.id == search_table.c.spec_id)
+            ),
+            filters,
+        )
+        .where(search_table.c.document.op("@@")(query_expr))
+        .order_by(rank.desc(), specs.c.id)
+        .limit(limit)
+        .subquery()
+    )
+    headline = sa.func.ts_headline(
+        sa.literal("english"),
+        best.c.body,
+        query_expr,
+        sa.literal("MaxFragments=1, MaxWords=20, MinWords=8, StartSel=[, StopSel=]"),
+    )
+    outer = sa.select(
+        *(best.c[column.name] for column in _COLUMNS), best.c.rank, headline.label("snippet")
+    ).order_by(best.c.rank.desc(), best.c.id)
+    return [_listed(row) for row in connection.execute(outer)]
+
+
+def _filtered(query: sa.Select[Any], filters: Filters) -> sa.Select[Any]:
+    query = query.where(specs.c.deleted == sa.false())
+    if filters.status:
+        query = query.where(specs.c.status == filters.status)
+    if filters.author:
+        query = query.where(specs.c.author == filters.author)
+    if filters.template:
+        names = sa.select(templates.c.sha256).where(templates.c.name == filters.template)
+        query = query.where(specs.c.template_sha256.in_(names))
+    if filters.has_errors is True:
+        query = query.where(specs.c.errors > 0)
+    elif filters.has_errors is False:
+        query = query.where(specs.c.errors == 0)
+    if filters.open_tasks:
+        query = query.where(specs.c.open_tasks > 0)
+    if filters.high_risks:
+        query = query.where(specs.c.high_risks > 0)
+    if filters.updated_since is not None:
+        query = query.where(specs.c.updated_at >= as_utc(filters.updated_since))
+    if filters.reviewer:
+        reviewed = (
+            sa.select(approvals.c.spec_id)
+            .join(users, users.c.id == approvals.c.reviewer_id)
+            .where(users.c.name == filters.reviewer)
+        )
+        query = query.where(specs.c.id.in_(reviewed))
+    return query
+
+
+def index_spec(connection: Connection, spec_id: int, title: str, body: str) -> None:
+    """Make the search index hold ``body`` as the spec's current text."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            sa.text(
+                "INSERT INTO spec_search (spec_id, title, body) VALUES (:id, :title, :body) "
+                "ON CONFLICT (spec_id) DO UPDATE SET title = excluded.title, body = excluded.body"
+            ),
+            {"id": spec_id, "title": title, "body": body},
+        )
+        return
+    connection.execute(sa.text("DELETE FROM spec_fts WHERE rowid = :id"), {"id": spec_id})
+    connection.execute(
+        sa.text("INSERT INTO spec_fts (rowid, title, body) VALUES (:id, :title, :body)"),
+        {"id": spec_id, "title": title, "body": body},
+    )
+
+
+def _listed(row: Any) -> Listed:
+    mapping = row._mapping
+    rank = mapping.get("rank")
+    return Listed(
+        row.id,
+        row.slug,
+        row.title,
+        row.status,
+        row.author,
+        as_utc(row.updated_at),
+        row.current_revision,
+        row.errors,
+        row.warnings,
+        row.open_tasks,
+        row.high_risks,
+        float(rank) if rank is not None else None,
+        mapping.get("snippet"),
+    )

@@ -1,0 +1,414 @@
+"""Gated status transitions, and approvals written back into the document.
+
+The lifecycle is the template's Status enumeration (Draft, Review, Approved,
+Implemented); the steps are each state to the next, plus Review back to Draft when
+changes are requested.  A step's gates are the linter's errors for the document as it
+would read at the target status; Approved also needs a current approval for every
+sign-off role.  Every step and approval is written back into the Markdown (Status
+line, sign-off row, review boxes, a Document History row) as a new revision whose
+content hash is unchanged, so approvals survive their own write-back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.engine import Connection
+
+from techspec.content_hash import content_hash
+from techspec.errors import UsageError
+from techspec.linter import LintContext, lint_text
+from techspec.parser import parse
+from techspec.store import approvals, audit, revisions
+from techspec.store.engine import Store
+from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
+from techspec.store.facts import facts
+from techspec.store.revisions import Revision, SpecRecord
+from techspec.store.users import User
+from techspec.template import Template
+from techspec.writeback import (
+    WritebackError,
+    add_history_row,
+    check_review_items,
+    set_status,
+    sign,
+    signoff_roles,
+    unsign,
+)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a workflow command did."""
+
+    slug: str
+    status: str | None
+    revision: int
+    changed: bool
+    notes: list[str] = field(default_factory=list)
+    pending_roles: list[str] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+
+
+def lifecycle(template: Template) -> tuple[str, str, str, str]:
+    """Draft, Review, Approved, Implemented as the template names them."""
+    found = template.statuses
+    if len(found) < 4:
+        raise UsageError(f"template '{template.name}' has no four-state Status enumeration")
+    return found[0], found[1], found[2], found[3]
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return (a or "").strip().casefold() == (b or "").strip().casefold()
+
+
+# -- saving edits ------------------------------------------------------------------------
+
+
+def prepare_save(current: Revision, text: str, template: Template) -> tuple[str, str]:
+    """The text to store for an edit of ``current``, and a note on what the store did.
+
+    The Status line belongs to the workflow: an edit may not change it.  An edit that
+    changes the content of an Approved spec makes its approvals stale and moves it back
+    to Review (its sign-off rows are cleared, since they cite the old content).
+    """
+    if len(template.statuses) < 4 or current.status is None:
+        return text, ""
+    _draft, review, approved, _done = lifecycle(template)
+    status = parse(text).status
+    changed = content_hash(text, template) != current.content_hash
+    if (
+        _same(current.status, approved)
+        and changed
+        and (_same(status, approved) or _same(status, review))
+    ):
+        text = set_status(text, review, template=template)
+        for role in signoff_roles(template):
+            try:
+                text = unsign(text, role, template=template)
+            except WritebackError:
+                continue
+        return text, f"content changed after approval: approvals are stale, back to {review}"
+    if not _same(status, current.status):
+        raise InvalidTransition(
+            f"the Status changed from {current.status} to {status or 'nothing'}: status "
+            "changes go through the workflow (techspec submit, approve, request-changes, "
+            "implement)"
+        )
+    return text, ""
+
+
+# -- gates -------------------------------------------------------------------------------
+
+
+def gates(text: str, target: str, template: Template) -> list[Gate]:
+    """The linter's errors for ``text`` as it would read with Status ``target``."""
+    candidate = set_status(text, target, template=template)
+    return [
+        Gate(finding.message, finding.line, finding.rule)
+        for finding in lint_text(candidate, template=template)
+        if finding.severity == "error"
+    ]
+
+
+def approval_gates(text: str, template: Template, approved: set[str]) -> tuple[str, list[Gate]]:
+    """The Approved candidate text (review boxes checked) and its unmet gates: a missing
+    approval per role, then any other lint error at Approved."""
+    _draft, _review, target, _done = lifecycle(template)
+    candidate = set_status(text, target, template=template)
+    with contextlib.suppress(WritebackError):
+        candidate = check_review_items(candidate, template=template)
+    missing = [role for role in signoff_roles(template) if role.casefold() not in approved]
+    found: list[Gate] = []
+    lines = {role: _signoff_line(candidate, template, role) for role in missing}
+    for role in missing:
+        found.append(Gate(f"no current approval for the role '{role}'", lines[role], "approval"))
+    for finding in lint_text(candidate, template=template):
+        if finding.severity != "error":
+            continue
+        if finding.rule == "TS402" and any(f"'{role}'" in finding.message for role in missing):
+            continue
+        found.append(Gate(finding.message, finding.line, finding.rule))
+    return candidate, found
+
+
+def _signoff_line(text: str, template: Template, role: str) -> int | None:
+    context = LintContext(parse(text), template)
+    for pair in context.table_pairs():
+        if pair.rule.is_signoff and pair.table is not None:
+            for row in pair.table.rows:
+                if row and row[0].text.casefold() == role.casefold():
+                    return row[0].line
+    return None
+
+
+# -- steps -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Current:
+    connection: Connection
+    spec: SpecRecord
+    revision: Revision
+    template: Template
+
+
+def _load(connection: Connection, ref: str) -> _Current:
+    spec = revisions.resolve(connection, ref, lock=True)
+    revision = revisions.revision_row(connection, spec)
+    return _Current(connection, spec, revision, revisions.template_of(connection, spec))
+
+
+def _require(current: _Current, status: str, doing: str) -> None:
+    if not _same(current.revision.status, status):
+        raise InvalidTransition(
+            f"spec '{current.spec.slug}' is {current.revision.status or 'without a Status'}: "
+            f"only a spec in {status} can be {doing}"
+        )
+
+
+def submit(store: Store, ref: str, actor: User, comment: str = "") -> Outcome:
+    """Draft -> Review, when the document has no errors at Review."""
+    with store.write() as connection:
+        current = _load(connection, ref)
+        draft, review, _approved, _done = lifecycle(current.template)
+        _require(current, draft, "submitted for review")
+        unmet = gates(current.revision.text, review, current.template)
+        if unmet:
+            raise GateRefused(review, unmet, path=current.spec.slug)
+        text = set_status(current.revision.text, review, template=current.template)
+        return _write(
+            current, actor, text, f"Submitted for review by {actor.name}", draft, review, comment
+        )
+
+
+def implement(store: Store, ref: str, actor: User, comment: str = "") -> Outcome:
+    """Approved -> Implemented, when every success criterion and task is checked."""
+    with store.write() as connection:
+        current = _load(connection, ref)
+        _draft, _review, approved, done = lifecycle(current.template)
+        _require(current, approved, "marked implemented")
+        unmet = gates(current.revision.text, done, current.template)
+        if unmet:
+            raise GateRefused(done, unmet, path=current.spec.slug)
+        text = set_status(current.revision.text, done, template=current.template)
+        return _write(
+            current, actor, text, f"Implemented, confirmed by {actor.name}", approved, done, comment
+        )
+
+
+def check(store: Store, ref: str, target: str) -> list[Gate]:
+    """The unmet gates for moving ``ref`` to ``target`` now (nothing is written)."""
+    with store.read() as connection:
+        spec = revisions.resolve(connection, ref)
+        revision = revisions.revision_row(connection, spec)
+        template = revisions.template_of(connection, spec)
+        approved = set(approvals.approved_roles(connection, spec.id, revision.content_hash))
+    if _same(target, lifecycle(template)[2]):
+        return approval_gates(revision.text, template, approved)[1]
+    return gates(revision.text, target, template)
+
+
+def approve(store: Store, ref: str, actor: User, role: str, comment: str = "") -> Outcome:
+    """Record ``actor``'s approval for ``role`` on the current content and sign the row;
+    when every role has approved and the gates are met, the spec becomes Approved."""
+    with store.write() as connection:
+        current = _load(connection, ref)
+        _draft, review, approved, _done = lifecycle(current.template)
+        _require(current, review, "approved")
+        role = _role(current.template, role)
+        _may_decide(current, actor, role, approving=True)
+        content = current.revision.content_hash
+        latest = approvals.latest_by_role(connection, current.spec.id, content)
+        mine = latest.get(role.casefold())
+        if mine is not None and mine.decision == "approve" and mine.reviewer_id == actor.id:
+            return Outcome(
+                current.spec.slug,
+                current.revision.status,
+                current.spec.current_revision,
+                False,
+                [f"{actor.name} already approved this content as {role}"],
+            )
+        approvals.insert(
+            connection,
+            spec_id=current.spec.id,
+            revision_id=current.revision.id,
+            content_hash=content,
+            role=role,
+            reviewer_id=actor.id,
+            decision="approve",
+            comment=comment,
+        )
+        audit.record(
+            connection,
+            actor=actor.name,
+            action="approval.approve",
+            spec_id=current.spec.id,
+            revision=current.spec.current_revision,
+            details={"role": role, "content_hash": content, "comment": comment},
+        )
+        text = sign(
+            current.revision.text,
+            role,
+            actor.name,
+            date.today(),
+            f"approved sha256:{content}",
+            template=current.template,
+        )
+        granted = set(approvals.approved_roles(connection, current.spec.id, content))
+        candidate, unmet = approval_gates(text, current.template, granted)
+        changes = f"Approved as {role} by {actor.name}"
+        if unmet:
+            outcome = _write(current, actor, text, changes, review, review, comment)
+            outcome.pending_roles = [g.reason.split("'")[1] for g in unmet if g.rule == "approval"]
+            outcome.gates = [g for g in unmet if g.rule != "approval"]
+            return outcome
+        return _write(
+            current,
+            actor,
+            candidate,
+            f"{changes}; all sign-offs complete",
+            review,
+            approved,
+            comment,
+        )
+
+
+def request_changes(store: Store, ref: str, actor: User, role: str, comment: str = "") -> Outcome:
+    """Review -> Draft: ``actor`` asks for changes for ``role``; its sign-off is cleared."""
+    with store.write() as connection:
+        current = _load(connection, ref)
+        draft, review, _approved, _done = lifecycle(current.template)
+        _require(current, review, "sent back with changes requested")
+        role = _role(current.template, role)
+        _may_decide(current, actor, role, approving=False)
+        approvals.insert(
+            connection,
+            spec_id=current.spec.id,
+            revision_id=current.revision.id,
+            content_hash=current.revision.content_hash,
+            role=role,
+            reviewer_id=actor.id,
+            decision="request-changes",
+            comment=comment,
+        )
+        audit.record(
+            connection,
+            actor=actor.name,
+            action="approval.request-changes",
+            spec_id=current.spec.id,
+            revision=current.spec.current_revision,
+            details={
+                "role": role,
+                "comment": comment,
+                "content_hash": current.revision.content_hash,
+            },
+        )
+        text = unsign(current.revision.text, role, template=current.template)
+        text = set_status(text, draft, template=current.template)
+        reason = f": {comment}" if comment else ""
+        return _write(
+            current,
+            actor,
+            text,
+            f"Changes requested as {role} by {actor.name}{reason}",
+            review,
+            draft,
+            comment,
+        )
+
+
+def _role(template: Template, role: str) -> str:
+    roles = signoff_roles(template)
+    for known in roles:
+        if known.casefold() == role.strip().casefold():
+            return known
+    raise UsageError(f"unknown role '{role}' (sign-off roles: {', '.join(roles)})")
+
+
+def _may_decide(current: _Current, actor: User, role: str, *, approving: bool) -> None:
+    if not actor.has_role(role):
+        raise Forbidden(f"{actor.name} does not hold the role '{role}'")
+    if approving and actor.id in revisions.authors(current.connection, current.spec.id):
+        raise Forbidden(f"{actor.name} wrote spec '{current.spec.slug}' and may not approve it")
+
+
+def _write(
+    current: _Current,
+    actor: User,
+    text: str,
+    changes: str,
+    before: str,
+    after: str,
+    comment: str,
+) -> Outcome:
+    """Store a write-back revision (with a history row) and audit a status change."""
+    text = add_history_row(
+        text,
+        next_history_version(text, current.template),
+        date.today(),
+        actor.name,
+        changes,
+        template=current.template,
+    )
+    found = facts(text, current.template)
+    if found.content_hash != current.revision.content_hash:
+        raise StoreError(
+            f"the write-back to spec '{current.spec.slug}' changed its content hash; "
+            "refusing to store it (the approvals would go stale)"
+        )
+    number = revisions.append(
+        current.connection,
+        current.spec,
+        current.spec.current_revision,
+        text,
+        found,
+        actor,
+        changes,
+        "workflow",
+    )
+    if not _same(before, after):
+        audit.record(
+            current.connection,
+            actor=actor.name,
+            action="status.changed",
+            spec_id=current.spec.id,
+            revision=number,
+            details={"from": before, "to": after, "comment": comment},
+        )
+    return Outcome(current.spec.slug, found.status, number, True, [changes])
+
+
+def next_history_version(text: str, template: Template) -> str:
+    """A version just above the history's highest, in a patch position (1.0 -> 1.0.1,
+    1.0.1 -> 1.0.2), so workflow rows never claim a new Document Version."""
+    from techspec.rules.values import is_version, version_key
+
+    context = LintContext(parse(text), template)
+    best: tuple[int, ...] = (1, 0)
+    for pair in context.table_pairs():
+        if not pair.rule.is_history or pair.table is None:
+            continue
+        kinds = [rule.kind for rule in pair.rule.column_rules]
+        column = pair.table.column_index(pair.rule.columns[kinds.index("version")])
+        for row in pair.table.rows:
+            if column is not None and column < len(row) and is_version(row[column].text):
+                best = max(best, version_key(row[column].text))
+    parts = list(best) + [0] * max(0, 3 - len(best))
+    parts[-1] += 1
+    return ".".join(str(part) for part in parts)
+
+
+def approved_text(store: Store, ref: str, actor: User) -> tuple[Revision, Revision]:
+    """The revision ``actor`` last approved and the current one (for a diff)."""
+    with store.read() as connection:
+        spec = revisions.resolve(connection, ref)
+        mine = approvals.last_approval_by(connection, spec.id, actor.id)
+        if mine is None:
+            raise UsageError(f"{actor.name} has not approved spec '{spec.slug}'")
+        return (
+            revisions.revision_row(connection, spec, mine.revision),
+            revisions.revision_row(connection, spec),
+        )
