@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/techspec lint examples/ --exit-zero
 
-test: $(STAMP)
+# Debian packages the suite needs (PostgreSQL, WeasyPrint's libraries, Chromium), installed
+# only when missing; see scripts/install-system-deps.sh.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy

@@ -228,3 +228,19 @@ def _git_user() -> str | None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="techspec")
+
+
+from techspec import store_cli  # noqa: E402
+
+store_cli.register(cli)
+
+
+from techspec import render_cli  # noqa: E402
+
+render_cli.register(cli)
+
+
+from techspec import fix_cli, lsp_cli  # noqa: E402
+
+fix_cli.register(cli)
+lsp_cli.register(cli)

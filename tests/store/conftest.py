@@ -23,7 +23,23 @@ import pytest
 
 from techspec.store.engine import Store, make_engine, open_store
 
-PG_BIN = Path(os.environ.get("TECHSPEC_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """$TECHSPEC_PG_BIN, else PostgreSQL 15 as Debian installs it, else the newest there."""
+    configured = os.environ.get("TECHSPEC_PG_BIN")
+    if configured:
+        return Path(configured)
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if (preferred / "initdb").exists():
+        return preferred
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return found[-1].parent if found else preferred
+
+
+PG_BIN = _pg_bin()
 ENGINES = ["sqlite", "postgresql"]
 
 
@@ -39,7 +55,7 @@ class PgServer:
         import psycopg
 
         with psycopg.connect(self.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
-            c.execute(sql)  # type: ignore[arg-type]
+            c.execute(sql)
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -57,19 +73,48 @@ def _free_port() -> int:
 def _start(base: Path) -> PgServer:
     data = base / "data"
     subprocess.run(
-        _as_server_user([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U",
-                         "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]),
-        check=True, capture_output=True,
+        _as_server_user(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     last_error = ""
     for _attempt in range(5):
         port = _free_port()
-        options = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+        options = (
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
         started = subprocess.run(
-            _as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-                             "-l", str(base / "server.log"), "start"]),
-            capture_output=True, text=True, check=False,
+            _as_server_user(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-w",
+                    "-l",
+                    str(base / "server.log"),
+                    "start",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if started.returncode == 0:
             return PgServer(port, base)
@@ -80,7 +125,9 @@ def _start(base: Path) -> PgServer:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL is not installed ({PG_BIN}/initdb missing): run 'make system-deps'")
+        pytest.skip(
+            f"PostgreSQL is not installed ({PG_BIN}/initdb missing): run 'make system-deps'"
+        )
     base = Path(tempfile.mkdtemp(prefix="tspg-"))
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
@@ -96,9 +143,11 @@ def pg_server() -> Iterator[PgServer]:
         yield server
     finally:
         subprocess.run(
-            _as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(base / "data"), "-m", "fast",
-                             "-w", "stop"]),
-            capture_output=True, check=False,
+            _as_server_user(
+                [str(PG_BIN / "pg_ctl"), "-D", str(base / "data"), "-m", "fast", "-w", "stop"]
+            ),
+            capture_output=True,
+            check=False,
         )
         shutil.rmtree(base, ignore_errors=True)
 
@@ -111,9 +160,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=ENGINES)
-def db_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     """A migrated, empty database on each engine."""
     if request.param == "sqlite":
         path = tmp_path / "techspec.db"

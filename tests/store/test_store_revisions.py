@@ -23,7 +23,10 @@ def test_creating_a_spec_stores_revision_one_with_its_facts(store: Store) -> Non
     assert revision.text == text
     assert revision.sha256 == revision_sha256(text)
     assert (revision.title, revision.status, revision.version) == (
-        "Technical Specification: Payments Ledger", "Draft", "1.0")
+        "Technical Specification: Payments Ledger",
+        "Draft",
+        "1.0",
+    )
     assert revision.author is None
     assert revision.open_tasks > 0
     assert saved.spec.open_tasks == revision.open_tasks
@@ -41,12 +44,15 @@ def test_saving_changed_bytes_adds_the_next_revision_with_its_author(store: Stor
     ada = add_user(store, "ada")
     text = draft()
     revisions.create_spec(store, "ledger", text, author=ada)
-    saved = revisions.save(store, "ledger", edited(text, "More detail."), base=1, author=ada,
-                           message="detail")
+    saved = revisions.save(
+        store, "ledger", edited(text, "More detail."), base=1, author=ada, message="detail"
+    )
     assert (saved.outcome, saved.revision) == ("revised", 2)
     listed = revisions.history(store, "ledger")
     assert [(r.number, r.author, r.message) for r in listed] == [
-        (1, "ada", ""), (2, "ada", "detail")]
+        (1, "ada", ""),
+        (2, "ada", "detail"),
+    ]
 
 
 def test_a_save_based_on_a_stale_revision_is_a_conflict(store: Store) -> None:
@@ -89,8 +95,9 @@ def test_an_edit_may_not_change_the_status_line(store: Store) -> None:
     text = draft()
     revisions.create_spec(store, "ledger", text)
     with pytest.raises(InvalidTransition, match="from Draft to Approved"):
-        revisions.save(store, "ledger", text.replace("**Status**: Draft", "**Status**: Approved"),
-                       base=1)
+        revisions.save(
+            store, "ledger", text.replace("**Status**: Draft", "**Status**: Approved"), base=1
+        )
 
 
 def test_revisions_cannot_be_updated_in_the_database(store: Store) -> None:

@@ -26,7 +26,7 @@ def test_adding_a_user_twice_is_a_conflict(store: Store) -> None:
 
 
 def test_an_unknown_user_is_not_found_with_a_hint(store: Store) -> None:
-    with pytest.raises(NotFound, match="unknown user 'bob'.*techspec user add"):
+    with pytest.raises(NotFound, match=r"unknown user 'bob'.*techspec user add"):
         users.find_user(store, "bob")
 
 
@@ -41,8 +41,9 @@ def test_a_token_authenticates_its_user_and_is_stored_only_hashed(store: Store) 
     assert users.authenticate(store, token).name == "grace"
     with store.read() as connection:
         stored = connection.execute(sa.text("SELECT token_hash FROM api_tokens")).scalars().all()
-        dump = " ".join(str(v) for row in connection.execute(sa.text("SELECT * FROM api_tokens"))
-                        for v in row)
+        dump = " ".join(
+            str(v) for row in connection.execute(sa.text("SELECT * FROM api_tokens")) for v in row
+        )
     assert stored == [users.hash_token(token)]
     assert token not in dump
 
@@ -55,3 +56,14 @@ def test_a_revoked_or_unknown_token_is_refused(store: Store) -> None:
         users.authenticate(store, token)
     with pytest.raises(Forbidden):
         users.authenticate(store, "tsk_made_up")
+
+
+def test_a_login_with_a_token_is_audited_without_the_token(store: Store) -> None:
+    from techspec.store import audit
+
+    users.add_user(store, "grace")
+    token = users.create_token(store, "grace")
+    assert users.login(store, token).name == "grace"
+    last = audit.events(store)[-1]
+    assert (last.actor, last.action) == ("grace", "user.login")
+    assert token not in str(last.details)

@@ -30,6 +30,7 @@ def squash(text: str) -> str:
         "- [ ] Security review completed\n- [ ] Performance review completed"
     ),
     severity="error",
+    fixable=True,
 )
 def check_fixed_items(ctx: LintContext) -> Iterator[Finding]:
     for match in ctx.matches:

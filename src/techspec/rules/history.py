@@ -49,6 +49,7 @@ def _document_version(ctx: LintContext) -> str | None:
         "| 1.1 | 2026-02-01 | Ada | Added phase 3 |"
     ),
     severity="error",
+    fixable=True,
 )
 def check_current_version(ctx: LintContext) -> Iterator[Finding]:
     found = _history(ctx)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         "**Date**: 2026-01-05\\\n**Status**: Draft\\\n**Reviewers**: Grace"
     ),
     severity="error",
+    fixable=True,
 )
 def check_missing_fields(ctx: LintContext) -> Iterator[Finding]:
     spec = ctx.spec

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         "### Success Criteria\n\n- [ ] p99 < 50ms"
     ),
     severity="error",
+    fixable=True,
 )
 def check_missing(ctx: LintContext) -> Iterator[Finding]:
     for missing in ctx.missing:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     failing="| Risk | Impact | Mitigation |",
     passing="| Risk | Probability | Impact | Mitigation |",
     severity="error",
+    fixable=True,
 )
 def check_columns(ctx: LintContext) -> Iterator[Finding]:
     for pair in ctx.table_pairs():
@@ -50,6 +51,7 @@ def check_columns(ctx: LintContext) -> Iterator[Finding]:
         "| Product Owner | | | |\n| Security Lead | | | |"
     ),
     severity="error",
+    fixable=True,
 )
 def check_fixed_rows(ctx: LintContext) -> Iterator[Finding]:
     for pair in ctx.table_pairs():

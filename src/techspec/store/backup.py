@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from glob import glob
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 
 def _check_sqlite_backup(source: Path) -> None:
     try:
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as connection:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as connection:
             connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         raise InputError("not a techspec SQLite backup", path=str(source)) from None

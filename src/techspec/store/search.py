@@ -129,7 +129,8 @@ def _search_postgresql(
     search_table = sa.table(
         "spec_search", sa.column("spec_id"), sa.column("body"), sa.column("document")
     )
-    query_expr = sa.func.websearch_to_tsquery(sa.literal("english"), sa.bindparam("q", text))
+    english: sa.ColumnElement[str] = sa.literal_column("'english'::regconfig")
+    query_expr = sa.func.websearch_to_tsquery(english, sa.cast(sa.bindparam("q", text), sa.Text))
     rank = sa.func.ts_rank(search_table.c.document, query_expr)
     best = (
         _filtered(
@@ -144,10 +145,10 @@ def _search_postgresql(
         .subquery()
     )
     headline = sa.func.ts_headline(
-        sa.literal("english"),
+        english,
         best.c.body,
         query_expr,
-        sa.literal("MaxFragments=1, MaxWords=20, MinWords=8, StartSel=[, StopSel=]"),
+        sa.literal_column("'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=[, StopSel=]'"),
     )
     outer = sa.select(
         *(best.c[column.name] for column in _COLUMNS), best.c.rank, headline.label("snippet")

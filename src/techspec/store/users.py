@@ -53,7 +53,7 @@ def add_user(store: Store, name: str, roles: list[str] | tuple[str, ...] = ()) -
             )
     except IntegrityError:
         raise Conflict(f"a user named '{name}' already exists") from None
-    return User(user_id, name, tuple(unique))
+    return User(user_id, name, tuple(sorted(unique)))
 
 
 def get_user(connection: Connection, name: str) -> User:
@@ -113,6 +113,19 @@ def authenticate(store: Store, token: str) -> User:
             raise Forbidden("invalid or revoked API token")
         name = connection.execute(sa.select(users.c.name).where(users.c.id == user_id)).scalar_one()
         return get_user(connection, name)
+
+
+def login(store: Store, token: str) -> User:
+    """Authenticate a token and record the login in the audit log (the API's sign-in)."""
+    user = authenticate(store, token)
+    with store.write() as connection:
+        token_id = connection.execute(
+            sa.select(api_tokens.c.id).where(api_tokens.c.token_hash == hash_token(token))
+        ).scalar_one()
+        audit.record(
+            connection, actor=user.name, action="user.login", details={"token_id": token_id}
+        )
+    return user
 
 
 def revoke_tokens(store: Store, name: str) -> int:

@@ -15,6 +15,7 @@ from techspec.store.engine import Store
 from techspec.store.errors import StoreError
 
 HEAD = "0001"
+LOCK_KEY = 0x7465_6368  # "tech": the advisory lock that serializes upgrades
 DIRECTORY = Path(__file__).parent
 
 
@@ -43,6 +44,9 @@ def upgrade(store: Store) -> tuple[str | None, str]:
     from alembic.config import Config
 
     with store.write() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two instances upgrading at once: the second waits, then finds HEAD.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         before = current(connection)
         if before != HEAD:
             config = alembic_config(connection)

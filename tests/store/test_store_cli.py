@@ -1,0 +1,295 @@
+"""The store commands end to end, on both engines, plus bad input: one clear line and
+exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from store_specs import draft, edited, raw_draft
+
+from techspec.cli import cli
+
+TECHSPEC = Path(sys.executable).parent / "techspec"
+
+
+def run(db_url: str, *args: str) -> Result:
+    result = CliRunner().invoke(cli, [*args, "--db", db_url], catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"techspec {args} crashed: {result.exception!r}\n{result.output}")
+    return result
+
+
+def _files(directory: Path) -> dict[str, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    ledger = directory / "0001-ledger.md"
+    ledger.write_text(draft("Payments Ledger", words="Settlement ledger."), encoding="utf-8")
+    crlf = directory / "0002-crlf.md"
+    crlf.write_bytes(("\ufeff" + draft("Billing")).replace("\n", "\r\n").encode("utf-8"))
+    return {"ledger": ledger, "crlf": crlf}
+
+
+def _users(db_url: str) -> None:
+    for name, role in [
+        ("ada", "Technical Lead"),
+        ("tom", "Technical Lead"),
+        ("pat", "Product Owner"),
+        ("sue", "Security Lead"),
+    ]:
+        assert run(db_url, "user", "add", name, "--role", role).exit_code == 0
+
+
+def test_import_then_export_round_trips_byte_for_byte(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path / "in")
+    imported = run(db_url, "import", str(tmp_path / "in"))
+    assert imported.exit_code == 0, imported.output
+    assert "2 created" in imported.stdout
+    exported = run(db_url, "export", str(tmp_path / "out"))
+    assert exported.exit_code == 0
+    for path in files.values():
+        assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_importing_the_same_bytes_again_adds_no_revision(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    run(db_url, "import", str(files["ledger"]))
+    again = run(db_url, "import", str(files["ledger"]))
+    assert again.exit_code == 0
+    assert "unchanged 0001-ledger r1" in again.stdout
+
+
+def test_reimporting_an_edited_file_adds_a_revision_to_the_same_spec(
+    db_url: str, tmp_path: Path
+) -> None:
+    files = _files(tmp_path)
+    run(db_url, "import", str(files["ledger"]))
+    files["ledger"].write_text(edited(files["ledger"].read_text("utf-8"), "Edited."), "utf-8")
+    again = run(db_url, "import", str(files["ledger"]))
+    assert "revised   0001-ledger r2" in again.stdout
+    history = json.loads(run(db_url, "history", "0001-ledger", "--format", "json").stdout)
+    assert [h["revision"] for h in history] == [1, 2]
+
+
+def test_two_files_with_the_same_title_stay_two_specs(db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(draft("Same"), "utf-8")
+    (tmp_path / "b.md").write_text(draft("Same"), "utf-8")
+    assert run(db_url, "import", str(tmp_path)).exit_code == 0
+    listed = json.loads(run(db_url, "list", "--format", "json").stdout)
+    assert sorted(item["slug"] for item in listed) == ["a", "b"]
+
+
+def test_a_non_spec_file_is_skipped_with_a_reason_and_nothing_is_written(
+    db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.md").write_text("# Groceries\n\n- eggs\n", "utf-8")
+    (tmp_path / "bin.md").write_bytes(b"\x00\x01binary")
+    _files(tmp_path)
+    result = run(db_url, "import", str(tmp_path))
+    assert result.exit_code == 1
+    assert "skipped" in result.stderr and "notes.md: not a spec" in result.stderr
+    assert "bin.md: binary file" in result.stderr
+    listed = json.loads(run(db_url, "list", "--format", "json").stdout)
+    assert sorted(item["slug"] for item in listed) == ["0001-ledger", "0002-crlf"]
+
+
+def test_list_filters_by_status_and_prints_json(db_url: str, tmp_path: Path) -> None:
+    _files(tmp_path)
+    run(db_url, "import", str(tmp_path))
+    _users(db_url)
+    submitted = run(db_url, "submit", "0001-ledger", "--as", "ada")
+    assert submitted.exit_code == 0, submitted.output
+    listed = json.loads(run(db_url, "list", "--status", "Review", "--format", "json").stdout)
+    assert [item["slug"] for item in listed] == ["0001-ledger"]
+    text = run(db_url, "list").stdout
+    assert "0001-ledger" in text and "0002-crlf" in text
+
+
+def test_search_ranks_matches_and_shows_a_snippet(db_url: str, tmp_path: Path) -> None:
+    _files(tmp_path)
+    run(db_url, "import", str(tmp_path))
+    found = json.loads(run(db_url, "search", "settlement", "--format", "json").stdout)
+    assert [item["slug"] for item in found] == ["0001-ledger"]
+    assert "ettlement" in found[0]["snippet"]
+    assert "[" in run(db_url, "search", "settlement").stdout
+
+
+def test_the_workflow_commands_take_a_spec_to_approved(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    _users(db_url)
+    run(db_url, "import", str(files["ledger"]), "--as", "ada")
+    assert run(db_url, "submit", "0001-ledger", "--as", "ada").exit_code == 0
+    selfish = run(db_url, "approve", "0001-ledger", "--as", "ada", "--role", "Technical Lead")
+    assert selfish.exit_code == 4
+    assert "may not approve" in selfish.stderr
+    assert run(db_url, "approve", "0001-ledger", "--as", "tom").exit_code == 0
+    assert run(db_url, "approve", "0001-ledger", "--as", "pat").exit_code == 0
+    last = run(db_url, "approve", "0001-ledger", "--as", "sue", "--role", "Security Lead")
+    assert "0001-ledger: Approved" in last.stdout
+    approvals = json.loads(run(db_url, "approvals", "0001-ledger", "--format", "json").stdout)
+    assert [a["current"] for a in approvals] == [True, True, True]
+    refused = run(db_url, "implement", "0001-ledger", "--as", "ada")
+    assert refused.exit_code == 1
+    assert "cannot move to Implemented" in refused.stderr
+    assert "must be checked when Status is Implemented" in refused.stderr
+
+
+def test_request_changes_sends_a_spec_back_to_draft(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    _users(db_url)
+    run(db_url, "import", str(files["ledger"]), "--as", "ada")
+    run(db_url, "submit", "0001-ledger", "--as", "ada")
+    result = run(db_url, "request-changes", "0001-ledger", "--as", "sue", "--comment", "more")
+    assert result.exit_code == 0
+    assert "0001-ledger: Draft" in result.stdout
+
+
+def test_a_refused_submit_lists_every_gate_with_its_line(db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "raw.md").write_text(raw_draft(), "utf-8")
+    _users(db_url)
+    run(db_url, "import", str(tmp_path / "raw.md"))
+    result = run(db_url, "submit", "raw", "--as", "ada")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("techspec: raw: cannot move to Review:")
+    assert all(line.startswith("  line ") for line in lines[1:])
+    assert len(lines) > 10
+
+
+def test_diff_between_revisions_and_since_my_approval(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    _users(db_url)
+    run(db_url, "import", str(files["ledger"]), "--as", "ada")
+    run(db_url, "submit", "0001-ledger", "--as", "ada")
+    run(db_url, "approve", "0001-ledger", "--as", "sue")
+    current = run(db_url, "cat", "0001-ledger").stdout
+    path = tmp_path / "edit" / "0001-ledger.md"
+    path.parent.mkdir()
+    path.write_text(edited(current, "Rotating keys weekly."), "utf-8")
+    run(db_url, "import", str(path), "--as", "ada")
+    mine = run(db_url, "diff", "0001-ledger", "--since-my-approval", "--as", "sue")
+    assert mine.exit_code == 0, mine.output
+    assert "changed section Executive Summary" in mine.stdout
+    assert "+Rotating keys weekly." in mine.stdout
+    between = json.loads(run(db_url, "diff", "0001-ledger", "1", "2", "--format", "json").stdout)
+    assert (between["old"], between["new"]) == (1, 2)
+    assert any(m["key"] == "Status" for m in between["metadata"])
+
+
+def test_audit_verify_and_log(db_url: str, tmp_path: Path) -> None:
+    _files(tmp_path)
+    run(db_url, "import", str(tmp_path))
+    verified = run(db_url, "audit", "verify")
+    assert (verified.exit_code, verified.stdout.strip()) == (0, "OK: 2 events, hash chain intact")
+    log = json.loads(run(db_url, "audit", "log", "--format", "json").stdout)
+    assert [e["action"] for e in log] == ["spec.created", "spec.created"]
+
+
+def test_user_commands_add_list_and_make_tokens(db_url: str) -> None:
+    added = run(db_url, "user", "add", "grace", "--role", "Security Lead", "--role", "Admin")
+    assert added.stdout.strip() == "added user grace (Admin, Security Lead)"
+    assert "grace" in run(db_url, "user", "list").stdout
+    token = run(db_url, "user", "token", "grace").stdout.strip()
+    assert token.startswith("tsk_")
+    again = run(db_url, "user", "add", "grace")
+    assert again.exit_code == 3
+
+
+def test_delete_hides_a_spec(db_url: str, tmp_path: Path) -> None:
+    _files(tmp_path)
+    _users(db_url)
+    run(db_url, "import", str(tmp_path))
+    assert run(db_url, "delete", "0002-crlf", "--as", "ada").exit_code == 0
+    listed = json.loads(run(db_url, "list", "--format", "json").stdout)
+    assert [item["slug"] for item in listed] == ["0001-ledger"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["history", "nope"], "unknown spec 'nope'"),
+        (["submit", "nope", "--as", "ada"], "unknown spec 'nope'"),
+        (["diff", "nope", "1", "2"], "unknown spec 'nope'"),
+    ],
+)
+def test_an_unknown_spec_is_one_clear_line_and_exit_2(
+    db_url: str, args: list[str], message: str
+) -> None:
+    run(db_url, "user", "add", "ada")
+    result = run(db_url, *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"techspec: {message} (see 'techspec list')"]
+
+
+def test_an_unknown_user_is_one_clear_line_and_exit_2(db_url: str, tmp_path: Path) -> None:
+    _files(tmp_path)
+    run(db_url, "import", str(tmp_path))
+    result = run(db_url, "submit", "0001-ledger", "--as", "zed")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "unknown user 'zed'" in result.stderr
+
+
+def _process(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TECHSPEC_DATABASE_URL"}
+    return subprocess.run(
+        [str(TECHSPEC), *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("nonsense", "invalid database URL"),
+        ("mysql://u@localhost/db", "only sqlite and postgresql are supported"),
+        ("sqlite://", "SQLite needs a file"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "cannot reach the database"),
+        ("sqlite:////nonexistent-dir/x/techspec.db", "cannot reach the database"),
+    ],
+)
+def test_a_bad_or_unreachable_database_is_one_clear_line_and_exit_2(url: str, message: str) -> None:
+    result = _process("list", "--db", url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("techspec: ") and message in lines[0]
+
+
+def test_the_database_url_comes_from_the_environment(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    env = {**os.environ, "TECHSPEC_DATABASE_URL": url}
+    added = subprocess.run(
+        [str(TECHSPEC), "user", "add", "ada"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    assert (tmp_path / "env.db").exists()
+
+
+def test_db_upgrade_creates_and_then_keeps_the_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    first = _process("db", "upgrade", "--db", url)
+    assert first.returncode == 0, first.stderr
+    assert "upgraded from empty to schema 0001" in first.stdout
+    assert "already at schema 0001" in _process("db", "upgrade", "--db", url).stdout
+
+
+def test_loading_the_command_line_does_not_load_the_store() -> None:
+    script = (
+        "import sys\nimport techspec.cli\n"
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg', 'techspec.store')"
+        " if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
