@@ -26,6 +26,7 @@ test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	for dir in tests/*/; do [ -n "$$(ls $$dir*.py 2>/dev/null)" ] || continue; $(BIN)/mypy $$dir || exit 1; done
 	$(BIN)/pytest -n auto; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$rc
 
