@@ -14,8 +14,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The API server on a SQLite file, seeded with the demo specs on first start; it prints
+# the URL and (the first time) the demo admin's token.
 run: $(STAMP)
-	$(BIN)/techspec lint examples/ --exit-zero
+	$(BIN)/techspec serve --db sqlite:///techspec-demo.db --demo
 
 # Debian packages the suite needs (PostgreSQL, WeasyPrint's libraries, Chromium), installed
 # only when missing; see scripts/install-system-deps.sh.

@@ -84,6 +84,13 @@ def test_a_missing_last_section_goes_before_the_rule_and_the_document_history() 
     )
 
 
+def test_a_missing_last_section_keeps_the_history_label_on_its_table_without_a_rule() -> None:
+    damaged = without(CLEAN, r"^### D\. Security Analysis\n\n.*\n\n---\n\n")
+    text = fixed(damaged)
+    assert "threat model]\n\n**Document History**\n\n| Version" in text
+    assert rules(text) & REPAIRED == set()
+
+
 def test_a_missing_top_level_section_before_a_rule_goes_above_the_rule() -> None:
     damaged = without(CLEAN, r"^## Review & Approval\n[\s\S]*?(?=^---)")
     text = fixed(damaged)
@@ -222,6 +229,12 @@ def test_a_file_without_a_final_newline_gets_the_inserted_lines_on_lines_of_thei
     )
 
 
+def test_text_the_parser_misreads_is_left_as_it_was_rather_than_repaired_again_and_again() -> None:
+    old_mac = CLEAN.replace("\n", "\r")  # CR line endings: the Markdown parser misses sections
+    assert "TS101" in rules(old_mac)
+    assert fixed(old_mac) == old_mac
+
+
 def test_a_suppressed_finding_is_left_alone() -> None:
     damaged = without(CLEAN, r"^### Out of Scope\n\n(- .*\n)+\n")
     damaged = damaged.replace(
@@ -277,7 +290,7 @@ def test_one_repair_alone_changes_only_its_own_place() -> None:
 LINES = CLEAN.splitlines(keepends=True)
 _HEADING = re.compile(r"(#{2,6}) ")
 _UNIT_LINE = re.compile(
-    r"\*\*[A-Z][^*]+\*\*: |\| (?!-)(?!Role|Version|Risk |Dependency )|- \[[x ]\] "
+    r"---$|\*\*[A-Z][^*]+\*\*: |\| (?!-)(?!Role|Version|Risk |Dependency )|- \[[x ]\] "
 )
 
 

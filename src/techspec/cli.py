@@ -244,3 +244,8 @@ from techspec import fix_cli, lsp_cli  # noqa: E402
 
 fix_cli.register(cli)
 lsp_cli.register(cli)
+
+
+from techspec import server_cli  # noqa: E402
+
+server_cli.register(cli)

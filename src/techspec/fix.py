@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -26,6 +27,7 @@ from techspec.findings import Finding
 from techspec.linter import LintContext, MissingSection, TablePair, lint
 from techspec.model import Block, Section, Spec, Table
 from techspec.parser import parse
+from techspec.rules.values import is_version
 from techspec.selection import Selection
 from techspec.template import FieldRule, TableRule, Template, builtin_template
 
@@ -84,26 +86,23 @@ class SourceLines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.contents: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[str] = []
         self.origin = 1 if text.startswith("\ufeff") else 0
-        position = self.origin
-        while position < len(text):
-            match = _EOL.search(text, position)
-            stop = match.start() if match else len(text)
-            self.starts.append(position)
-            self.contents.append(text[position:stop])
-            self.ends.append(match.group() if match else "")
-            position = match.end() if match else len(text)
-        self.count = len(self.contents)
-        self.eol = next((end for end in self.ends if end), "\n")
+        breaks = [match.span() for match in _EOL.finditer(text, self.origin)]
+        self.starts = [self.origin] + [end for _, end in breaks]
+        self.stops = [start for start, _ in breaks] + [len(text)]
+        if self.starts[-1] == len(text):  # nothing after the last line ending
+            self.starts.pop()
+            self.stops.pop()
+        self.count = len(self.starts)
+        self.eol = text[breaks[0][0] : breaks[0][1]] if breaks else "\n"
 
     def content(self, line: int) -> str:
-        return self.contents[line - 1] if 1 <= line <= self.count else ""
+        if 1 <= line <= self.count:
+            return self.text[self.starts[line - 1] : self.stops[line - 1]]
+        return ""
 
     def blank(self, line: int) -> bool:
-        return 1 <= line <= self.count and not self.contents[line - 1].strip()
+        return 1 <= line <= self.count and not self.content(line).strip()
 
     def start(self, line: int) -> int:
         if line < 1:
@@ -124,7 +123,7 @@ class SourceLines:
         if line < self.count:
             at = self.start(line + 1)
             return Edit(at, at, body)
-        ended = self.count == 0 or self.ends[-1] != ""
+        ended = self.count == 0 or self.stops[-1] < len(self.text)
         return Edit(len(self.text), len(self.text), ("" if ended else self.eol) + body)
 
     def block_after(self, line: int, lines: list[str]) -> Edit:
@@ -150,26 +149,44 @@ def fix_text(
 ) -> FixResult:
     """Repair every fixable finding that lint reports (selection and suppressions apply).
 
-    ``parsed`` is ``text`` already parsed, when the caller has it.
+    Rounds repeat while fixable findings remain.  A round whose findings are still reported
+    afterwards (text the parser reads otherwise than intended) is dropped, and the text
+    from before it is kept.  ``parsed`` is ``text`` already parsed, when the caller has it.
     """
     template = template or builtin_template()
+    spec = parsed if parsed is not None else parse(text, path)
+    findings = lint(spec, template, selection=selection)
     fixed: list[Finding] = []
     current = text
     for _ in range(MAX_ROUNDS):
-        spec = parsed if parsed is not None and current is text else parse(current, path)
-        findings = lint(spec, template, selection=selection)
         wanted = [f for f in findings if f.fixable or (unsafe and f.rule in UNSAFE_RULES)]
         if not wanted:
-            return FixResult(current, fixed, findings, spec.status)
+            break
         context = LintContext(spec, template)
         chosen = [r for r in find_repairs(context, unsafe=unsafe) if any(map(r.answers, wanted))]
         new = apply_edits(current, render_edits(context, chosen, today=today))
         if new == current:
-            return FixResult(current, fixed, findings, spec.status)
-        fixed += [f for f in wanted if any(r.answers(f) for r in chosen)]
-        current = new
-    spec = parse(current, path)
-    return FixResult(current, fixed, lint(spec, template, selection=selection), spec.status)
+            break
+        answered = [f for f in wanted if any(r.answers(f) for r in chosen)]
+        new_spec = parse(new, path)
+        new_findings = lint(new_spec, template, selection=selection)
+        if not _took(answered, findings, new_findings):
+            break
+        fixed += answered
+        current, spec, findings = new, new_spec, new_findings
+    return FixResult(current, fixed, findings, spec.status)
+
+
+def _took(answered: list[Finding], before: list[Finding], after: list[Finding]) -> bool:
+    """True when no answered finding is still reported (counting same-message findings
+    that were there before without a repair)."""
+    left = Counter(map(_key, after))
+    left.subtract(_key(f) for f in before if f not in answered)
+    return all(left[_key(f)] <= 0 for f in answered)
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    return finding.rule, finding.message
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
@@ -331,8 +348,6 @@ class _Finder:
 
 
 def _current_version(context: LintContext) -> str | None:
-    from techspec.rules.values import is_version
-
     for rule in context.template.fields:
         if rule.rule.kind == "version":
             found = context.spec.field(rule.key)
@@ -426,34 +441,37 @@ def _level(hashes: str, shift: int) -> int:
 
 
 def _extent(section: Section) -> int:
-    """The last line of a template section's own text, without the separators (``---``)
-    and labelled tables (Document History) that end the template after it."""
+    """The last line of a template section's own text, without the ``---`` and labelled
+    tables (Document History) that close the template after it."""
     if section.children:
         return _extent(section.children[-1])
-    blocks = list(section.blocks)
-    while blocks and (blocks[-1].kind == "rule" or _labelled(blocks)):
-        blocks.pop()
-    return blocks[-1].end_line if blocks else section.line
+    kept = section.blocks[: _closing(section.blocks)]
+    return kept[-1].end_line if kept else section.line
 
 
-def _labelled(blocks: list[Block]) -> bool:
-    """True when the blocks end with a labelled table; pops its label paragraph."""
-    node = blocks[-1].node
-    if isinstance(node, Table) and node.label is not None:
-        if len(blocks) > 1 and blocks[-2].kind == "paragraph":
-            blocks.pop(-2)
-        return True
-    return False
+def _closing(blocks: list[Block]) -> int:
+    """Index of the first block of the closing run: ``---`` rules and labelled tables,
+    each with the bold label paragraph above it."""
+    index = len(blocks)
+    while index > 0:
+        node = blocks[index - 1].node
+        if blocks[index - 1].kind == "rule":
+            index -= 1
+        elif isinstance(node, Table) and node.label is not None:
+            index -= 2 if index > 1 and blocks[index - 2].kind == "paragraph" else 1
+        else:
+            break
+    return index
 
 
-def _trailer(spec_sections: list[Section], line_count: int) -> int:
-    """The first line of the labelled tables (and their ``---``) that close the document."""
-    blocks = list(spec_sections[-1].blocks) if spec_sections else []
-    if not blocks or not isinstance(blocks[-1].node, Table) or blocks[-1].node.label is None:
+def _trailer(sections: list[Section], line_count: int) -> int:
+    """The first line of the closing run of the document, when it ends with a labelled
+    table (a missing last section goes above it); else past the end."""
+    blocks = sections[-1].blocks if sections else []
+    node = blocks[-1].node if blocks else None
+    if not isinstance(node, Table) or node.label is None:
         return line_count + 1
-    while blocks and (blocks[-1].kind == "rule" or _labelled(blocks)):
-        last = blocks.pop()
-    return last.line
+    return blocks[_closing(blocks)].line
 
 
 def _break_token(line: str) -> str:

@@ -10,7 +10,7 @@ import asyncio
 import os
 import re
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from threading import Thread
@@ -195,6 +195,13 @@ class SharedServer:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(10)
             self.loop.close()
+
+
+def shared_server(factory: Any) -> Iterator[SharedServer]:
+    """Body of a module-scoped ``server`` fixture (``factory``: pytest's tmp_path_factory)."""
+    shared = SharedServer(factory.mktemp("cache"))
+    yield shared
+    shared.close()
 
 
 # -- applying what the server sends -------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from lsp_harness import CLEAN, Session, SharedServer, run, session
+import pytest
+from lsp_harness import CLEAN, Session, SharedServer, run, session, shared_server
 from lsprotocol import types
 
 from techspec.linter import lint_text
@@ -22,6 +24,12 @@ SEVERITY = {
     "warning": types.DiagnosticSeverity.Warning,
     "info": types.DiagnosticSeverity.Information,
 }
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedServer]:
+    """One real server process for this module's tests."""
+    yield from shared_server(tmp_path_factory)
 
 
 def test_opening_a_spec_publishes_the_cli_findings_with_their_codes_and_severities(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from lsp_harness import CLEAN, Session, SharedServer, apply, line_of
+import pytest
+from lsp_harness import CLEAN, Session, SharedServer, apply, line_of, shared_server
 from lsprotocol import types
 
 from techspec.fix import fix_text
@@ -13,6 +15,12 @@ from techspec.linter import lint_text
 
 NO_OUT_OF_SCOPE = re.sub(r"^### Out of Scope\n\n(- .*\n)+\n", "", CLEAN, count=1, flags=re.M)
 NO_TESTING = re.sub(r"^## Testing Strategy\n[\s\S]*?(?=^## Monitoring)", "", CLEAN, flags=re.M)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedServer]:
+    """One real server process for this module's tests."""
+    yield from shared_server(tmp_path_factory)
 
 
 def _find(symbols: list[types.DocumentSymbol], name: str) -> types.DocumentSymbol:
@@ -101,6 +109,19 @@ def test_fix_all_is_a_source_action_giving_the_text_techspec_fix_gives(
         (action,) = await live.actions(uri, 0, only=["source.fixAll"])
         assert action.kind == "source.fixAll.techspec"
         assert apply(text, action.edit, uri) == fix_text(text).text
+
+    server.run(scenario)
+
+
+def test_actions_for_the_whole_document_are_offered_only_near_a_finding_or_when_asked(
+    server: SharedServer, tmp_path: Path
+) -> None:
+    async def scenario(live: Session) -> None:
+        uri = live.open(tmp_path / "spec.md", NO_TESTING)
+        await live.diagnostics(uri)
+        assert await live.actions(uri, 0) == []
+        titles = [a.title for a in await live.actions(uri, 0, only=["source"])]
+        assert titles == ["Fix all 1 fixable techspec problems"]
 
     server.run(scenario)
 
@@ -221,5 +242,23 @@ def test_completion_on_a_heading_line_offers_missing_sections_nearest_first(
         labels = [item.label for item in items]
         assert set(labels) == {"### Out of Scope", "### Unit Testing", "### Integration Testing"}
         assert labels[-1] == "### Out of Scope"
+
+    server.run(scenario)
+
+
+def test_hover_on_a_heading_says_what_the_template_section_holds(
+    server: SharedServer, tmp_path: Path
+) -> None:
+    async def scenario(live: Session) -> None:
+        uri = live.open(tmp_path / "spec.md", CLEAN)
+        hover = await live.hover(uri, line_of(CLEAN, "### Technical Review"), 5)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        text = hover.contents.value
+        assert text.startswith("`### Technical Review` (a section of the template)")
+        assert "Holds a checklist." in text
+        assert "- Architecture review completed" in text
+        phase = await live.hover(uri, line_of(CLEAN, "### Phase 1"), 5)
+        assert phase is not None and isinstance(phase.contents, types.MarkupContent)
+        assert "numbered 1, 2, 3" in phase.contents.value
 
     server.run(scenario)

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from store_specs import draft, edited, raw_draft
 
 from techspec.cli import cli
+from techspec.store import migrations
 
 TECHSPEC = Path(sys.executable).parent / "techspec"
 
@@ -279,8 +280,9 @@ def test_db_upgrade_creates_and_then_keeps_the_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     first = _process("db", "upgrade", "--db", url)
     assert first.returncode == 0, first.stderr
-    assert "upgraded from empty to schema 0001" in first.stdout
-    assert "already at schema 0001" in _process("db", "upgrade", "--db", url).stdout
+    assert f"upgraded from empty to schema {migrations.HEAD}" in first.stdout
+    again = _process("db", "upgrade", "--db", url).stdout
+    assert f"already at schema {migrations.HEAD}" in again
 
 
 def test_loading_the_command_line_does_not_load_the_store() -> None:

@@ -28,7 +28,8 @@ def code_actions(analysis: Analysis, params: types.CodeActionParams) -> list[typ
     wanted = [f for f in analysis.findings if f.fixable]
     chosen = [repair for repair in repairs if any(map(repair.answers, wanted))]
     found: list[types.CodeAction] = []
-    for finding in _in_range(analysis, params.range):
+    nearby = _in_range(analysis, params.range)
+    for finding in nearby:
         attached = _client_diagnostics(analysis, finding, params.context.diagnostics)
         repair = next((r for r in chosen if r.answers(finding)), None)
         if repair is not None:
@@ -44,11 +45,12 @@ def code_actions(analysis: Analysis, params: types.CodeActionParams) -> list[typ
             )
         found.append(_suppress(analysis, uri, finding, attached))
     sections = [repair for repair in chosen if repair.rule == "TS101"]
-    if len(sections) > 1:
+    if len(sections) > 1 and any(finding.rule == "TS101" for finding in nearby):
         edit = _workspace_edit(analysis, uri, sections)
         title = f"Insert all {len(sections)} missing sections"
         found.append(types.CodeAction(title, kind=types.CodeActionKind.QuickFix, edit=edit))
-    if chosen:
+    asked = bool(params.context.only) or any(finding.fixable for finding in nearby)
+    if chosen and asked:
         edit = _workspace_edit(analysis, uri, chosen)
         title = f"Fix all {len(chosen)} fixable techspec problems"
         found.append(types.CodeAction(title, kind=FIX_ALL, edit=edit))

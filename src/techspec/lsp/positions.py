@@ -49,7 +49,7 @@ class Positions:
         count = self.lines.count
         if count == 0:
             return types.Position(0, self.units(self.bom))
-        if self.lines.ends[-1]:
+        if self.lines.stops[-1] < len(self.lines.text):
             return types.Position(count, 0)
         return self.end_of_line(count)
 

@@ -120,5 +120,18 @@ def create_server(debounce: float = 0.15) -> TechspecServer:
 
 
 def serve(debounce: float = 0.15) -> None:
-    """Run the server on standard input and output until the client exits."""
-    create_server(debounce).start_io()
+    """Run the server on standard input and output until the client exits.
+
+    The linter is warmed up and every object alive by then (pygls, lsprotocol, the rules,
+    the compiled template) is frozen out of garbage collection: a full collection would
+    otherwise walk them all, and stall an edit's diagnostics by tens of milliseconds.
+    """
+    import gc
+
+    from techspec.linter import lint_text
+
+    server = create_server(debounce)
+    lint_text("# Technical Specification: warm-up\n")
+    gc.collect()
+    gc.freeze()
+    server.start_io()

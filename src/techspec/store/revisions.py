@@ -11,7 +11,6 @@ gets a :class:`Conflict` and nothing is written: no lost update, no gap in the n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -23,10 +22,11 @@ from sqlalchemy.exc import IntegrityError
 
 from techspec.errors import InputError, UsageError
 from techspec.store import audit, search
-from techspec.store.clock import as_utc, now
+from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.facts import Facts, facts
+from techspec.store.records import Revision, Saved, SpecRecord, revision_record, spec_record
 from techspec.store.schema import revisions, specs, templates, users
 from techspec.store.users import User
 from techspec.template import Template, builtin_template
@@ -36,58 +36,6 @@ CONTENT_KINDS = ("import", "edit")
 """Revisions that carry an author's words (workflow revisions only write back decisions)."""
 
 _SLUG = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
-
-
-@dataclass(frozen=True, slots=True)
-class SpecRecord:
-    id: int
-    slug: str
-    template_sha256: str
-    current_revision: int
-    deleted: bool
-    created_at: datetime
-    updated_at: datetime
-    title: str | None
-    status: str | None
-    author: str | None
-    content_hash: str
-    errors: int
-    warnings: int
-    open_tasks: int
-    high_risks: int
-
-
-@dataclass(frozen=True, slots=True)
-class Revision:
-    id: int
-    spec_id: int
-    number: int
-    text: str
-    sha256: str
-    content_hash: str
-    author: str | None
-    created_at: datetime
-    message: str
-    kind: str
-    title: str | None
-    status: str | None
-    version: str | None
-    date: str | None
-    errors: int
-    warnings: int
-    infos: int
-    open_tasks: int
-    high_risks: int
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """What a save did: ``created`` a spec, added a revision, or found the bytes unchanged."""
-
-    spec: SpecRecord
-    revision: int
-    outcome: Literal["created", "revised", "unchanged"]
-    note: str = ""
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -105,7 +53,7 @@ def resolve(connection: Connection, ref: str, *, lock: bool = False) -> SpecReco
     row = connection.execute(query).first()
     if row is None:
         raise NotFound(f"unknown spec '{ref}' (see 'techspec list')")
-    return _spec(row)
+    return spec_record(row)
 
 
 def get_spec(store: Store, ref: str) -> SpecRecord:
@@ -125,7 +73,7 @@ def revision_row(connection: Connection, spec: SpecRecord, number: int | None = 
         raise NotFound(
             f"spec '{spec.slug}' has no revision {wanted} (it has 1 to {spec.current_revision})"
         )
-    return _revision(row)
+    return revision_record(row)
 
 
 def get_revision(store: Store, ref: str, number: int | None = None) -> Revision:
@@ -144,7 +92,7 @@ def history(store: Store, ref: str) -> list[Revision]:
             .where(revisions.c.spec_id == spec.id)
             .order_by(revisions.c.number)
         ).all()
-    return [_revision(row) for row in rows]
+    return [revision_record(row) for row in rows]
 
 
 def template_of(connection: Connection, spec: SpecRecord) -> Template:
@@ -235,7 +183,7 @@ def save(
     Unchanged bytes add nothing.  A stale ``base`` raises :class:`Conflict`.  The
     workflow's rules for the Status line apply (see :func:`workflow.status_for_save`).
     """
-    from techspec.store.workflow import prepare_save
+    from techspec.store.lifecycle import prepare_save
 
     with store.read() as connection:
         spec = resolve(connection, ref)
@@ -408,47 +356,3 @@ def _insert_revision(
 
 def _name(author: User | None) -> str | None:
     return author.name if author is not None else None
-
-
-def _spec(row: Any) -> SpecRecord:
-    return SpecRecord(
-        row.id,
-        row.slug,
-        row.template_sha256,
-        row.current_revision,
-        bool(row.deleted),
-        as_utc(row.created_at),
-        as_utc(row.updated_at),
-        row.title,
-        row.status,
-        row.author,
-        row.content_hash,
-        row.errors,
-        row.warnings,
-        row.open_tasks,
-        row.high_risks,
-    )
-
-
-def _revision(row: Any) -> Revision:
-    return Revision(
-        row.id,
-        row.spec_id,
-        row.number,
-        row.text,
-        row.sha256,
-        row.content_hash,
-        row.author_name,
-        as_utc(row.created_at),
-        row.message,
-        row.kind,
-        row.title,
-        row.status,
-        row.version,
-        row.doc_date,
-        row.errors,
-        row.warnings,
-        row.infos,
-        row.open_tasks,
-        row.high_risks,
-    )

@@ -99,6 +99,10 @@ def search(
         return []
     with store.read() as connection:
         if connection.dialect.name == "postgresql":
+            # PostgreSQL keeps no statistics on tsvectors wider than 1 KB and costs a
+            # sequential scan by the heap alone (the documents are TOASTed), so it would
+            # scan and detoast every document; the GIN index is always the better path.
+            connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
             return _search_postgresql(connection, text, filters, limit)
         return _search_sqlite(connection, text, filters, limit)
 

@@ -11,32 +11,37 @@ content hash is unchanged, so approvals survive their own write-back.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.engine import Connection
 
-from techspec.content_hash import content_hash
 from techspec.errors import UsageError
-from techspec.linter import LintContext, lint_text
-from techspec.parser import parse
 from techspec.store import approvals, audit, revisions
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
 from techspec.store.facts import facts
-from techspec.store.revisions import Revision, SpecRecord
+from techspec.store.lifecycle import (
+    approval_gates,
+    gates,
+    lifecycle,
+    next_history_version,
+    prepare_save,
+    same,
+)
+from techspec.store.records import Revision, SpecRecord
 from techspec.store.users import User
 from techspec.template import Template
-from techspec.writeback import (
-    WritebackError,
-    add_history_row,
-    check_review_items,
-    set_status,
-    sign,
-    signoff_roles,
-    unsign,
-)
+from techspec.writeback import add_history_row, set_status, sign, signoff_roles, unsign
+
+__all__ = [
+    "Outcome",
+    "approval_gates",
+    "gates",
+    "lifecycle",
+    "next_history_version",
+    "prepare_save",
+]
 
 
 @dataclass(slots=True)
@@ -50,98 +55,6 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     pending_roles: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
-
-
-def lifecycle(template: Template) -> tuple[str, str, str, str]:
-    """Draft, Review, Approved, Implemented as the template names them."""
-    found = template.statuses
-    if len(found) < 4:
-        raise UsageError(f"template '{template.name}' has no four-state Status enumeration")
-    return found[0], found[1], found[2], found[3]
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return (a or "").strip().casefold() == (b or "").strip().casefold()
-
-
-# -- saving edits ------------------------------------------------------------------------
-
-
-def prepare_save(current: Revision, text: str, template: Template) -> tuple[str, str]:
-    """The text to store for an edit of ``current``, and a note on what the store did.
-
-    The Status line belongs to the workflow: an edit may not change it.  An edit that
-    changes the content of an Approved spec makes its approvals stale and moves it back
-    to Review (its sign-off rows are cleared, since they cite the old content).
-    """
-    if len(template.statuses) < 4 or current.status is None:
-        return text, ""
-    _draft, review, approved, _done = lifecycle(template)
-    status = parse(text).status
-    changed = content_hash(text, template) != current.content_hash
-    if (
-        _same(current.status, approved)
-        and changed
-        and (_same(status, approved) or _same(status, review))
-    ):
-        text = set_status(text, review, template=template)
-        for role in signoff_roles(template):
-            try:
-                text = unsign(text, role, template=template)
-            except WritebackError:
-                continue
-        return text, f"content changed after approval: approvals are stale, back to {review}"
-    if not _same(status, current.status):
-        raise InvalidTransition(
-            f"the Status changed from {current.status} to {status or 'nothing'}: status "
-            "changes go through the workflow (techspec submit, approve, request-changes, "
-            "implement)"
-        )
-    return text, ""
-
-
-# -- gates -------------------------------------------------------------------------------
-
-
-def gates(text: str, target: str, template: Template) -> list[Gate]:
-    """The linter's errors for ``text`` as it would read with Status ``target``."""
-    candidate = set_status(text, target, template=template)
-    return [
-        Gate(finding.message, finding.line, finding.rule)
-        for finding in lint_text(candidate, template=template)
-        if finding.severity == "error"
-    ]
-
-
-def approval_gates(text: str, template: Template, approved: set[str]) -> tuple[str, list[Gate]]:
-    """The Approved candidate text (review boxes checked) and its unmet gates: a missing
-    approval per role, then any other lint error at Approved."""
-    _draft, _review, target, _done = lifecycle(template)
-    candidate = set_status(text, target, template=template)
-    with contextlib.suppress(WritebackError):
-        candidate = check_review_items(candidate, template=template)
-    missing = [role for role in signoff_roles(template) if role.casefold() not in approved]
-    found: list[Gate] = []
-    lines = {role: _signoff_line(candidate, template, role) for role in missing}
-    for role in missing:
-        found.append(Gate(f"no current approval for the role '{role}'", lines[role], "approval"))
-    for finding in lint_text(candidate, template=template):
-        if finding.severity != "error":
-            continue
-        if finding.rule == "TS402" and any(f"'{role}'" in finding.message for role in missing):
-            continue
-        found.append(Gate(finding.message, finding.line, finding.rule))
-    return candidate, found
-
-
-def _signoff_line(text: str, template: Template, role: str) -> int | None:
-    context = LintContext(parse(text), template)
-    for pair in context.table_pairs():
-        if pair.rule.is_signoff and pair.table is not None:
-            for row in pair.table.rows:
-                if row and row[0].text.casefold() == role.casefold():
-                    return row[0].line
-    return None
 
 
 # -- steps -------------------------------------------------------------------------------
@@ -162,7 +75,7 @@ def _load(connection: Connection, ref: str) -> _Current:
 
 
 def _require(current: _Current, status: str, doing: str) -> None:
-    if not _same(current.revision.status, status):
+    if not same(current.revision.status, status):
         raise InvalidTransition(
             f"spec '{current.spec.slug}' is {current.revision.status or 'without a Status'}: "
             f"only a spec in {status} can be {doing}"
@@ -206,7 +119,7 @@ def check(store: Store, ref: str, target: str) -> list[Gate]:
         revision = revisions.revision_row(connection, spec)
         template = revisions.template_of(connection, spec)
         approved = set(approvals.approved_roles(connection, spec.id, revision.content_hash))
-    if _same(target, lifecycle(template)[2]):
+    if same(target, lifecycle(template)[2]):
         return approval_gates(revision.text, template, approved)[1]
     return gates(revision.text, target, template)
 
@@ -262,7 +175,9 @@ def approve(store: Store, ref: str, actor: User, role: str, comment: str = "") -
         changes = f"Approved as {role} by {actor.name}"
         if unmet:
             outcome = _write(current, actor, text, changes, review, review, comment)
-            outcome.pending_roles = [g.reason.split("'")[1] for g in unmet if g.rule == "approval"]
+            outcome.pending_roles = [
+                name for name in signoff_roles(current.template) if name.casefold() not in granted
+            ]
             outcome.gates = [g for g in unmet if g.rule != "approval"]
             return outcome
         return _write(
@@ -369,7 +284,7 @@ def _write(
         changes,
         "workflow",
     )
-    if not _same(before, after):
+    if not same(before, after):
         audit.record(
             current.connection,
             actor=actor.name,
@@ -379,26 +294,6 @@ def _write(
             details={"from": before, "to": after, "comment": comment},
         )
     return Outcome(current.spec.slug, found.status, number, True, [changes])
-
-
-def next_history_version(text: str, template: Template) -> str:
-    """A version just above the history's highest, in a patch position (1.0 -> 1.0.1,
-    1.0.1 -> 1.0.2), so workflow rows never claim a new Document Version."""
-    from techspec.rules.values import is_version, version_key
-
-    context = LintContext(parse(text), template)
-    best: tuple[int, ...] = (1, 0)
-    for pair in context.table_pairs():
-        if not pair.rule.is_history or pair.table is None:
-            continue
-        kinds = [rule.kind for rule in pair.rule.column_rules]
-        column = pair.table.column_index(pair.rule.columns[kinds.index("version")])
-        for row in pair.table.rows:
-            if column is not None and column < len(row) and is_version(row[column].text):
-                best = max(best, version_key(row[column].text))
-    parts = list(best) + [0] * max(0, 3 - len(best))
-    parts[-1] += 1
-    return ".".join(str(part) for part in parts)
 
 
 def approved_text(store: Store, ref: str, actor: User) -> tuple[Revision, Revision]:

@@ -1,11 +1,14 @@
 """Schema migrations (Alembic), shipped inside the package.
 
-``HEAD`` names the newest migration so that opening a store checks the schema with one
-query instead of loading every migration script; a test keeps it equal to Alembic's head.
+``HEAD`` names the newest migration, read from the scripts' ``revision`` and
+``down_revision`` lines (without importing Alembic), so that opening a store checks the
+schema with one query; a test keeps it equal to Alembic's own head.  Other components
+(the web UI) add their migrations to the same chain.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,9 +17,29 @@ from sqlalchemy.engine import Connection
 from techspec.store.engine import Store
 from techspec.store.errors import StoreError
 
-HEAD = "0001"
-LOCK_KEY = 0x7465_6368  # "tech": the advisory lock that serializes upgrades
 DIRECTORY = Path(__file__).parent
+_REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision\b[^=\n]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
+
+
+def _head() -> str:
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in (DIRECTORY / "versions").glob("*.py"):
+        text = script.read_text("utf-8")
+        if found := _REVISION.search(text):
+            revisions.add(found.group(1))
+        if down := _DOWN.search(text):
+            revised.update(_QUOTED.findall(down.group(1)))
+    heads = sorted(revisions - revised)
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must have one head, found {heads}")
+    return heads[0]
+
+
+HEAD = _head()
+LOCK_KEY = 0x7465_6368  # "tech": the advisory lock that serializes upgrades
 
 
 def alembic_config(connection: Connection | None = None) -> object:

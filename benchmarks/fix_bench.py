@@ -1,0 +1,147 @@
+"""Time ``techspec fix`` against ``techspec lint`` over the same damaged corpus.
+
+    python benchmarks/fix_bench.py [--count N] [--repeat R] [--seed S] [--json]
+
+The corpus is ``corpus.generate_corpus`` with one or two sections deleted from every file, so
+``fix`` has work in each one (it inserts the sections, then lints the result to report what
+is left, as ``ruff --fix`` does).  Every measurement is the best-of-R wall time, and CPU time
+(user + system, worker processes included), of a whole process; ``fix`` runs on a fresh copy
+each time.  CPU time is the steadier measure on a shared machine.  Goal: fix within 1.3x of
+lint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from corpus import generate_corpus
+
+TECHSPEC = str(Path(sys.executable).parent / "techspec")
+GOAL = 1.3
+_HEADING = re.compile(r"^(#{2,3}) ", re.MULTILINE)
+
+
+def damage(path: Path, rng: random.Random) -> None:
+    """Delete one or two sections (a level-2 or level-3 heading with its body)."""
+    text = path.read_text("utf-8")
+    headings = [(m.start(), len(m[1])) for m in _HEADING.finditer(text)]
+    for _ in range(rng.randint(1, 2)):
+        index = rng.randrange(len(headings))
+        start, level = headings[index]
+        after = [s for s, deeper in headings[index + 1 :] if deeper <= level]
+        end = after[0] if after else len(text)
+        text = text[:start] + text[end:]
+        headings = [(m.start(), len(m[1])) for m in _HEADING.finditer(text)]
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def timed(command: Sequence[str], ok: Sequence[int]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, worker processes included) of a run."""
+    with tempfile.TemporaryFile() as output:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        completed = subprocess.run(
+            command, stdout=output, stderr=subprocess.STDOUT, cwd=tempfile.gettempdir(), timeout=600
+        )
+        elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if completed.returncode not in ok:
+            output.seek(0)
+            tail = output.read()[-2000:].decode("utf-8", "replace")
+            raise SystemExit(f"{' '.join(command)} exited {completed.returncode}: {tail}")
+    return elapsed, cpu
+
+
+def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The fastest wall time and the smallest CPU time of several runs."""
+    return min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
+
+
+def measure(count: int, repeat: int, seed: int, log: bool) -> dict[str, object]:
+    def say(message: str) -> None:
+        if log:
+            print(message, file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="techspec-fix-bench-") as scratch:
+        corpus = Path(scratch) / "corpus"
+        say(f"generating {count} specs (seed {seed}) and deleting a section or two from each")
+        rng = random.Random(seed)
+        for path in generate_corpus(corpus, count=count, seed=seed):
+            damage(path, rng)
+        work = Path(scratch) / "work"
+        seconds: dict[str, float] = {}
+        cpu: dict[str, float] = {}
+        for jobs in ([], ["--jobs", "1"]):
+            suffix = "_one_job" if jobs else ""
+            say(f"timing: lint{suffix}")
+            lint = [TECHSPEC, "lint", str(corpus), "--format", "concise", "--exit-zero", *jobs]
+            measured = best([timed(lint, (0,)) for _ in range(repeat)])
+            seconds[f"lint{suffix}"], cpu[f"lint{suffix}"] = measured
+            say(f"timing: fix{suffix}")
+            runs = []
+            for _ in range(repeat):
+                shutil.rmtree(work, ignore_errors=True)
+                shutil.copytree(corpus, work)
+                runs.append(timed([TECHSPEC, "fix", str(work), *jobs], (0, 1)))
+            seconds[f"fix{suffix}"], cpu[f"fix{suffix}"] = best(runs)
+            say(f"timing: fix{suffix} again, nothing left to fix")
+            again = [TECHSPEC, "fix", str(work), *jobs]
+            measured = best([timed(again, (0, 1)) for _ in range(repeat)])
+            seconds[f"fix_clean{suffix}"], cpu[f"fix_clean{suffix}"] = measured
+        changed = sum(
+            (work / p.name).read_bytes() != p.read_bytes() for p in sorted(corpus.iterdir())
+        )
+    ratios = {
+        "fix/lint (wall)": seconds["fix"] / seconds["lint"],
+        "fix/lint one job (wall)": seconds["fix_one_job"] / seconds["lint_one_job"],
+        "fix/lint one job (CPU)": cpu["fix_one_job"] / cpu["lint_one_job"],
+        "fix_clean/lint one job (CPU)": cpu["fix_clean_one_job"] / cpu["lint_one_job"],
+    }
+    return {
+        "files": count,
+        "files_fixed": changed,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "ratios": ratios,
+    }
+
+
+def table(results: dict[str, object]) -> str:
+    seconds, cpu, ratios = results["seconds"], results["cpu_seconds"], results["ratios"]
+    assert isinstance(seconds, dict) and isinstance(cpu, dict) and isinstance(ratios, dict)
+    lines = [f"corpus: {results['files']} specs, {results['files_fixed']} changed by fix", ""]
+    lines.append(f"{'measurement':<28} {'wall s':>8} {'CPU s':>8}")
+    lines += [f"{name:<28} {seconds[name]:>8.3f} {cpu[name]:>8.3f}" for name in seconds]
+    lines.append("")
+    for name, value in ratios.items():
+        met = "yes" if value <= GOAL else "NO"
+        lines.append(f"{name:<30} {value:>6.2f}   goal <= {GOAL}  met: {met}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--count", type=int, default=500, help="specs to generate (500)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (3)")
+    parser.add_argument("--seed", type=int, default=1234, help="corpus seed (1234)")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    args = parser.parse_args(argv)
+    results = measure(args.count, args.repeat, args.seed, log=not args.json)
+    print(json.dumps(results, indent=2) if args.json else table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""``/api/v1/audit``: the tamper-evident log (admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from techspec.api import bodies
+from techspec.api import specs as ops
+from techspec.api.auth import CurrentUser
+from techspec.api.context import ApiContext, api_context
+from techspec.api.permissions import require_admin
+from techspec.api.representations import event, verification
+from techspec.api.schemas import EventOut, VerificationOut
+from techspec.store import audit
+
+router = APIRouter(prefix="/api/v1", tags=["audit"])
+Api = Annotated[ApiContext, Depends(api_context)]
+
+
+@router.get("/audit", response_model=list[EventOut], responses=bodies.problems(404))
+def audit_log(
+    user: CurrentUser,
+    api: Api,
+    spec: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> list[dict[str, Any]]:
+    """The latest events, oldest first (as ``techspec audit log --format json``)."""
+    require_admin(user, "read the audit log")
+    spec_id = ops.current(api.store, ops.ref(spec)).spec.id if spec else None
+    return [event(e) for e in audit.events(api.store, spec_id=spec_id, limit=limit)]
+
+
+@router.get("/audit/verify", response_model=VerificationOut, responses=bodies.problems())
+def audit_verify(user: CurrentUser, api: Api) -> dict[str, Any]:
+    """Walk the hash chain: ``ok``, or the first broken event and why."""
+    require_admin(user, "verify the audit log")
+    return verification(audit.verify(api.store))

@@ -1,0 +1,66 @@
+"""``POST /api/v1/lint``: lint posted Markdown without storing it; the answer is the
+JSON that ``techspec lint - --format json`` prints for the same text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from techspec.api import bodies, catalog
+from techspec.api.auth import CurrentUser
+from techspec.api.context import ApiContext, api_context
+from techspec.api.permissions import require_reader
+from techspec.api.schemas import LintIn, LintOut
+from techspec.config import unknown_selectors
+from techspec.errors import UsageError
+from techspec.findings import FileReport
+from techspec.formats.json_format import render_json
+from techspec.linter import lint
+from techspec.parser import parse
+from techspec.selection import Selection
+from techspec.template import Template
+
+router = APIRouter(prefix="/api/v1", tags=["lint"])
+Api = Annotated[ApiContext, Depends(api_context)]
+Selectors = Annotated[list[str], Query(max_length=50)]
+
+
+@router.post(
+    "/lint",
+    response_model=LintOut,
+    responses=bodies.problems(400, 404, 415),
+    openapi_extra=bodies.request_body(LintIn, markdown_too=True),
+)
+async def lint_markdown(
+    request: Request,
+    user: CurrentUser,
+    api: Api,
+    template: Annotated[str | None, Query(max_length=200)] = None,
+    path: Annotated[str, Query(min_length=1, max_length=500)] = "-",
+    select: Selectors = [],  # noqa: B006 - FastAPI copies query defaults
+    ignore: Selectors = [],  # noqa: B006
+) -> Response:
+    require_reader(user)
+    for option, values in (("select", select), ("ignore", ignore)):
+        unknown = unknown_selectors(values)
+        if unknown:
+            raise UsageError(f"{option}: unknown rule selector '{unknown[0]}'")
+    if bodies.is_markdown(request):
+        text = await bodies.markdown(request)
+    else:
+        body = bodies.validate(LintIn, await bodies.json_object(request))
+        text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
+        path = body.path if path == "-" else path
+    chosen = await run_in_threadpool(catalog.find, api.store, template) if template else None
+    selection = Selection(tuple(select), tuple(ignore))
+    report = await run_in_threadpool(_lint, text, path, chosen, selection)
+    api.metrics.count_findings_of(report)
+    return Response(render_json([report]), media_type="application/json")
+
+
+def _lint(text: str, path: str, template: Template | None, selection: Selection) -> FileReport:
+    spec = parse(text, path)
+    return FileReport(path, spec.status, lint(spec, template, selection=selection))

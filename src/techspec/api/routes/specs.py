@@ -1,0 +1,222 @@
+"""``/api/v1/specs``: create, list and search, read (JSON or Markdown), replace with
+``If-Match``, soft-delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from techspec.api import bodies, catalog, conditional, paging
+from techspec.api import specs as ops
+from techspec.api.auth import CurrentUser
+from techspec.api.context import ApiContext, api_context
+from techspec.api.permissions import require_author, require_owner, require_reader
+from techspec.api.representations import dumps, etag, spec_document
+from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage
+from techspec.store import revisions
+from techspec.store.revisions import Saved
+from techspec.store.users import User
+
+router = APIRouter(prefix="/api/v1", tags=["specs"])
+Api = Annotated[ApiContext, Depends(api_context)]
+SpecRef = Annotated[str, "A spec id (digits) or slug"]
+MARKDOWN = "text/markdown; charset=utf-8"
+
+
+@router.post(
+    "/specs",
+    status_code=201,
+    response_model=SpecOut,
+    responses=bodies.problems(400, 404, 409, 415),
+    openapi_extra=bodies.request_body(SpecIn, markdown_too=True),
+    summary="Create a spec from Markdown, or from a template with ?from_template=NAME",
+)
+async def create_spec(
+    request: Request,
+    user: CurrentUser,
+    api: Api,
+    from_template: Annotated[str | None, Query(max_length=200)] = None,
+    slug: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    title: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+) -> Response:
+    require_author(user, "create specs")
+    if from_template is not None:
+        saved = await _from_template(request, api, user, from_template, slug, title)
+    elif bodies.is_markdown(request):
+        text = await bodies.markdown(request)
+        saved = await run_in_threadpool(ops.create, api.store, text, author=user, slug=slug)
+    else:
+        body = bodies.validate(SpecIn, await bodies.json_object(request))
+        text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
+        saved = await run_in_threadpool(
+            ops.create,
+            api.store,
+            text,
+            author=user,
+            slug=slug or body.slug,
+            message=body.message,
+        )
+    api.wake.set()
+    response = await run_in_threadpool(_document, api, f"#{saved.spec.id}")
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/specs/{saved.spec.id}"
+    return response
+
+
+async def _from_template(
+    request: Request,
+    api: ApiContext,
+    user: User,
+    name: str,
+    slug: str | None,
+    title: str | None,
+) -> Saved:
+    author = None
+    if title is None:
+        body = bodies.validate(FromTemplateIn, await bodies.json_object(request))
+        title, slug, author = body.title, slug or body.slug, body.author
+    chosen = await run_in_threadpool(catalog.find, api.store, name)
+    text = ops.from_template(chosen, title, author or user.name)
+    return await run_in_threadpool(
+        ops.create,
+        api.store,
+        text,
+        author=user,
+        slug=slug,
+        template=chosen,
+        message=f"new from template {name}",
+    )
+
+
+@router.get("/specs", response_model=SpecPage, responses=bodies.problems(400))
+def list_specs(
+    user: CurrentUser,
+    api: Api,
+    status: Annotated[str | None, Query(max_length=100)] = None,
+    author: Annotated[str | None, Query(max_length=200)] = None,
+    reviewer: Annotated[str | None, Query(max_length=200)] = None,
+    template: Annotated[str | None, Query(max_length=200)] = None,
+    has_errors: bool | None = None,
+    open_tasks: bool = False,
+    high_risks: bool = False,
+    updated_since: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=500, description="Full-text search")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    """Live specs, most recently updated first (or best match first with ``q``)."""
+    require_reader(user)
+    query = paging.Query(
+        status, author, reviewer, template, has_errors, open_tasks, high_risks, updated_since, q
+    )
+    page = paging.fetch(api.store, query, min(limit, api.settings.page_limit), cursor)
+    return Response(dumps(page), media_type="application/json")
+
+
+@router.get(
+    "/specs/{ref}.md",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/markdown": {"schema": {"type": "string"}}}},
+        304: {"description": "Not modified"},
+        **bodies.problems(404),
+    },
+    summary="The spec's current Markdown",
+)
+def get_markdown(
+    ref: SpecRef,
+    user: CurrentUser,
+    api: Api,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    require_reader(user)
+    found = ops.current(api.store, ops.ref(ref))
+    headers = {"ETag": etag(found.revision.sha256), "Cache-Control": "no-cache"}
+    if conditional.none_match(if_none_match, found.revision.sha256):
+        return Response(status_code=304, headers=headers)
+    return Response(found.revision.text.encode("utf-8"), media_type=MARKDOWN, headers=headers)
+
+
+@router.get(
+    "/specs/{ref}",
+    response_model=SpecOut,
+    responses={304: {"description": "Not modified"}, **bodies.problems(404)},
+    summary="The spec's parsed model and lint summary; ETag is the revision's sha256",
+)
+def get_spec(
+    ref: SpecRef,
+    user: CurrentUser,
+    api: Api,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    require_reader(user)
+    return _document(api, ops.ref(ref), if_none_match)
+
+
+def _document(api: ApiContext, reference: str, if_none_match: str | None = None) -> Response:
+    found = ops.current(api.store, reference)
+    headers = {"ETag": etag(found.revision.sha256), "Cache-Control": "no-cache"}
+    if conditional.none_match(if_none_match, found.revision.sha256):
+        return Response(status_code=304, headers=headers)
+    fragment = api.analyses.fragment(
+        found.revision,
+        found.spec.template_sha256,
+        lambda: ops.template(api.store, found.spec),
+    )
+    body = spec_document(found.spec, found.revision, fragment)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.put(
+    "/specs/{ref}",
+    response_model=SpecOut,
+    responses=bodies.problems(400, 404, 409, 412, 415, 428),
+    openapi_extra=bodies.request_body(SpecIn, markdown_too=True),
+    summary="Replace the spec's Markdown (needs If-Match with the ETag you edited)",
+)
+async def put_spec(
+    ref: SpecRef,
+    request: Request,
+    user: CurrentUser,
+    api: Api,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    require_reader(user)
+    tags = conditional.required_match(if_match)
+    message = ""
+    if bodies.is_markdown(request):
+        text = await bodies.markdown(request)
+    else:
+        body = bodies.validate(SpecIn, await bodies.json_object(request))
+        text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
+        message = body.message
+    saved = await run_in_threadpool(_put, api, user, ops.ref(ref), text, tags, message)
+    api.wake.set()
+    return await run_in_threadpool(_document, api, f"#{saved.spec.id}")
+
+
+def _put(
+    api: ApiContext, user: User, reference: str, text: str, tags: list[str], message: str
+) -> Saved:
+    found = ops.current(api.store, reference)
+    require_owner(api.store, user, found.spec, "edit")
+    return ops.save_if_match(api.store, found, text, tags, author=user, message=message)
+
+
+@router.delete(
+    "/specs/{ref}",
+    status_code=204,
+    response_class=Response,
+    responses=bodies.problems(404),
+    summary="Soft-delete: hidden from reads and lists; history and audit trail kept",
+)
+def delete_spec(ref: SpecRef, user: CurrentUser, api: Api) -> Response:
+    require_reader(user)
+    found = ops.current(api.store, ops.ref(ref))
+    require_owner(api.store, user, found.spec, "delete")
+    revisions.soft_delete(api.store, f"#{found.spec.id}", actor=user)
+    return Response(status_code=204)

@@ -1,0 +1,266 @@
+"""Request and response shapes, as pydantic models: they validate JSON bodies and
+document every operation in ``/api/v1/openapi.json`` (which schemathesis checks the
+responses against)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# -- requests ---------------------------------------------------------------------------
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SpecIn(Body):
+    content: str = Field(description="The spec's Markdown.", max_length=1024 * 1024)
+    slug: str | None = Field(None, description="Name; default: from the title.", max_length=200)
+    message: str = Field("", description="Revision message.", max_length=2000)
+
+
+class FromTemplateIn(Body):
+    title: str = Field(min_length=1, max_length=300)
+    slug: str | None = Field(None, max_length=200)
+    author: str | None = Field(None, description="Author field; default: you.", max_length=200)
+
+
+class TransitionIn(Body):
+    to: str = Field(description="Target status, e.g. Review or Implemented.", max_length=100)
+    comment: str = Field("", max_length=2000)
+
+
+class ApprovalIn(Body):
+    role: str = Field(description="A sign-off role of the spec's template.", max_length=200)
+    decision: Literal["approve", "request_changes"]
+    comment: str = Field("", max_length=2000)
+
+
+class TemplateIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    content: str = Field(max_length=1024 * 1024)
+
+
+EventName = Literal["revision", "transition", "approval"]
+
+
+def _all_events() -> list[EventName]:
+    return ["revision", "transition", "approval"]
+
+
+class WebhookIn(Body):
+    url: str = Field(pattern=r"^https?://[^\s]+$", max_length=2000)
+    events: list[EventName] = Field(default_factory=_all_events, min_length=1)
+    secret: str | None = Field(None, min_length=16, max_length=200)
+
+
+# -- responses --------------------------------------------------------------------------
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+
+
+class Gate(BaseModel):
+    reason: str
+    line: int | None
+    rule: str | None
+
+
+class LintSummary(BaseModel):
+    errors: int
+    warnings: int
+    infos: int
+    by_rule: dict[str, int]
+
+
+class SpecHead(BaseModel):
+    id: int
+    slug: str
+    title: str | None
+    status: str | None
+    author: str | None
+    revision: int
+    etag: str
+    sha256: str
+    content_hash: str
+    template_sha256: str
+    created_at: str
+    updated_at: str
+    open_tasks: int
+    high_risks: int
+    links: dict[str, str]
+
+
+class SpecOut(SpecHead):
+    lint: LintSummary
+    model: dict[str, Any]
+
+
+class ListedOut(BaseModel):
+    id: int
+    slug: str
+    title: str | None
+    status: str | None
+    author: str | None
+    updated_at: str
+    revision: int
+    errors: int
+    warnings: int
+    open_tasks: int
+    high_risks: int
+    rank: float | None
+    snippet: str | None
+    links: dict[str, str]
+
+
+class SpecPage(BaseModel):
+    items: list[ListedOut]
+    next_cursor: str | None
+    links: dict[str, str]
+
+
+class RevisionSummary(BaseModel):
+    number: int
+    at: str
+    author: str | None
+    kind: str
+    status: str | None
+    title: str | None
+    sha256: str
+    content_hash: str
+    message: str
+    errors: int
+    warnings: int
+    infos: int
+
+
+class RevisionOut(RevisionSummary):
+    content: str
+
+
+class DiffOut(BaseModel):
+    """``techspec diff --format json``: keys the diff adds later pass through."""
+
+    model_config = ConfigDict(extra="allow")
+
+    spec: str
+    old: int
+    new: int
+    empty: bool
+    sections: list[dict[str, Any]]
+    metadata: list[dict[str, Any]]
+    progress: list[dict[str, Any]] = []
+
+
+class OutcomeOut(BaseModel):
+    slug: str
+    status: str | None
+    revision: int
+    changed: bool
+    notes: list[str]
+    pending_roles: list[str]
+    gates: list[Gate]
+
+
+class ApprovalOut(BaseModel):
+    role: str
+    reviewer: str
+    decision: str
+    revision: int
+    content_hash: str
+    current: bool
+    at: str
+    comment: str
+
+
+class LintFinding(BaseModel):
+    rule: str
+    severity: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    section: str | None
+
+
+class LintFile(BaseModel):
+    path: str
+    status: str | None
+    findings: list[LintFinding]
+
+
+class LintOut(BaseModel):
+    version: int
+    files: list[LintFile]
+    summary: dict[str, int]
+
+
+class TemplateOut(BaseModel):
+    name: str
+    sha256: str
+    title: str
+    statuses: list[str]
+    signoff_roles: list[str]
+    builtin: bool
+
+
+class EventOut(BaseModel):
+    seq: int
+    at: str
+    actor: str | None
+    action: str
+    spec_id: int | None
+    revision: int | None
+    details: dict[str, Any]
+    hash: str
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    checked: int
+    broken_seq: int | None
+    reason: str
+    summary: str
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    created_at: str
+    secret: str | None = Field(None, description="Shown only in the answer that creates it.")
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    outbox_id: int
+    event: str
+    seq: int
+    attempt: int
+    at: str
+    status_code: int | None
+    error: str
+    duration_ms: int
+    outcome: str
+
+
+class Health(BaseModel):
+    status: str
+    detail: str = ""
+
+
+class LintIn(Body):
+    content: str = Field(max_length=1024 * 1024)
+    path: str = Field("-", min_length=1, max_length=500)

@@ -1,0 +1,92 @@
+"""Server settings: environment variables (``TECHSPEC_*``), overridden by flags.
+
+One frozen value is built at start-up and handed to :func:`create_app`; uvicorn's worker
+processes rebuild it from the environment, which ``techspec serve`` fills from its flags.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from techspec.errors import ConfigError
+
+PREFIX = "TECHSPEC_"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server can be told; each field is ``TECHSPEC_<FIELD>`` in the
+    environment (``database_url`` is ``TECHSPEC_DATABASE_URL``)."""
+
+    database_url: str = "sqlite:///techspec.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    max_body_bytes: int = MIB
+    """Larger request bodies get 413 before they are read."""
+    rate_per_second: float = 50.0
+    """Sustained requests per second per token; 0 turns rate limiting off."""
+    rate_burst: int = 200
+    """Requests a token may send at once before the rate applies."""
+    page_limit: int = 200
+    """The largest ``limit`` a list accepts."""
+    auth_cache_seconds: float = 2.0
+    """How long a token's user and roles are reused without a database read
+    (a token revoked from another process stops working within this time)."""
+    webhooks: bool = True
+    """Run the webhook delivery worker in this process."""
+    webhook_poll_seconds: float = 1.0
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 2.0
+    """First retry delay; each further retry doubles it (with jitter), capped at 1 hour."""
+    log_level: str = "INFO"
+    public_url: str = ""
+    """The server's external base URL, for links in webhook payloads (default: from host)."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``TECHSPEC_*`` variables, then ``overrides`` that are not None."""
+        source = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = source.get(PREFIX + item.name.upper())
+            if raw is not None and raw != "":
+                values[item.name] = _convert(item.name, str(item.type), raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that rebuilds these settings (for worker processes)."""
+        return {
+            PREFIX + item.name.upper(): _spell(getattr(self, item.name)) for item in fields(self)
+        }
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+
+def _convert(name: str, kind: str, raw: str) -> Any:
+    try:
+        if kind == "bool":
+            if raw.strip().casefold() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(raw)
+            return raw.strip().casefold() in ("1", "true", "yes")
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name.upper()}: {raw!r} is not a valid {kind}") from None
+    return raw
+
+
+def _spell(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)

@@ -1,0 +1,33 @@
+"""The pages, one module per page; :func:`routers` lists them for :func:`~techspec.web.mount`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from techspec.web.routes import (
+        audit,
+        auth,
+        dashboard,
+        editor,
+        history,
+        new,
+        spec,
+        specs,
+        templates,
+        workflow,
+    )
+
+    return [
+        auth.router,
+        dashboard.router,
+        specs.router,
+        new.router,
+        spec.router,
+        editor.router,
+        workflow.router,
+        history.router,
+        audit.router,
+        templates.router,
+    ]

@@ -1,0 +1,48 @@
+"""``/audit``: the audit log (admins), newest first, with the hash chain checked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from starlette.responses import Response
+
+from techspec.api.permissions import require_admin
+from techspec.store import audit
+from techspec.store.errors import NotFound
+from techspec.store.revisions import get_spec
+from techspec.web.context import Reader, Visit
+from techspec.web.pages import render
+from techspec.web.routing import router as web_router
+
+router = web_router()
+
+
+@router.get("/audit")
+def show_audit(
+    request: Request,
+    visit: Reader,
+    spec: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    require_admin(visit.require_user(), "read the audit log")
+    spec_id = get_spec(visit.store, spec).id if spec else None
+    events = audit.events(visit.store, spec_id=spec_id, limit=limit)[::-1]
+    values = {
+        "events": events,
+        "verification": audit.verify(visit.store),
+        "spec": spec,
+        "limit": limit,
+        "slugs": _slugs(visit, {e.spec_id for e in events if e.spec_id is not None}),
+    }
+    return render(request, visit, "audit.html", values)
+
+
+def _slugs(visit: Visit, ids: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for spec_id in ids:
+        try:
+            found[spec_id] = get_spec(visit.store, f"#{spec_id}").slug
+        except NotFound:  # a deleted spec keeps its events but has no page
+            continue
+    return found

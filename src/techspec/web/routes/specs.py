@@ -1,0 +1,36 @@
+"""``/specs``: the spec list with search, filters, sorting and pages."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.responses import Response
+
+from techspec.api import catalog
+from techspec.store.users import list_users
+from techspec.web import listing
+from techspec.web.context import Reader
+from techspec.web.pages import render
+from techspec.web.routing import router as web_router
+from techspec.writeback import signoff_roles
+
+router = web_router()
+
+
+@router.get("/specs")
+def list_specs(request: Request, visit: Reader) -> Response:
+    query = listing.ListQuery.parse(dict(request.query_params))
+    page = listing.fetch(visit.store, query)
+    entries = catalog.entries(visit.store)
+    roles = {role.casefold() for e in entries for role in signoff_roles(e.template)}
+    reviewers = [
+        u.name for u in list_users(visit.store) if any(r.casefold() in roles for r in u.roles)
+    ]
+    values = {
+        "page": page,
+        "query": query,
+        "sorts": listing.SORTS,
+        "statuses": entries[0].template.statuses,
+        "templates": [e.template.name for e in entries],
+        "reviewers": reviewers,
+    }
+    return render(request, visit, "specs.html", values)

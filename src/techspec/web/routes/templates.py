@@ -1,0 +1,36 @@
+"""``/templates``: the templates new specs are made from, and what each requires."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from markupsafe import Markup
+from starlette.responses import Response
+
+from techspec.api import catalog
+from techspec.parser import parse
+from techspec.render.body import heading_ids, render_body
+from techspec.web.context import Reader
+from techspec.web.pages import render
+from techspec.web.routing import router as web_router
+from techspec.writeback import signoff_roles
+
+router = web_router()
+
+
+@router.get("/templates")
+def list_templates(request: Request, visit: Reader) -> Response:
+    return render(request, visit, "templates.html", {"entries": catalog.entries(visit.store)})
+
+
+@router.get("/templates/{name}")
+def show_template(request: Request, name: str, visit: Reader) -> Response:
+    template = catalog.find(visit.store, name)
+    spec = parse(template.text)
+    ids = heading_ids(spec)
+    values = {
+        "template": template,
+        "roles": signoff_roles(template),
+        "outline": [(s.title, ids[s.line], s.level) for s in spec.walk()],
+        "body": Markup(render_body(spec, ids)),  # sanitized by nh3
+    }
+    return render(request, visit, "template.html", values)

@@ -1,0 +1,91 @@
+"""The workflow buttons of the spec page: submit, approve, request changes, implement.
+
+A step whose gates are not met answers the spec page again (409) with every unmet gate
+listed; other refusals (a role the user lacks, a step the status does not allow) are
+error pages that say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Form, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from techspec.api.specs import current
+from techspec.api.transitions import transition
+from techspec.store import workflow
+from techspec.store.errors import Forbidden, GateRefused
+from techspec.store.lifecycle import lifecycle
+from techspec.store.workflow import Outcome
+from techspec.web.context import Poster, Visit
+from techspec.web.pages import redirect
+from techspec.web.routes.spec import spec_page
+from techspec.web.routing import router as web_router
+
+router = web_router()
+Comment = Annotated[str, Form(max_length=2000)]
+Role = Annotated[str, Form(min_length=1, max_length=200)]
+Runner = Callable[[], Outcome]
+
+
+@router.post("/specs/{slug}/submit")
+async def submit(request: Request, slug: str, visit: Poster, comment: Comment = "") -> Response:
+    return await _step(request, visit, slug, "review", comment)
+
+
+@router.post("/specs/{slug}/implement")
+async def implement(request: Request, slug: str, visit: Poster, comment: Comment = "") -> Response:
+    return await _step(request, visit, slug, "implemented", comment)
+
+
+@router.post("/specs/{slug}/approve")
+async def approve(
+    request: Request, slug: str, visit: Poster, role: Role, comment: Comment = ""
+) -> Response:
+    return await _decide(request, visit, slug, role, comment, approving=True)
+
+
+@router.post("/specs/{slug}/request-changes")
+async def request_changes(
+    request: Request, slug: str, visit: Poster, role: Role, comment: Comment = ""
+) -> Response:
+    return await _decide(request, visit, slug, role, comment, approving=False)
+
+
+async def _step(request: Request, visit: Visit, slug: str, target: str, comment: str) -> Response:
+    def run() -> Outcome:
+        spec = current(visit.store, slug).spec
+        states = lifecycle(visit.web.template_of(spec))
+        to = states[1] if target == "review" else states[3]
+        return transition(visit.store, f"#{spec.id}", visit.require_user(), to, comment.strip())
+
+    return await _run(request, visit, slug, run)
+
+
+async def _decide(
+    request: Request, visit: Visit, slug: str, role: str, comment: str, *, approving: bool
+) -> Response:
+    def run() -> Outcome:
+        user = visit.require_user()
+        spec = current(visit.store, slug).spec
+        if not user.has_role(role):
+            raise Forbidden(f"{user.name} does not hold the role '{role.strip()}'")
+        decide = workflow.approve if approving else workflow.request_changes
+        return decide(visit.store, f"#{spec.id}", user, role, comment.strip())
+
+    return await _run(request, visit, slug, run)
+
+
+async def _run(request: Request, visit: Visit, slug: str, run: Runner) -> Response:
+    try:
+        outcome = await run_in_threadpool(run)
+    except GateRefused as error:
+        return await run_in_threadpool(spec_page, request, visit, slug, refused=error, status=409)
+    message = " ".join(outcome.notes) or "Nothing to do."
+    if outcome.status:
+        message += f" Status: {outcome.status}."
+    return redirect(request, visit, f"/specs/{quote(slug, safe='')}", message)

@@ -1,0 +1,119 @@
+"""The session: a signed cookie holding who is signed in and the CSRF token.
+
+The cookie is signed (itsdangerous, HMAC-SHA1 over a key derived from the secret) and
+timestamped, so it cannot be forged or kept alive past :data:`MAX_AGE`; it holds no
+secret of its own.  It is ``HttpOnly`` (no script reads it), ``SameSite=Lax`` (no other
+site's form posts it) and ``Secure`` when the request came over HTTPS.  Every visitor,
+signed in or not, gets one, so that the sign-in form carries a CSRF token too.
+
+The signing key is ``$TECHSPEC_SECRET_KEY``; without it each process makes a random one
+(sessions then end when the server restarts and are not shared between workers).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+
+COOKIE = "techspec_session"
+MAX_AGE = 12 * 3600
+"""Seconds a session lasts after sign-in."""
+SECRET_ENV = "TECHSPEC_SECRET_KEY"
+log = logging.getLogger("techspec.web")
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    csrf: str
+    user: str | None = None
+    bound_to: str = ""
+    """The fingerprint of the user's password hash when they signed in."""
+    flash: tuple[str, ...] = field(default=())
+    """Messages to show once on the next page (after a redirect)."""
+
+    @classmethod
+    def anonymous(cls) -> Session:
+        return cls(csrf=secrets.token_urlsafe(32))
+
+    def signed_in(self, user: str, bound_to: str) -> Session:
+        """A fresh session for ``user``: a new CSRF token, so none survives sign-in."""
+        return Session(csrf=secrets.token_urlsafe(32), user=user, bound_to=bound_to)
+
+    def with_flash(self, message: str) -> Session:
+        return replace(self, flash=(*self.flash, message))
+
+    def without_flash(self) -> Session:
+        return replace(self, flash=())
+
+
+def secret_key(environ: dict[str, str] | None = None) -> str:
+    """The signing key from the environment, or a random one for this process."""
+    source = os.environ if environ is None else environ
+    found = source.get(SECRET_ENV, "").strip()
+    if found:
+        return found
+    log.warning(
+        "%s is not set: sessions use a random key and end when the server restarts", SECRET_ENV
+    )
+    return secrets.token_urlsafe(32)
+
+
+class SessionCodec:
+    """Reads and writes the session cookie."""
+
+    def __init__(self, secret: str, max_age: int = MAX_AGE) -> None:
+        self.max_age = max_age
+        self._serializer = URLSafeTimedSerializer(secret, salt="techspec.web.session")
+
+    def load(self, request: Request) -> Session | None:
+        """The request's session, or None when there is none or it is forged or expired."""
+        raw = request.cookies.get(COOKIE)
+        if not raw:
+            return None
+        try:
+            data: Any = self._serializer.loads(raw, max_age=self.max_age)
+        except BadSignature:
+            return None
+        return _session(data)
+
+    def dump(self, session: Session) -> str:
+        data: dict[str, object] = {"c": session.csrf, "u": session.user, "b": session.bound_to}
+        if session.flash:
+            data["f"] = list(session.flash)
+        return self._serializer.dumps(data)
+
+    def write(self, response: Response, session: Session, *, secure: bool) -> None:
+        response.set_cookie(
+            COOKIE,
+            self.dump(session),
+            max_age=self.max_age,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+
+
+def is_https(request: Request) -> bool:
+    """True when the browser reached us over HTTPS (uvicorn applies trusted proxy headers)."""
+    return request.url.scheme == "https"
+
+
+def _session(data: Any) -> Session | None:
+    if not isinstance(data, dict):
+        return None
+    csrf, user, bound = data.get("c"), data.get("u"), data.get("b", "")
+    flash = data.get("f", [])
+    if not isinstance(csrf, str) or len(csrf) < 16 or not isinstance(bound, str):
+        return None
+    if user is not None and not isinstance(user, str):
+        return None
+    messages = tuple(str(item) for item in flash) if isinstance(flash, list) else ()
+    return Session(csrf=csrf, user=user, bound_to=bound, flash=messages)

@@ -1,0 +1,61 @@
+"""``mount(app, settings)``: the web UI on the API's app, sharing its store and settings.
+
+Pages are plain routes at ``/``, ``/specs``, ``/login`` ... (the API lives under
+``/api/v1``), the static files (CSS, our small script, vendored htmx) are at
+``/static``, and a last catch-all route answers unknown pages with an HTML 404 while
+unknown ``/api/`` paths keep the API's problem+json.  Call it after the API's routers
+are included, so that the catch-all comes last.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from techspec.api.context import ApiContext
+from techspec.api.limits import RateLimiter
+from techspec.api.settings import Settings
+from techspec.web.context import WebContext, visitor
+from techspec.web.pages import environment
+from techspec.web.routing import error_page
+from techspec.web.security import SecurityHeaders
+from techspec.web.sessions import SessionCodec, secret_key
+
+SIGN_IN_RATE = 0.2
+"""Sign-in attempts per second per user name, after a burst of :data:`SIGN_IN_BURST`."""
+SIGN_IN_BURST = 10
+
+
+def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> WebContext:
+    """Add the web UI to ``app`` (built by :func:`techspec.api.app.create_app`)."""
+    from techspec.web.routes import routers
+
+    api: ApiContext = app.state.api
+    web = WebContext(
+        api=api,
+        templates=environment(),
+        sessions=SessionCodec(secret or secret_key()),
+        sign_ins=RateLimiter(SIGN_IN_RATE, SIGN_IN_BURST),
+        https_only=settings.public_url.startswith("https://"),
+    )
+    app.state.web = web
+    static = resources.files("techspec.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in routers():
+        app.include_router(router)
+    app.add_api_route("/{path:path}", not_found, methods=["GET"], include_in_schema=False)
+    app.add_middleware(SecurityHeaders)
+    return web
+
+
+def not_found(request: Request, path: str) -> Response:
+    """An HTML 404 for pages; ``/api/...`` keeps the API's JSON 404."""
+    if request.url.path.startswith("/api/"):
+        raise HTTPException(404)
+    visitor(request, request.app.state.web)
+    return error_page(request, 404, f"no page at {request.url.path}")

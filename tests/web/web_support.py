@@ -1,0 +1,207 @@
+"""Helpers for the web suite (imported explicitly; not a conftest): the suite's people and
+their passwords, spec texts, a real ``techspec serve`` process, and a browser tab that
+records console errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+
+from techspec.scaffold import scaffold
+from techspec.store.engine import Store
+from techspec.store.users import add_user
+from techspec.template import builtin_template
+from techspec.web.passwords import set_password
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+TECHSPEC = Path(sys.executable).parent / "techspec"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDE = {"width": 1440, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+PEOPLE: dict[str, tuple[str, ...]] = {
+    "root": ("admin",),
+    "ada": ("author",),
+    "bob": ("author",),
+    "vic": ("viewer",),
+    "tom": ("Technical Lead",),
+    "pat": ("Product Owner",),
+    "sue": ("Security Lead",),
+}
+"""An admin, two authors, a viewer and one reviewer per sign-off role of the template."""
+REVIEWERS = {"tom": "Technical Lead", "pat": "Product Owner", "sue": "Security Lead"}
+
+_SIGNOFF = re.compile(r"\| \[Name\]\s*\| \[Date\]\s*\| \[Approval\]\s*\|")
+_PLACEHOLDER = re.compile(r"\[(?! \]|x\])([^\[\]\n]+)\]")
+
+
+def password(name: str) -> str:
+    return f"{name}-correct-horse"
+
+
+def add_people(store: Store) -> None:
+    for name, roles in PEOPLE.items():
+        add_user(store, name, list(roles))
+        set_password(store, name, password(name))
+
+
+def raw_draft(title: str, author: str = "ada") -> str:
+    """What "New spec" makes: the template with its placeholders."""
+    return scaffold(builtin_template(), title, author, date.today())
+
+
+def filled(text: str) -> str:
+    """``text`` with every placeholder replaced by its words: it lints clean at Review."""
+    text = _SIGNOFF.sub("|  |  |  |", text)
+    text = _PLACEHOLDER.sub(lambda m: re.sub(r"[^\w -]", "", m.group(1)).strip() or "x", text)
+    return text.replace("High/Medium/Low", "Medium")
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {time.monotonic_ns() % 10**9}"
+
+
+# -- the server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def logs(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def serve(db_url: str, log: Path, timeout: float = 30.0) -> Iterator[Server]:
+    """``techspec serve`` on a free loopback port until it answers /readyz."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TECHSPEC_SECRET_KEY": "web-suite-secret",
+        "TECHSPEC_WEBHOOKS": "0",
+        "TECHSPEC_RATE_PER_SECOND": "0",
+        "TECHSPEC_LOG_LEVEL": "WARNING",
+    }
+    command = [str(TECHSPEC), "serve", "--db", db_url, "--port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _ready(server):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"techspec serve did not start:\n{server.logs()}")
+            time.sleep(0.05)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _ready(server: Server) -> bool:
+    try:
+        return httpx.get(f"{server.url}/readyz", timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+# -- the browser --------------------------------------------------------------------------
+
+
+@dataclass
+class Tab:
+    """A page in its own browser context (its own cookies), with its console errors."""
+
+    base: str
+    context: BrowserContext
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+    def go(self, path: str) -> Page:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def shot(self, name: str, *, full_page: bool = False) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def csrf(self) -> str:
+        token = self.page.locator('input[name="csrf"]').first.get_attribute("value")
+        assert token
+        return token
+
+
+def open_tab(
+    browser: Browser,
+    base: str,
+    *,
+    viewport: dict[str, int] | None = None,
+    javascript: bool = True,
+) -> Tab:
+    width, height = (viewport or WIDE)["width"], (viewport or WIDE)["height"]
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        java_script_enabled=javascript,
+        locale="en-GB",
+        timezone_id="UTC",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    tab = Tab(base, context, page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            tab.errors.append(f"{page.url}: {message.text}")
+
+    def on_error(error: Error) -> None:
+        tab.errors.append(f"{page.url}: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_error)
+    return tab
+
+
+def sign_in(tab: Tab, name: str, secret: str | None = None) -> Page:
+    page = tab.go("/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(secret if secret is not None else password(name))
+    page.get_by_role("button", name="Sign in").click()
+    return page
