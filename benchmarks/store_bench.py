@@ -9,7 +9,9 @@ checklist, risks table and sign-off table) inserted in bulk, bypassing parse/lin
 revision: seeding measures nothing, only the queries do.  Without ``--pg-url`` a
 throw-away PostgreSQL cluster is started in a temp dir (as in the test suite).
 The queries are the library's own: ``get_revision``, ``list_specs`` with a status
-filter, ``search`` for a word held by a few dozen specs, ``list_specs(open_tasks)``.
+filter, ``search`` for a word held by exactly 20 specs at any size (index scaling), the
+same for a random word whose hits grow with the corpus (about 4 at 10k, 40 at 100k),
+and ``list_specs(open_tasks)``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from techspec.template import builtin_template
 
 STATUSES = ("Draft", "Review", "Approved", "Implemented")
 VOCABULARY = 20_000
+COHORT = 20
+"""Specs ``20k .. 20k+19`` share a cohort word: a search for it has 20 hits at any size."""
 BATCH = 2_000
 PG_BIN = Path(os.environ.get("TECHSPEC_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -318,13 +322,13 @@ See the threat model.
 
 
 def word(index: int) -> str:
-    """A made-up but stemmer-stable word: ``zq`` + base-26 letters of ``index``."""
+    """A made-up, stemmer-proof word: ``zq``, base-26 letters of ``index``, ``9``."""
     letters = ""
     index += 26 * 26
     while index:
         index, digit = divmod(index, 26)
         letters = chr(97 + digit) + letters
-    return "zq" + letters
+    return "zq" + letters + "9"  # the digit keeps stemmers from merging two words
 
 
 def spec_text(number: int, revision: int, status: str, rng: random.Random) -> tuple[str, int]:
@@ -332,7 +336,8 @@ def spec_text(number: int, revision: int, status: str, rng: random.Random) -> tu
     words = [word(rng.randrange(VOCABULARY)) for _ in range(8)]
     done = status == "Implemented"
     boxes = ["x" if done or rng.random() < 0.5 else " " for _ in range(3)]
-    summary = f"Spec {number} revision {revision} covers {' '.join(words)}."
+    cohort = word(VOCABULARY + number // COHORT)
+    summary = f"Spec {number} revision {revision} covers {' '.join(words)}, cohort {cohort}."
     body = SECTIONS.format(
         summary=summary,
         word=words[0],
@@ -436,38 +441,48 @@ def seed(store: Store, start: int, end: int, seed_value: int = 7) -> None:
             raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def measure(call: Callable[[int], Any], count: int) -> dict[str, float]:
+def measure(call: Callable[[int], Any], count: int, rounds: int = 3) -> dict[str, float]:
+    """p50 and p95 in ms over ``count`` calls; best-of-``rounds`` by p95, as other load on
+    a small shared machine only ever adds time (the same rule as lint_bench's best-of-R)."""
     for warm in range(min(20, count)):
         call(warm)
-    times = []
-    for index in range(count):
-        began = time.perf_counter()
-        call(index)
-        times.append((time.perf_counter() - began) * 1000)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times), 3),
-        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 3),
-    }
+    best: dict[str, float] | None = None
+    for _round in range(rounds):
+        times = []
+        for index in range(count):
+            began = time.perf_counter()
+            call(index)
+            times.append((time.perf_counter() - began) * 1000)
+        times.sort()
+        found = {
+            "p50_ms": round(statistics.median(times), 3),
+            "p95_ms": round(times[int(0.95 * (len(times) - 1))], 3),
+        }
+        if best is None or found["p95_ms"] < best["p95_ms"]:
+            best = found
+    assert best is not None
+    return best
 
 
 def run_queries(store: Store, size: int, count: int) -> dict[str, dict[str, float]]:
     rng = random.Random(size)
     ids = [rng.randrange(1, size + 1) for _ in range(count + 20)]
     words = [word(rng.randrange(VOCABULARY)) for _ in range(count + 20)]
+    cohorts = [word(VOCABULARY + rng.randrange(size // COHORT)) for _ in range(count + 20)]
     pages = [rng.randrange(0, 10) * 50 for _ in range(count + 20)]
     results = {
         "get_by_id": measure(lambda i: get_revision(store, f"#{ids[i]}"), count),
         "list_status_page": measure(
             lambda i: list_specs(store, Filters(status="Review"), limit=50, offset=pages[i]), count
         ),
-        "full_text_search": measure(lambda i: search(store, words[i], limit=20), count),
+        "full_text_search": measure(lambda i: search(store, cohorts[i], limit=20), count),
+        "search_hits_grow": measure(lambda i: search(store, words[i], limit=20), count),
         "open_tasks_page": measure(
             lambda i: list_specs(store, Filters(open_tasks=True), limit=50, offset=pages[i]), count
         ),
     }
-    found = search(store, words[0], limit=20)
-    assert all(words[0] in (hit.snippet or "") or hit.rank for hit in found)
+    hits = search(store, cohorts[0], limit=50)
+    assert len(hits) == COHORT, f"expected {COHORT} hits for a cohort word, got {len(hits)}"
     return results
 
 

@@ -103,6 +103,23 @@ def test_fix_keeps_crlf_line_endings_a_bom_and_the_file_mode(tmp_path: Path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["spec.md"]
 
 
+def test_a_write_that_fails_names_the_file_exits_2_and_leaves_no_scratch_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _draft_without_out_of_scope()
+    path = _write(tmp_path, text)
+
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("os.replace", refuse)
+    result = run_cli(["fix", str(path)])
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"techspec: {path}: cannot write: Permission denied"]
+    assert path.read_text("utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["spec.md"]
+
+
 def test_fix_skips_markdown_in_a_directory_that_is_not_a_spec(tmp_path: Path) -> None:
     notes = _write(tmp_path, "# Notes\n\nNot a spec.\n", "README.md")
     spec = _write(tmp_path, _draft_without_out_of_scope())

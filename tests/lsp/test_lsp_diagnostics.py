@@ -83,7 +83,7 @@ def test_an_edit_publishes_the_diagnostics_of_the_new_version(
 
 def test_a_burst_of_edits_is_linted_once_typing_pauses(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with session(debounce_ms=300) as server:
+        async with session(debounce_ms=300, cache=tmp_path / "cache") as server:
             uri = server.open(tmp_path / "spec.md", CLEAN)
             await server.diagnostics(uri, 1)
             for letter in "abcde":
@@ -166,7 +166,7 @@ def test_columns_are_counted_in_utf8_bytes_when_the_client_asks_for_utf8(tmp_pat
     text = CLEAN.replace("**Date**: 2026-03-02", "**Date**: é 2026-03-02")
 
     async def scenario() -> None:
-        async with session(encodings=["utf-8"]) as live:
+        async with session(encodings=["utf-8"], cache=tmp_path / "cache") as live:
             uri = live.open(tmp_path / "spec.md", text)
             (published,) = await live.diagnostics(uri)
         assert published.range.end.character == len("**Date**: ") + 2 + len(" 2026-03-02")

@@ -295,3 +295,18 @@ def test_loading_the_command_line_does_not_load_the_store() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_backup_then_restore_then_audit_verify_passes(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path / "in")
+    run(db_url, "import", str(files["ledger"]))
+    backed = run(db_url, "backup", str(tmp_path / "store.backup"))
+    assert backed.exit_code == 0, backed.output
+    run(db_url, "import", str(files["crlf"]))
+    restored = run(db_url, "restore", str(tmp_path / "store.backup"))
+    assert restored.exit_code == 0, restored.output
+    listed = json.loads(run(db_url, "list", "--format", "json").stdout)
+    assert [item["slug"] for item in listed] == ["0001-ledger"]
+    verified = run(db_url, "audit", "verify")
+    assert verified.exit_code == 0
+    assert verified.stdout.startswith("OK: 2 events")

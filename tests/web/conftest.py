@@ -10,7 +10,7 @@ every page they load must log no console error.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,8 @@ from web_support import (
     CHROMIUM_ARGS,
     ROOT,
     Server,
-    Tab,
+    Tabs,
     add_people,
-    open_tab,
     serve,
 )
 
@@ -31,8 +30,6 @@ from techspec.api.app import create_app
 from techspec.api.settings import Settings
 from techspec.store.engine import Store, open_store
 from techspec.store.importer import import_paths
-
-TabFactory = Callable[..., Tab]
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +80,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
 @pytest.fixture(scope="session")
 def served_store(server: Server) -> Iterator[Store]:
     """The served database, for tests that set up specs without clicking."""
-    url = server.process.args[3] if isinstance(server.process.args, list) else ""
-    opened = open_store(str(url))
+    opened = open_store(server.db_url)
     yield opened
     opened.close()
 
@@ -98,17 +94,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def tabs(browser: Browser, server: Server) -> Iterator[TabFactory]:
+def tabs(browser: Browser, server: Server) -> Iterator[Tabs]:
     """Open tabs (each in its own context); afterwards, none may have logged an error."""
-    opened: list[Tab] = []
-
-    def factory(**options: object) -> Tab:
-        tab = open_tab(browser, server.url, **options)  # type: ignore[arg-type]
-        opened.append(tab)
-        return tab
-
-    yield factory
-    errors = [error for tab in opened for error in tab.errors]
-    for tab in opened:
-        tab.context.close()
+    found = Tabs(browser, server.url)
+    yield found
+    errors = found.close()
     assert errors == [], "console errors:\n" + "\n".join(errors)

@@ -96,6 +96,7 @@ def free_port() -> int:
 @dataclass
 class Server:
     url: str
+    db_url: str
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -117,7 +118,7 @@ def serve(db_url: str, log: Path, timeout: float = 30.0) -> Iterator[Server]:
     command = [str(TECHSPEC), "serve", "--db", db_url, "--port", str(port)]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(f"http://127.0.0.1:{port}", db_url, process, log)
     try:
         deadline = time.monotonic() + timeout
         while not _ready(server):
@@ -188,8 +189,9 @@ def open_tab(
     tab = Tab(base, context, page)
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            tab.errors.append(f"{page.url}: {message.text}")
+        if message.type != "error" or _is_page_status(message, page):
+            return
+        tab.errors.append(f"{page.url}: {message.text}")
 
     def on_error(error: Error) -> None:
         tab.errors.append(f"{page.url}: {error}")
@@ -197,6 +199,41 @@ def open_tab(
     page.on("console", on_console)
     page.on("pageerror", on_error)
     return tab
+
+
+class Tabs:
+    """Opens tabs on one server, each in its own browser context, and remembers them."""
+
+    def __init__(self, browser: Browser, base: str) -> None:
+        self.browser = browser
+        self.base = base
+        self.opened: list[Tab] = []
+
+    def open(self, *, viewport: dict[str, int] | None = None, javascript: bool = True) -> Tab:
+        tab = open_tab(self.browser, self.base, viewport=viewport, javascript=javascript)
+        self.opened.append(tab)
+        return tab
+
+    def signed_in(self, name: str, *, viewport: dict[str, int] | None = None) -> Tab:
+        tab = self.open(viewport=viewport)
+        sign_in(tab, name)
+        tab.page.wait_for_url(self.base + "/")
+        return tab
+
+    def close(self) -> list[str]:
+        """Close every tab; returns the console errors they logged."""
+        errors = [error for tab in self.opened for error in tab.errors]
+        for tab in self.opened:
+            tab.context.close()
+        return errors
+
+
+def _is_page_status(message: ConsoleMessage, page: Page) -> bool:
+    """Chromium's note that the page itself came with an error status (a 403, 404 or 409
+    page that explains itself); a failed script, style or htmx request still counts."""
+    return message.text.startswith("Failed to load resource") and (
+        message.location.get("url") == page.url
+    )
 
 
 def sign_in(tab: Tab, name: str, secret: str | None = None) -> Page:

@@ -44,24 +44,26 @@ class AnalysisCache:
         self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def fragment(
-        self, revision: Revision, template_sha: str, load: Callable[[], Template]
-    ) -> bytes:
-        key = (revision.sha256, template_sha)
+    def get(self, sha256: str, template_sha: str) -> bytes | None:
+        """The encoded fragment, when this revision was analysed before."""
+        key = (sha256, template_sha)
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                return found
-        found = self._analyse(revision, load())
+            return found
+
+    def analyse(self, sha256: str, text: str, template: Template) -> bytes:
+        """Parse and lint ``text`` (CPU work: call it off the event loop) and keep it."""
+        found = self._analyse(text, template)
         with self._lock:
-            self._items[key] = found
+            self._items[(sha256, template.sha256)] = found
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return found
 
-    def _analyse(self, revision: Revision, template: Template) -> bytes:
-        spec = parse(revision.text)
+    def _analyse(self, text: str, template: Template) -> bytes:
+        spec = parse(text)
         findings = lint(spec, template)
         severities = Counter(f.severity for f in findings)
         rules = Counter(f.code for f in findings)
@@ -88,7 +90,7 @@ def spec_links(spec: SpecRecord) -> dict[str, str]:
     }
 
 
-def spec_head(spec: SpecRecord, revision: Revision) -> dict[str, Any]:
+def spec_head(spec: SpecRecord, sha256: str) -> dict[str, Any]:
     return {
         "id": spec.id,
         "slug": spec.slug,
@@ -96,8 +98,8 @@ def spec_head(spec: SpecRecord, revision: Revision) -> dict[str, Any]:
         "status": spec.status,
         "author": spec.author,
         "revision": spec.current_revision,
-        "etag": etag(revision.sha256),
-        "sha256": revision.sha256,
+        "etag": etag(sha256),
+        "sha256": sha256,
         "content_hash": spec.content_hash,
         "template_sha256": spec.template_sha256,
         "created_at": iso(spec.created_at),
@@ -108,9 +110,9 @@ def spec_head(spec: SpecRecord, revision: Revision) -> dict[str, Any]:
     }
 
 
-def spec_document(spec: SpecRecord, revision: Revision, fragment: bytes) -> bytes:
+def spec_document(spec: SpecRecord, sha256: str, fragment: bytes) -> bytes:
     """The full representation: the head fields, then ``lint`` and ``model``."""
-    return dumps(spec_head(spec, revision))[:-1] + b"," + fragment + b"}"
+    return dumps(spec_head(spec, sha256))[:-1] + b"," + fragment + b"}"
 
 
 def listed(item: Listed) -> dict[str, Any]:

@@ -7,13 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
+
 from techspec.api.errors import PreconditionFailed
 from techspec.parser import parse
 from techspec.scaffold import scaffold, slugify
 from techspec.store import revisions
+from techspec.store.clock import as_utc
 from techspec.store.engine import Store
-from techspec.store.errors import Conflict
+from techspec.store.errors import Conflict, NotFound
 from techspec.store.revisions import Revision, Saved, SpecRecord
+from techspec.store.schema import revisions as revisions_table
+from techspec.store.schema import specs
 from techspec.store.users import User
 from techspec.template import Template
 
@@ -60,6 +65,54 @@ def from_template(template: Template, title: str, author: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Head:
+    """A spec and its current revision's number and sha256 (the ETag), without the text."""
+
+    spec: SpecRecord
+    sha256: str
+
+
+_HEAD = (
+    sa.select(specs, revisions_table.c.sha256.label("revision_sha256"))
+    .join(
+        revisions_table,
+        (revisions_table.c.spec_id == specs.c.id)
+        & (revisions_table.c.number == specs.c.current_revision),
+    )
+    .where(specs.c.deleted == sa.false())
+)
+_HEAD_BY_ID = _HEAD.where(specs.c.id == sa.bindparam("ref", type_=sa.Integer))
+_HEAD_BY_SLUG = _HEAD.where(specs.c.slug == sa.bindparam("ref", type_=sa.String))
+_DATES = ("created_at", "updated_at")
+
+
+def head(store: Store, reference: str) -> Head:
+    """One indexed query (built once): the spec row joined to its current revision's hash."""
+    by_id = reference.startswith("#") and reference[1:].isdigit()
+    query, value = (_HEAD_BY_ID, int(reference[1:])) if by_id else (_HEAD_BY_SLUG, reference)
+    with store.read() as connection:
+        row = connection.execute(query, {"ref": value}).first()
+    if row is None:
+        raise NotFound(f"unknown spec '{reference}' (see 'techspec list')")
+    found = row._asdict()
+    sha256 = found.pop("revision_sha256")
+    found["deleted"] = bool(found["deleted"])
+    for name in _DATES:
+        found[name] = as_utc(found[name])
+    return Head(SpecRecord(**found), sha256)
+
+
+def revision_text(store: Store, spec: SpecRecord, sha256: str) -> tuple[str, Template]:
+    """The text (and template) of ``spec``'s revision whose hash is ``sha256``."""
+    query = sa.select(revisions_table.c.text).where(
+        revisions_table.c.spec_id == spec.id, revisions_table.c.sha256 == sha256
+    )
+    with store.read() as connection:
+        text = connection.execute(query.limit(1)).scalar_one()
+        return text, revisions.template_of(connection, spec)
+
+
+@dataclass(frozen=True, slots=True)
 class Current:
     spec: SpecRecord
     revision: Revision
@@ -77,12 +130,12 @@ def template(store: Store, spec: SpecRecord) -> Template:
 
 
 def save_if_match(
-    store: Store, found: Current, text: str, tags: list[str], *, author: User, message: str = ""
+    store: Store, found: Head, text: str, tags: list[str], *, author: User, message: str = ""
 ) -> Saved:
     """Save ``text`` over ``found`` when ``tags`` names its revision; 412 otherwise, also
     when another writer moved the spec between our read and our write."""
-    if found.revision.sha256 not in tags:
-        raise _stale(found.spec, found.revision.sha256)
+    if found.sha256 not in tags:
+        raise _stale(found.spec, found.sha256)
     try:
         return revisions.save(
             store,
@@ -93,8 +146,8 @@ def save_if_match(
             message=message,
         )
     except Conflict:
-        latest = current(store, f"#{found.spec.id}")
-        raise _stale(latest.spec, latest.revision.sha256) from None
+        latest = head(store, f"#{found.spec.id}")
+        raise _stale(latest.spec, latest.sha256) from None
 
 
 def _stale(spec: SpecRecord, sha256: str) -> PreconditionFailed:

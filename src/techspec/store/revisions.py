@@ -26,7 +26,10 @@ from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.facts import Facts, facts
-from techspec.store.records import Revision, Saved, SpecRecord, revision_record, spec_record
+from techspec.store.records import Revision as Revision  # re-exported: the API uses them
+from techspec.store.records import Saved as Saved
+from techspec.store.records import SpecRecord as SpecRecord
+from techspec.store.records import revision_record, spec_record
 from techspec.store.schema import revisions, specs, templates, users
 from techspec.store.users import User
 from techspec.template import Template, builtin_template

@@ -35,6 +35,8 @@ LIFECYCLE = {"draft": 0, "review": 1, "approved": 2, "implemented": 3}
 Sort = Literal["updated", "title", "status", "errors", "tasks"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MARKED = re.compile(r"\[([^\[\]\n]{1,80})\]")
+_RULES = re.compile(r"[-=`~*_]{3,}|(?:^|(?<=\s))#{1,6}(?=\s)|-->|<!--")
+_PIPES = re.compile(r"(?:\s*\|)+\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +150,17 @@ def _rank(status: str | None) -> int:
     return LIFECYCLE.get((status or "").strip().casefold(), len(LIFECYCLE))
 
 
+def plain(snippet: str) -> str:
+    """A snippet of Markdown source with its table rules, fences and heading marks
+    dropped and runs of whitespace and cell pipes collapsed, for reading in a list."""
+    text = _RULES.sub(" ", snippet)
+    text = _PIPES.sub(" · ", text)
+    return " ".join(text.split())
+
+
 def highlight(snippet: str, query: str) -> Markup:
-    """The snippet escaped, with each bracketed query word in ``<mark>``."""
+    """The snippet as plain text, escaped, with each bracketed query word in ``<mark>``."""
+    snippet = plain(snippet)
     words = {word.casefold() for word in _WORD.findall(query)}
     parts: list[str] = []
     last = 0

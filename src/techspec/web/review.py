@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from techspec.api.permissions import ADMIN, AUTHOR, owns
+from techspec.content_hash import normalize
 from techspec.diff import SectionChange, diff_specs
 from techspec.errors import UsageError
 from techspec.store import approvals, revisions
@@ -132,7 +133,7 @@ def panel(
         granted = {s.role.casefold() for s in found.signoffs if s.state == "approved"}
         _candidate, unmet = approval_gates(text, template, granted)
         found.approval_gates = [gate for gate in unmet if gate.rule != "approval"]
-    found.stale = _stale_diffs(store, spec, revision, decisions)
+    found.stale = _stale_diffs(store, spec, revision, template, decisions)
     return found
 
 
@@ -152,16 +153,24 @@ def _state(decision: Approval | None) -> SignOffState:
 
 
 def _stale_diffs(
-    store: Store, spec: SpecRecord, current: Revision, decisions: list[Approval]
+    store: Store,
+    spec: SpecRecord,
+    current: Revision,
+    template: Template,
+    decisions: list[Approval],
 ) -> dict[int, StaleDiff]:
+    """The content changes (what the content hash sees, not the workflow's write-backs)
+    since each revision a now stale approval was given on."""
     wanted = sorted({d.revision for d in decisions if not d.current and d.decision == "approve"})
     if not wanted:
         return {}
     with store.read() as connection:
         texts = {n: revisions.revision_row(connection, spec, n).text for n in wanted}
     found: dict[int, StaleDiff] = {}
+    now = normalize(current.text, template)
     for number, text in texts.items():
-        changes = [c for c in diff_specs(text, current.text).sections if c.kind != "moved"]
+        diff = diff_specs(normalize(text, template), now)
+        changes = [c for c in diff.sections if c.kind != "moved"]
         found[number] = StaleDiff(number, changes)
     return found
 

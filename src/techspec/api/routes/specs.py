@@ -61,7 +61,7 @@ async def create_spec(
             message=body.message,
         )
     api.wake.set()
-    response = await run_in_threadpool(_document, api, f"#{saved.spec.id}")
+    response = await _document(api, f"#{saved.spec.id}")
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/specs/{saved.spec.id}"
     return response
@@ -93,7 +93,7 @@ async def _from_template(
 
 
 @router.get("/specs", response_model=SpecPage, responses=bodies.problems(400))
-def list_specs(
+async def list_specs(
     user: CurrentUser,
     api: Api,
     status: Annotated[str | None, Query(max_length=100)] = None,
@@ -113,7 +113,9 @@ def list_specs(
     query = paging.Query(
         status, author, reviewer, template, has_errors, open_tasks, high_risks, updated_since, q
     )
-    page = paging.fetch(api.store, query, min(limit, api.settings.page_limit), cursor)
+    page = await api.read(
+        paging.fetch, api.store, query, min(limit, api.settings.page_limit), cursor
+    )
     return Response(dumps(page), media_type="application/json")
 
 
@@ -147,28 +149,33 @@ def get_markdown(
     responses={304: {"description": "Not modified"}, **bodies.problems(404)},
     summary="The spec's parsed model and lint summary; ETag is the revision's sha256",
 )
-def get_spec(
+async def get_spec(
     ref: SpecRef,
     user: CurrentUser,
     api: Api,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     require_reader(user)
-    return _document(api, ops.ref(ref), if_none_match)
+    return await _document(api, ops.ref(ref), if_none_match)
 
 
-def _document(api: ApiContext, reference: str, if_none_match: str | None = None) -> Response:
-    found = ops.current(api.store, reference)
-    headers = {"ETag": etag(found.revision.sha256), "Cache-Control": "no-cache"}
-    if conditional.none_match(if_none_match, found.revision.sha256):
+async def _document(api: ApiContext, reference: str, if_none_match: str | None = None) -> Response:
+    """The spec's JSON: one indexed read, then the cached analysis of its revision (parsed
+    and linted in a worker thread the first time)."""
+    found = await api.read(ops.head, api.store, reference)
+    headers = {"ETag": etag(found.sha256), "Cache-Control": "no-cache"}
+    if conditional.none_match(if_none_match, found.sha256):
         return Response(status_code=304, headers=headers)
-    fragment = api.analyses.fragment(
-        found.revision,
-        found.spec.template_sha256,
-        lambda: ops.template(api.store, found.spec),
-    )
-    body = spec_document(found.spec, found.revision, fragment)
+    fragment = api.analyses.get(found.sha256, found.spec.template_sha256)
+    if fragment is None:
+        fragment = await run_in_threadpool(_analyse, api, found)
+    body = spec_document(found.spec, found.sha256, fragment)
     return Response(body, media_type="application/json", headers=headers)
+
+
+def _analyse(api: ApiContext, found: ops.Head) -> bytes:
+    text, template = ops.revision_text(api.store, found.spec, found.sha256)
+    return api.analyses.analyse(found.sha256, text, template)
 
 
 @router.put(
@@ -196,13 +203,13 @@ async def put_spec(
         message = body.message
     saved = await run_in_threadpool(_put, api, user, ops.ref(ref), text, tags, message)
     api.wake.set()
-    return await run_in_threadpool(_document, api, f"#{saved.spec.id}")
+    return await _document(api, f"#{saved.spec.id}")
 
 
 def _put(
     api: ApiContext, user: User, reference: str, text: str, tags: list[str], message: str
 ) -> Saved:
-    found = ops.current(api.store, reference)
+    found = ops.head(api.store, reference)
     require_owner(api.store, user, found.spec, "edit")
     return ops.save_if_match(api.store, found, text, tags, author=user, message=message)
 

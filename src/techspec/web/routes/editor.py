@@ -45,10 +45,10 @@ async def save(
     user = visit.require_user()
     try:
         saved = await run_in_threadpool(editing.save, visit.store, user, slug, text, base, message)
-    except Conflict as error:
+    except Conflict:
         clash = await run_in_threadpool(editing.conflict, visit.store, slug, base, text)
         return await run_in_threadpool(
-            _editor, request, visit, slug, clash.text, clash.current.number, str(error), 409, clash
+            _editor, request, visit, slug, clash.text, clash.current.number, "", 409, clash
         )
     except InvalidTransition as error:
         return await run_in_threadpool(

@@ -29,6 +29,7 @@ def list_specs(request: Request, visit: Reader) -> Response:
         "page": page,
         "query": query,
         "sorts": listing.SORTS,
+        "size": listing.PAGE_SIZE,
         "statuses": entries[0].template.statuses,
         "templates": [e.template.name for e in entries],
         "reviewers": reviewers,

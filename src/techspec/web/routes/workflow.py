@@ -15,6 +15,7 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from techspec.api.permissions import require_owner
 from techspec.api.specs import current
 from techspec.api.transitions import transition
 from techspec.store import workflow
@@ -59,6 +60,7 @@ async def request_changes(
 async def _step(request: Request, visit: Visit, slug: str, target: str, comment: str) -> Response:
     def run() -> Outcome:
         spec = current(visit.store, slug).spec
+        require_owner(visit.store, visit.require_user(), spec, "move")
         states = lifecycle(visit.web.template_of(spec))
         to = states[1] if target == "review" else states[3]
         return transition(visit.store, f"#{spec.id}", visit.require_user(), to, comment.strip())
