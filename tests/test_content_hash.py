@@ -55,8 +55,13 @@ def test_the_document_history_table_is_normalized_out_but_its_label_is_kept() ->
     assert normalized.endswith("**Document History**\n\n" + MANAGED)
 
 
-def test_other_checklists_are_kept() -> None:
+def test_ticking_off_work_items_is_progress_not_a_content_change() -> None:
     edited = APPROVED.replace("- [ ] Measurable criterion", "- [x] Measurable criterion")
+    assert content_hash(edited) == content_hash(APPROVED)
+
+
+def test_the_text_of_a_work_item_is_still_content() -> None:
+    edited = APPROVED.replace("- [ ] Measurable criterion", "- [ ] Unmeasurable criterion")
     assert content_hash(edited) != content_hash(APPROVED)
 
 

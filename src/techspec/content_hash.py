@@ -21,6 +21,11 @@ surrogates passed through, of the normalized text):
      a Date column: ``**Document History**``, whose bold label is kept) and sign-off
      tables, wherever they stand.
 
+   * the checked state of work checklists (the template's checklists of placeholder
+     items: Success Criteria, phase tasks, documentation): ``[x]`` reads as ``[ ]``,
+     since ticking off work as it is done is progress, not a change to what was
+     approved, and must not send an Approved spec back to Review.
+
    Each managed part is replaced by :data:`MANAGED` (a run of managed lines by one
    line), so moving or deleting a managed part still changes the hash.
 3. Trailing whitespace at the end of the text is removed.
@@ -63,6 +68,9 @@ def normalize(text: str, template: Template | None = None) -> str:
         index, start, end = status
         line = lines[index]
         lines[index] = line[:start] + MANAGED + line[end:]
+    for line_index, box in _ticked_work_boxes(spec, context):
+        line = lines[line_index]
+        lines[line_index] = line[:box] + "[ ]" + line[box + 3 :]
     for first, last in managed_spans(context):
         managed.update(range(first - 1, last))
     kept: list[str] = []
@@ -102,6 +110,23 @@ def managed_spans(context: LintContext) -> list[tuple[int, int]]:
         if pair.table is not None and (pair.rule.is_history or pair.rule.is_signoff):
             spans.append((pair.table.line, pair.table.end_line))
     return spans
+
+
+def _ticked_work_boxes(spec: Spec, context: LintContext) -> list[tuple[int, int]]:
+    """``(line index, column index)`` of each ``[x]`` box of a work checklist item."""
+    boxes: list[tuple[int, int]] = []
+    lines = spec.text.removeprefix("\ufeff").split("\n")
+    for match in context.matches:
+        if not match.rule.work_items:
+            continue
+        for item in match.section.checklist:
+            if not item.checked or item.line > len(lines):
+                continue
+            head = lines[item.line - 1][: max(0, item.column - 1)]
+            box = max(head.rfind("[x]"), head.rfind("[X]"))
+            if box >= 0:
+                boxes.append((item.line - 1, box))
+    return boxes
 
 
 def _status_line(spec: Spec, template: Template) -> tuple[int, int, int] | None:

@@ -16,9 +16,12 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
 from techspec.scaffold import scaffold
-from techspec.store.engine import Store
+from techspec.store import webhooks
+from techspec.store.engine import Store, make_engine
 from techspec.store.users import add_user, create_token
 from techspec.template import builtin_template
 
@@ -129,3 +132,20 @@ def _wait_ready(server: Server, timeout: float) -> None:
             pass
         time.sleep(0.05)
     raise AssertionError(f"techspec serve did not become ready:\n{server.logs()}")
+
+
+def schema_differences(url: str) -> list[object]:
+    """What differs between the migrated webhook tables and their definitions."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "include_name": lambda name, kind, _parent: (
+                    kind != "table" or name in webhooks.tables.tables
+                )
+            },
+        )
+        found: list[object] = compare_metadata(context, webhooks.tables)
+    engine.dispose()
+    return found

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from api_pg import Cluster, cluster, pg_bin
-from api_support import TECHSPEC, draft, edited, serve
+from api_support import TECHSPEC, draft, edited, schema_differences, serve
 
 from techspec.store import revisions
 from techspec.store.engine import open_store
@@ -30,6 +30,15 @@ def postgres() -> Iterator[Cluster]:
         pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
     with cluster() as found:
         yield found
+
+
+def test_the_webhook_migration_matches_the_table_definitions_on_postgresql(
+    postgres: Cluster,
+) -> None:
+    postgres.admin("CREATE DATABASE migrated")
+    url = postgres.url("migrated")
+    subprocess.run([str(TECHSPEC), "db", "upgrade", "--db", url], check=True, capture_output=True)
+    assert schema_differences(url) == []
 
 
 @pytest.mark.slow

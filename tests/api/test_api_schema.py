@@ -41,7 +41,7 @@ OPERATIONS = sorted((method, route.path) for route in ROUTES for method in route
 
 def _can_be_invalid(route: APIRoute) -> bool:
     """A body, a query parameter or a number in the path: something to get wrong."""
-    numbers = any(param.annotation is int for param in route.dependant.path_params)
+    numbers = any(param.field_info.annotation is int for param in route.dependant.path_params)
     return bool(route.openapi_extra or route.dependant.query_params or numbers)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from playwright.sync_api import Dialog, expect
-from web_support import PHONE, Tabs, filled, raw_draft, unique
+from web_support import PHONE, Tabs, filled, raw_draft
 
 from techspec.store import revisions, workflow
 from techspec.store.engine import Store
@@ -39,7 +39,7 @@ def _spec(store: Store, title: str, *, author: str = "ada", review: bool = False
 def test_every_page_loads_without_console_errors_on_a_wide_screen_and_a_phone(
     tabs: Tabs, served_store: Store
 ) -> None:
-    slug = _spec(served_store, unique("Console Check"), review=True)
+    slug = _spec(served_store, "Console Check", review=True)
     admin = tabs.signed_in("root")
     for path in (
         "/",
@@ -85,11 +85,11 @@ def test_every_page_loads_without_console_errors_on_a_wide_screen_and_a_phone(
 def test_script_tags_javascript_links_event_handlers_and_iframes_in_a_spec_stay_inert(
     tabs: Tabs, served_store: Store
 ) -> None:
-    title = unique("Hostile <script>window.__xss='title'</script>")
+    title = "Hostile <script>window.__xss='title'</script>"
     text = filled(raw_draft(title)).replace(
         "## Executive Summary\n\n", f"## Executive Summary\n\n{XSS}\n\n", 1
     )
-    slug = "hostile-" + title.rsplit(" ", 1)[-1]
+    slug = "hostile-spec"
     revisions.create_spec(served_store, slug, text, author=find_user(served_store, "ada"))
     tab = tabs.signed_in("ada")
     dialogs: list[str] = []
@@ -115,7 +115,7 @@ def test_script_tags_javascript_links_event_handlers_and_iframes_in_a_spec_stay_
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused(tabs: Tabs, served_store: Store) -> None:
-    slug = _spec(served_store, unique("Csrf Check"))
+    slug = _spec(served_store, "Csrf Check")
     tab = tabs.signed_in("ada")
     tab.go(f"/specs/{slug}")
     form = tab.page.locator("form", has=tab.page.get_by_role("button", name="Submit for review"))
@@ -133,7 +133,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(tabs: Tabs, served_stor
 def test_a_viewer_sees_no_edit_or_approve_buttons_and_gets_403_when_posting_anyway(
     tabs: Tabs, served_store: Store
 ) -> None:
-    slug = _spec(served_store, unique("Viewer Check"), review=True)
+    slug = _spec(served_store, "Viewer Check", review=True)
     tab = tabs.signed_in("vic")
     tab.go(f"/specs/{slug}")
     expect(tab.page.locator(".spec-title")).to_be_visible()
@@ -159,7 +159,7 @@ def test_a_viewer_sees_no_edit_or_approve_buttons_and_gets_403_when_posting_anyw
 def test_a_save_based_on_an_old_revision_shows_what_changed_meanwhile(
     tabs: Tabs, served_store: Store
 ) -> None:
-    slug = _spec(served_store, unique("Conflict Check"))
+    slug = _spec(served_store, "Conflict Check")
     tab = tabs.signed_in("ada")
     tab.go(f"/specs/{slug}/edit")
     mine = tab.page.locator("#text").input_value().replace("Initial version", "My version")
@@ -180,7 +180,7 @@ def test_a_save_based_on_an_old_revision_shows_what_changed_meanwhile(
 
 
 def test_pages_can_be_read_and_edited_without_javascript(tabs: Tabs, served_store: Store) -> None:
-    slug = _spec(served_store, unique("No Script"))
+    slug = _spec(served_store, "No Script")
     tab = tabs.open(javascript=False)
     page = tab.go("/login")
     page.get_by_label("User name").fill("ada")

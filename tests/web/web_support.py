@@ -79,10 +79,6 @@ def filled(text: str) -> str:
     return text.replace("High/Medium/Low", "Medium")
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix} {time.monotonic_ns() % 10**9}"
-
-
 # -- the server ---------------------------------------------------------------------------
 
 

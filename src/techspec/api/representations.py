@@ -11,6 +11,7 @@ import json
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from techspec.linter import lint
@@ -110,13 +111,24 @@ def spec_head(spec: SpecRecord, sha256: str) -> dict[str, Any]:
     }
 
 
+def lint_counts(spec: SpecRecord) -> dict[str, int]:
+    """The counts the store keeps for the current revision (no parse needed)."""
+    return {"errors": spec.errors, "warnings": spec.warnings}
+
+
 def spec_document(spec: SpecRecord, sha256: str, fragment: bytes) -> bytes:
     """The full representation: the head fields, then ``lint`` and ``model``."""
     return dumps(spec_head(spec, sha256))[:-1] + b"," + fragment + b"}"
 
 
+_LISTED = tuple(field.name for field in fields(Listed))
+
+
 def listed(item: Listed) -> dict[str, Any]:
-    data = item.to_dict()
+    """``Listed.to_dict()`` (the keys of ``techspec list --format json``) plus links,
+    without ``dataclasses.asdict``'s deep copies (a fifth of a page's cost)."""
+    data = {name: getattr(item, name) for name in _LISTED}
+    data["updated_at"] = iso(item.updated_at)
     data["links"] = {"self": f"{API}/specs/{item.id}"}
     return data
 

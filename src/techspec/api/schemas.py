@@ -106,6 +106,17 @@ class SpecOut(SpecHead):
     model: dict[str, Any]
 
 
+class LintCounts(BaseModel):
+    errors: int
+    warnings: int
+
+
+class SpecSaved(SpecHead):
+    """What a save answers: the new revision's head (its ETag) and lint counts."""
+
+    lint: LintCounts
+
+
 class ListedOut(BaseModel):
     id: int
     slug: str

@@ -102,6 +102,16 @@ def head(store: Store, reference: str) -> Head:
     return Head(SpecRecord(**found), sha256)
 
 
+def saved_head(store: Store, saved: Saved) -> Head:
+    """The head of the revision a save wrote (not whatever is current by now: answering
+    with a later writer's ETag would let the client overwrite work it never saw)."""
+    query = sa.select(revisions_table.c.sha256).where(
+        revisions_table.c.spec_id == saved.spec.id, revisions_table.c.number == saved.revision
+    )
+    with store.read() as connection:
+        return Head(saved.spec, connection.execute(query).scalar_one())
+
+
 def revision_text(store: Store, spec: SpecRecord, sha256: str) -> tuple[str, Template]:
     """The text (and template) of ``spec``'s revision whose hash is ``sha256``."""
     query = sa.select(revisions_table.c.text).where(

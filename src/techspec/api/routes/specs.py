@@ -15,8 +15,8 @@ from techspec.api import specs as ops
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.permissions import require_author, require_owner, require_reader
-from techspec.api.representations import dumps, etag, spec_document
-from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage
+from techspec.api.representations import dumps, etag, lint_counts, spec_document, spec_head
+from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage, SpecSaved
 from techspec.store import revisions
 from techspec.store.revisions import Saved
 from techspec.store.users import User
@@ -61,7 +61,7 @@ async def create_spec(
             message=body.message,
         )
     api.wake.set()
-    response = await _document(api, f"#{saved.spec.id}")
+    response = await _document(api, await api.read(ops.saved_head, api.store, saved))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/specs/{saved.spec.id}"
     return response
@@ -156,13 +156,13 @@ async def get_spec(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     require_reader(user)
-    return await _document(api, ops.ref(ref), if_none_match)
+    found = await api.read(ops.head, api.store, ops.ref(ref))
+    return await _document(api, found, if_none_match)
 
 
-async def _document(api: ApiContext, reference: str, if_none_match: str | None = None) -> Response:
-    """The spec's JSON: one indexed read, then the cached analysis of its revision (parsed
-    and linted in a worker thread the first time)."""
-    found = await api.read(ops.head, api.store, reference)
+async def _document(api: ApiContext, found: ops.Head, if_none_match: str | None = None) -> Response:
+    """The spec's JSON: its head, then the cached analysis of its revision (parsed and
+    linted in a worker thread the first time)."""
     headers = {"ETag": etag(found.sha256), "Cache-Control": "no-cache"}
     if conditional.none_match(if_none_match, found.sha256):
         return Response(status_code=304, headers=headers)
@@ -180,10 +180,11 @@ def _analyse(api: ApiContext, found: ops.Head) -> bytes:
 
 @router.put(
     "/specs/{ref}",
-    response_model=SpecOut,
+    response_model=SpecSaved,
     responses=bodies.problems(400, 404, 409, 412, 415, 428),
     openapi_extra=bodies.request_body(SpecIn, markdown_too=True),
-    summary="Replace the spec's Markdown (needs If-Match with the ETag you edited)",
+    summary="Replace the spec's Markdown (needs If-Match with the ETag you edited); "
+    "answers the new revision's head and lint counts (GET it for the model)",
 )
 async def put_spec(
     ref: SpecRef,
@@ -203,7 +204,11 @@ async def put_spec(
         message = body.message
     saved = await run_in_threadpool(_put, api, user, ops.ref(ref), text, tags, message)
     api.wake.set()
-    return await _document(api, f"#{saved.spec.id}")
+    found = await api.read(ops.saved_head, api.store, saved)
+    answer = {**spec_head(found.spec, found.sha256), "lint": lint_counts(found.spec)}
+    return Response(
+        dumps(answer), media_type="application/json", headers={"ETag": etag(found.sha256)}
+    )
 
 
 def _put(
