@@ -230,22 +230,14 @@ def main() -> None:
     cli(prog_name="techspec")
 
 
-from techspec import store_cli  # noqa: E402
 
-store_cli.register(cli)
+def _register_command_modules() -> None:
+    """Each outer layer keeps its commands in its own module; each imports only click at
+    module level, so registering them all costs little at start-up."""
+    from techspec import fix_cli, lsp_cli, render_cli, server_cli, store_cli, web_cli
 
-
-from techspec import render_cli  # noqa: E402
-
-render_cli.register(cli)
-
-
-from techspec import fix_cli, lsp_cli  # noqa: E402
-
-fix_cli.register(cli)
-lsp_cli.register(cli)
+    for module in (store_cli, web_cli, render_cli, fix_cli, lsp_cli, server_cli):
+        module.register(cli)
 
 
-from techspec import server_cli  # noqa: E402
-
-server_cli.register(cli)
+_register_command_modules()

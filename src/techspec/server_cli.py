@@ -47,7 +47,7 @@ def _db(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.command("serve")
 @_db
 @click.option("--host", help="Interface to listen on (default 127.0.0.1; $TECHSPEC_HOST).")
-@click.option("--port", type=click.IntRange(0, 65535), help="Port (default 8000).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default 1).")
 @click.option(
     "--demo",

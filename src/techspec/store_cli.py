@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from techspec.store.engine import Store
     from techspec.store.search import Filters, Listed
     from techspec.store.users import User
+    from techspec.template import Template
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -126,10 +127,12 @@ def db_upgrade(db: str | None) -> None:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @_as(False)
 @click.option("--message", "-m", default="", help="Revision message.")
 @click.option("--template", type=click.Path(path_type=Path), help="Template file.")
+@click.option("--git", "repo", metavar="REPO", help="Import the specs' history from git REPO.")
+@click.option("--path", "glob", metavar="GLOB", help="With --git: files to import (**/*.md).")
 @_db
 @_reports_errors
 def import_command(
@@ -137,14 +140,28 @@ def import_command(
     user: str | None,
     message: str,
     template: Path | None,
+    repo: str | None,
+    glob: str | None,
     db: str | None,
 ) -> None:
     """Import spec files (or directories of them).  A spec is named by its file stem;
-    the same bytes again add nothing.  Exit 1 when a file was skipped."""
+    the same bytes again add nothing.  Exit 1 when a file was skipped.
+
+    With --git REPO, every commit on the first-parent line of REPO's HEAD that changed
+    a spec becomes a revision with the commit's author, date and message; running it
+    again adds only new commits."""
     from techspec.batch import load_template
+    from techspec.errors import UsageError
     from techspec.store.importer import collect, import_paths
 
     compiled = load_template(template) if template is not None else None
+    if repo is not None or glob is not None:
+        if repo is None or paths or message:
+            raise UsageError("give --git REPO [--path GLOB], without PATH... or --message")
+        _import_git(repo, glob, compiled, db)
+        return
+    if not paths:
+        raise UsageError("give PATH... or --git REPO")
     store = _open(db)
     author = _user(store, user) if user else None
     files = collect(paths)
@@ -172,6 +189,25 @@ def import_command(
             click.echo(f"{result.outcome:<9} {result.slug} r{result.revision}{note}")
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     store.close()
+    sys.exit(1 if counts["skipped"] else 0)
+
+
+def _import_git(repo: str, glob: str | None, template: Template | None, db: str | None) -> None:
+    from techspec.store.git_import import DEFAULT_GLOB, import_git
+
+    store = _open(db)
+    try:
+        results = import_git(store, repo, glob or DEFAULT_GLOB, template=template)
+    finally:
+        store.close()
+    counts = {"created": 0, "revised": 0, "unchanged": 0, "skipped": 0}
+    for result in results:
+        counts[result.outcome] += 1
+        if result.outcome == "skipped":
+            click.echo(f"techspec: skipped {result.path}: {result.reason}", err=True)
+        else:
+            click.echo(f"{result.outcome:<9} {result.slug} r{result.revision} {result.commit[:12]}")
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     sys.exit(1 if counts["skipped"] else 0)
 
 

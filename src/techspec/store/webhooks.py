@@ -29,7 +29,7 @@ from techspec.store import audit
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
 from techspec.store.errors import NotFound
-from techspec.store.schema import Timestamp, audit_events, specs
+from techspec.store.schema import Timestamp, audit_events, audit_head, specs
 
 EVENTS: dict[str, str] = {
     "spec.created": "revision",
@@ -235,6 +235,8 @@ def _webhook(row: Any) -> Webhook:
 
 def fan_out(store: Store, base_url: str = "", *, batch: int = 500) -> int:
     """Copy audit events past the cursor into the outbox; returns rows added."""
+    if not _behind(store):
+        return 0  # nothing new: no write lock taken
     with store.write() as connection:
         cursor = connection.execute(
             sa.select(webhook_cursor.c.seq).where(webhook_cursor.c.id == 1).with_for_update()
@@ -263,6 +265,15 @@ def fan_out(store: Store, base_url: str = "", *, batch: int = 500) -> int:
             sa.update(webhook_cursor).where(webhook_cursor.c.id == 1).values(seq=events[-1].seq)
         )
         return len(rows)
+
+
+def _behind(store: Store) -> bool:
+    query = sa.select(
+        sa.select(audit_head.c.seq).where(audit_head.c.id == 1).scalar_subquery()
+        > sa.select(webhook_cursor.c.seq).where(webhook_cursor.c.id == 1).scalar_subquery()
+    )
+    with store.read() as connection:
+        return bool(connection.execute(query).scalar())
 
 
 def _outbox_row(connection: Connection, event: Any, receiver: Any, base_url: str) -> dict[str, Any]:
@@ -312,6 +323,9 @@ def claim(store: Store, *, lease_seconds: float, limit: int = 20) -> list[Pendin
         .limit(limit)
     )
     claimed: list[Pending] = []
+    with store.read() as connection:
+        if not connection.execute(due).first():
+            return claimed  # nothing due: no write lock taken
     with store.write() as connection:
         for row in connection.execute(due).all():
             taken = connection.execute(

@@ -153,7 +153,7 @@ def _rank(status: str | None) -> int:
 def plain(snippet: str) -> str:
     """A snippet of Markdown source with its table rules, fences and heading marks
     dropped and runs of whitespace and cell pipes collapsed, for reading in a list."""
-    text = _RULES.sub(" ", snippet)
+    text = _RULES.sub(" ", snippet.replace("**", ""))
     text = _PIPES.sub(" · ", text)
     return " ".join(text.split())
 

@@ -13,7 +13,7 @@ from techspec.api.context import ApiContext, api_context
 from techspec.api.errors import problem
 from techspec.api.metrics import CONTENT_TYPE
 from techspec.api.representations import dumps
-from techspec.api.schemas import Health
+from techspec.api.schemas import Health, Problem
 
 router = APIRouter(tags=["health"])
 Api = Annotated[ApiContext, Depends(api_context)]
@@ -28,7 +28,12 @@ def healthz() -> Response:
 @router.get(
     "/readyz",
     response_model=Health,
-    responses={503: {"description": "The database does not answer."}},
+    responses={
+        503: {
+            "description": "The database does not answer.",
+            "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+        }
+    },
 )
 def readyz(api: Api) -> Response:
     """Ready to serve: the database answers a query."""

@@ -1,0 +1,513 @@
+"""Import the history of specs kept in git: each commit that changed a spec becomes a revision.
+
+The walk follows the first parent of ``HEAD``, oldest first, so a merged side branch
+arrives as one change (the merge commit, diffed against the main line).  Each revision
+takes its commit's author (a store user of that name, created with the ``author`` role
+when missing), author date (as the revision time) and message, and its text is the
+file's bytes at that commit.  A git history is a record, not an edit: the workflow's
+rule that only the workflow changes the Status line does not apply to it.
+
+Identity: a spec is named by the file stem its file had when it first appeared in the
+history, and keeps that name across renames (``git log -M``), so the name never depends
+on when an import ran.  A second live file with the same stem is skipped with a reason
+rather than merged into the first one's history.
+
+Idempotency: the audit event written with each imported revision carries
+``git_commit`` and ``git_path``.  Running again continues each spec after its last
+imported commit, so only new commits add revisions; no table or column is needed.  A
+spec changed in the store after its last import (an edit or a workflow step), one that
+was never imported from git, or one whose last imported commit is no longer on the
+main line (a rewritten history) is skipped with a reason and left as it is.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from techspec.errors import InputError
+from techspec.files import MAX_BYTES, decode
+from techspec.store import audit, search
+from techspec.store.clock import as_utc
+from techspec.store.engine import Store
+from techspec.store.errors import Conflict, NotFound
+from techspec.store.facts import Facts, facts
+from techspec.store.records import SpecRecord, spec_record
+
+# The writers under ``create_spec`` and ``save``, which date a revision now(): a revision
+# from git is dated by its commit.
+from techspec.store.revisions import (
+    _SLUG,
+    _ensure_template,
+    _insert_revision,
+    _listing,
+    resolve,
+    revision_row,
+    template_of,
+)
+from techspec.store.schema import specs
+from techspec.store.users import User, add_user, find_user
+from techspec.template import Template, builtin_template
+
+Outcome = Literal["created", "revised", "unchanged", "skipped"]
+DEFAULT_GLOB = "**/*.md"
+ROLE = "author"
+"""The role of a user created for a commit author the store did not know."""
+
+_FORMAT = "%x1e%H%x00%aN%x00%aE%x00%aI%x00%B"
+_LOG = (
+    "--first-parent --diff-merges=first-parent --reverse -M --raw --no-abbrev --no-color -z "
+    f"--format={_FORMAT}"
+).split()
+_SUBMODULE = "160000"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One file a commit changed against its first parent (``A``, ``M``, ``T``, ``D``, ``R``)."""
+
+    status: str
+    path: str
+    blob: str
+    mode: str
+    old_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str
+    email: str
+    at: datetime
+    message: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GitImported:
+    """What one commit's change to one file did in the store."""
+
+    commit: str
+    path: str
+    slug: str
+    outcome: Outcome
+    revision: int | None = None
+    reason: str = ""
+
+
+def import_git(
+    store: Store, repo: str, glob: str = DEFAULT_GLOB, *, template: Template | None = None
+) -> list[GitImported]:
+    """Import every first-parent commit of ``repo`` that changed a file matching ``glob``
+    (a git glob relative to the repository's root: ``*`` stays within a directory,
+    ``**/`` crosses them).  Commits imported before add nothing; a file skipped for the
+    same reason in many commits is reported once."""
+    check_repository(repo)
+    commits = first_parent_log(repo, glob)
+    if not commits:
+        raise InputError(f"no file in the history of HEAD matches --path {glob!r}", path=repo)
+    results: list[GitImported] = []
+    with blob_reader(repo) as read:
+        run = _Run(store, template, positions(repo), read)
+        for commit in commits:
+            for change in commit.changes:
+                result = run.apply(commit, change)
+                results.extend([result] if result is not None else [])
+    return _once(results)
+
+
+# -- reading git ---------------------------------------------------------------------------
+
+
+def check_repository(repo: str) -> None:
+    """One clear error for a missing directory, a non-repository and an empty one."""
+    if not Path(repo).is_dir():
+        raise InputError("no such directory", path=repo)
+    found = _git(repo, "rev-parse", "--git-dir", check=False)
+    if found.returncode != 0:
+        reason = _first_line(found.stderr)
+        raise InputError("not a git repository" if "not a git" in reason else reason, path=repo)
+    if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).returncode:
+        raise InputError("the repository has no commits", path=repo)
+
+
+def first_parent_log(repo: str, glob: str = DEFAULT_GLOB) -> list[Commit]:
+    """The commits on HEAD's first-parent line that changed a matching file, oldest first."""
+    pathspec = f":(top,glob){glob}"
+    out = _git(repo, "-c", "log.showSignature=false", "log", *_LOG, "HEAD", "--", pathspec)
+    return parse_log(out.stdout)
+
+
+def parse_log(out: bytes) -> list[Commit]:
+    """Parse ``git log -z --raw`` with :data:`_FORMAT`: a header (starting with RS) per
+    commit, then per file a ``:modes shas status`` token and one path (two for a rename)."""
+    tokens = out.split(b"\0")
+    commits: list[Commit] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].lstrip(b"\n")
+        if token.startswith(b"\x1e"):
+            commits.append(_commit(token[1:], *tokens[index + 1 : index + 5]))
+            index += 5
+        elif token.startswith(b":") and commits:
+            modes_and_status = token[1:].decode("ascii").split(" ")
+            paths = [_path(p) for p in tokens[index + 1 : index + 3]]
+            commits[-1].changes.append(_change(modes_and_status, paths))
+            index += 3 if modes_and_status[4].startswith("R") else 2
+        else:
+            index += 1
+    return commits
+
+
+def _commit(sha: bytes, name: bytes, email: bytes, date: bytes, body: bytes) -> Commit:
+    return Commit(
+        sha.decode("ascii"),
+        name.decode("utf-8", "replace"),
+        email.decode("utf-8", "replace"),
+        as_utc(datetime.fromisoformat(date.decode("ascii"))),
+        body.decode("utf-8", "replace").strip(),
+    )
+
+
+def _change(fields: list[str], paths: list[str]) -> Change:
+    _old_mode, new_mode, _old_blob, new_blob, status = fields
+    if status.startswith("R"):
+        return Change("R", paths[1], new_blob, new_mode, paths[0])
+    return Change(status[0], paths[0], new_blob, new_mode)
+
+
+def _path(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")  # a name that is not UTF-8 names no spec: see _create
+
+
+def positions(repo: str) -> dict[str, int]:
+    """Every commit on HEAD's first-parent line and its place, oldest 0."""
+    out = _git(repo, "rev-list", "--first-parent", "--reverse", "HEAD").stdout
+    return {sha: place for place, sha in enumerate(out.decode("ascii").split())}
+
+
+@contextmanager
+def blob_reader(repo: str) -> Iterator[Callable[[str], bytes]]:
+    """A reader of blobs by id over one ``git cat-file --batch`` process."""
+    try:
+        process = subprocess.Popen(
+            ["git", "-C", repo, "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise InputError("git is not installed (not found on PATH)", path=repo) from None
+    stdin, stdout = process.stdin, process.stdout
+    assert stdin is not None and stdout is not None
+
+    def read(blob: str) -> bytes:
+        stdin.write(blob.encode("ascii") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise InputError(f"git cannot read blob {blob}", path=repo)
+        return stdout.read(int(header[2]) + 1)[:-1]
+
+    try:
+        yield read
+    finally:
+        stdin.close()
+        stdout.close()
+        process.wait()
+
+
+def _git(repo: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    try:
+        done = subprocess.run(["git", "-C", repo, *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise InputError("git is not installed (not found on PATH)", path=repo) from None
+    if check and done.returncode != 0:
+        command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
+        raise InputError(f"git {command} failed: {_first_line(done.stderr)}", path=repo)
+    return done
+
+
+def _first_line(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0].removeprefix("fatal: ") if lines else "no message"
+
+
+# -- following files -----------------------------------------------------------------------
+
+
+@dataclass
+class _Names:
+    """Which spec each live file belongs to, following renames (see the module docstring)."""
+
+    slugs: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def follow(self, change: Change) -> tuple[str, str]:
+        """The change's spec name, and why the change is not imported ('' when it is)."""
+        if change.old_path is not None:
+            slug = self._move(change.old_path, change.path)
+        else:
+            slug = self.slugs.setdefault(change.path, PurePosixPath(change.path).stem)
+            self.owners.setdefault(slug, change.path)
+        owner = self.owners[slug]
+        if change.status == "D":
+            self._drop(change.path)
+        return slug, "" if owner == change.path else f"spec '{slug}' already comes from {owner}"
+
+    def _move(self, old: str, new: str) -> str:
+        slug = self.slugs.pop(old, None) or PurePosixPath(old).stem
+        self.slugs[new] = slug
+        if self.owners.get(slug, old) == old:
+            self.owners[slug] = new
+        return slug
+
+    def _drop(self, path: str) -> None:
+        slug = self.slugs.pop(path, None)
+        if slug is not None and self.owners.get(slug) == path:
+            del self.owners[slug]
+
+
+# -- writing the store ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """A slug in the store: its record and the place of its last imported commit, or why
+    git may not add to it."""
+
+    record: SpecRecord | None
+    done: int = -1
+    blocked: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One commit's change to one file, bound for spec ``slug``."""
+
+    commit: Commit
+    change: Change
+    slug: str
+
+    def result(
+        self, outcome: Outcome, revision: int | None = None, reason: str = ""
+    ) -> GitImported:
+        return GitImported(self.commit.sha, self.change.path, self.slug, outcome, revision, reason)
+
+
+class _Run:
+    def __init__(
+        self,
+        store: Store,
+        template: Template | None,
+        places: dict[str, int],
+        read: Callable[[str], bytes],
+    ) -> None:
+        self.store, self.template, self.places, self.read = store, template, places, read
+        self.names = _Names()
+        self.specs: dict[str, _Spec] = {}
+        self.users: dict[str, User] = {}
+
+    def apply(self, commit: Commit, change: Change) -> GitImported | None:
+        slug, reason = self.names.follow(change)
+        step = _Step(commit, change, slug)
+        if change.status == "D":
+            return None  # the spec stays in the store; a later file of that name continues it
+        if reason:
+            return step.result("skipped", reason=reason)
+        for _attempt in range(3):
+            try:
+                return self._apply(step)
+            except Conflict:
+                self.specs.pop(slug, None)  # written meanwhile: read it again
+        raise Conflict(f"spec '{slug}' kept changing while it was imported")
+
+    def _apply(self, step: _Step) -> GitImported | None:
+        state = self.specs.get(step.slug) or self._load(step.slug)
+        self.specs[step.slug] = state
+        if state.blocked:
+            return step.result("skipped", reason=state.blocked)
+        if self.places[step.commit.sha] <= state.done:
+            return None  # imported by an earlier run
+        if step.change.mode == _SUBMODULE:
+            return step.result("skipped", reason="a submodule, not a file")
+        try:
+            text = _text(self.read(step.change.blob), step.change.path)
+        except InputError as error:
+            return step.result("skipped", reason=error.message)
+        if state.record is None:
+            return self._create(step, text)
+        return self._revise(step, state.record, text)
+
+    def _load(self, slug: str) -> _Spec:
+        with self.store.read() as connection:
+            row = connection.execute(sa.select(specs).where(specs.c.slug == slug)).first()
+        if row is None:
+            return _Spec(None)
+        record = spec_record(row)
+        last = last_import(self.store, record.id)
+        blocked = _blocked(record, last, self.places)
+        return _Spec(record, self.places[last[0]] if last and not blocked else -1, blocked)
+
+    def _create(self, step: _Step, text: str) -> GitImported:
+        slug = step.slug
+        if not _SLUG.match(slug) or slug != slug.strip() or "\ufffd" in slug:
+            return step.result("skipped", reason=f"invalid spec name {slug!r}")
+        template = self.template or builtin_template()
+        found = facts(text, template)
+        if not found.is_spec:
+            reason = f"not a spec: no '# {template.title}' heading and no metadata or sections"
+            return step.result("skipped", reason=reason)
+        author = self._author(step.commit)
+        try:
+            with self.store.write() as connection:
+                _ensure_template(connection, template)
+                spec_id = connection.execute(
+                    sa.insert(specs)
+                    .values(
+                        slug=slug,
+                        template_sha256=template.sha256,
+                        current_revision=1,
+                        created_at=step.commit.at,
+                        updated_at=step.commit.at,
+                        **_listing(found),
+                    )
+                    .returning(specs.c.id)
+                ).scalar_one()
+                record = _write(connection, spec_id, 1, text, found, author, step)
+        except IntegrityError:
+            raise Conflict(f"a spec named '{slug}' already exists") from None
+        return self._done(step, record, "created")
+
+    def _revise(self, step: _Step, record: SpecRecord, text: str) -> GitImported:
+        with self.store.read() as connection:
+            current = revision_row(connection, record)
+            template = template_of(connection, record)
+        if text == current.text:
+            return step.result("unchanged", current.number)
+        found = facts(text, template)
+        author = self._author(step.commit)
+        base = record.current_revision
+        with self.store.write() as connection:
+            moved = connection.execute(
+                sa.update(specs)
+                .where(specs.c.id == record.id, specs.c.current_revision == base)
+                .values(current_revision=base + 1, updated_at=step.commit.at, **_listing(found))
+            )
+            if moved.rowcount != 1:
+                raise Conflict(f"spec '{record.slug}' changed while it was imported")
+            updated = _write(connection, record.id, base + 1, text, found, author, step)
+        return self._done(step, updated, "revised")
+
+    def _done(self, step: _Step, record: SpecRecord, outcome: Outcome) -> GitImported:
+        self.specs[record.slug] = _Spec(record, self.places[step.commit.sha])
+        return step.result(outcome, record.current_revision)
+
+    def _author(self, commit: Commit) -> User:
+        name = " ".join(commit.author.replace("|", " ").split())[:200] or commit.email or "unknown"
+        if name not in self.users:
+            self.users[name] = _find_or_add(self.store, name)
+        return self.users[name]
+
+
+def _blocked(record: SpecRecord, last: tuple[str, int] | None, places: dict[str, int]) -> str:
+    """Why git may not add to a spec already in the store ('' when it may)."""
+    name = f"spec '{record.slug}'"
+    if record.deleted:
+        return f"{name} was deleted in the store"
+    if last is None:
+        return f"{name} is in the store but was not imported from git"
+    if last[0] not in places:
+        return f"{name} was imported from {last[0][:12]}, not on HEAD's first-parent line"
+    if last[1] != record.current_revision:
+        return (
+            f"{name} changed in the store after r{last[1]}, its last import from git "
+            f"(now r{record.current_revision}): not overwritten"
+        )
+    return ""
+
+
+def _write(
+    connection: Connection,
+    spec_id: int,
+    number: int,
+    text: str,
+    found: Facts,
+    author: User,
+    step: _Step,
+) -> SpecRecord:
+    """Inside a write transaction: store revision ``number`` dated by its commit, index
+    it, and audit it with the commit that makes a later run skip it."""
+    commit = step.commit
+    _insert_revision(
+        connection, spec_id, number, text, found, author, commit.at, commit.message, "import"
+    )
+    search.index_spec(connection, spec_id, found.title or "", text)
+    details: dict[str, str | int] = {
+        "slug": step.slug,
+        "sha256": found.sha256,
+        "content_hash": found.content_hash,
+        "kind": "import",
+        "git_commit": commit.sha,
+        "git_path": step.change.path,
+    }
+    if number > 1:
+        details["base"] = number - 1
+    action = "spec.created" if number == 1 else "spec.revised"
+    audit.record(
+        connection,
+        actor=author.name,
+        action=action,
+        spec_id=spec_id,
+        revision=number,
+        details=details,
+    )
+    return resolve(connection, f"#{spec_id}")
+
+
+def last_import(store: Store, spec_id: int) -> tuple[str, int] | None:
+    """The commit and revision number of the spec's newest revision imported from git."""
+    for event in reversed(audit.events(store, spec_id=spec_id)):
+        sha = event.details.get("git_commit")
+        if event.action in ("spec.created", "spec.revised") and isinstance(sha, str):
+            return sha, event.revision or 0
+    return None
+
+
+def _find_or_add(store: Store, name: str) -> User:
+    try:
+        return find_user(store, name)
+    except NotFound:
+        pass
+    try:
+        return add_user(store, name, [ROLE])
+    except Conflict:
+        return find_user(store, name)  # added meanwhile by another import
+
+
+def _text(data: bytes, path: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is over the {MAX_BYTES // (1024 * 1024)} MiB limit for a spec")
+    return decode(data, path)
+
+
+def _once(results: list[GitImported]) -> list[GitImported]:
+    """Drop repeats of a skip: the same file skipped for the same reason in later commits."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[GitImported] = []
+    for result in results:
+        key = (result.path, result.reason)
+        if result.outcome == "skipped" and key in seen:
+            continue
+        seen.add(key)
+        kept.append(result)
+    return kept
