@@ -1,0 +1,112 @@
+"""Repairs read off the template, made as insertions at exact places.
+
+``techspec fix`` and the language server's quick fixes share this module.  A :class:`Repair`
+answers one fixable finding: TS101 (missing section), TS201 (missing field), TS301 (missing
+column), TS302 (missing fixed row), TS304 (missing checklist item), TS501 (no history row for
+the current version) and, only when unsafe fixes are asked for, TS104 (a numbering gap).
+
+Every safe edit is an insertion, so each character of the original stays, in order, and a
+diff shows only added text.  Inserted lines end with the file's own line ending, a BOM stays
+where it was, and what is inserted comes from the template: a missing section gets the
+template's own heading and placeholder body, placed where the template orders it.  Like the
+core, this module knows nothing of files, the command line or the store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from techspec.findings import Finding
+from techspec.fix.edits import Edit, SourceLines, apply_edits, unified_diff
+from techspec.fix.render import render_edits
+from techspec.fix.repairs import Repair, find_repairs
+from techspec.linter import LintContext, lint
+from techspec.model import Spec
+from techspec.parser import parse
+from techspec.selection import Selection
+from techspec.template import Template, builtin_template
+
+__all__ = [
+    "MAX_ROUNDS",
+    "SAFE_RULES",
+    "UNSAFE_RULES",
+    "Edit",
+    "FixResult",
+    "Repair",
+    "SourceLines",
+    "apply_edits",
+    "find_repairs",
+    "fix_text",
+    "render_edits",
+    "unified_diff",
+]
+
+SAFE_RULES = ("TS101", "TS201", "TS301", "TS302", "TS304", "TS501")
+UNSAFE_RULES = ("TS104",)
+MAX_ROUNDS = 10
+"""A repair can reveal another (a new Version column lets TS501 apply): repeat, as ruff does."""
+
+
+@dataclass(slots=True)
+class FixResult:
+    text: str
+    fixed: list[Finding]
+    """The findings the edits answered, over every round."""
+    remaining: list[Finding]
+    """The findings of the final text."""
+    status: str | None = None
+    """The final text's Status."""
+
+
+def fix_text(
+    text: str,
+    template: Template | None = None,
+    *,
+    path: str | None = None,
+    selection: Selection | None = None,
+    unsafe: bool = False,
+    today: date | None = None,
+    parsed: Spec | None = None,
+) -> FixResult:
+    """Repair every fixable finding that lint reports (selection and suppressions apply).
+
+    Rounds repeat while fixable findings remain.  A round whose findings are still reported
+    afterwards (text the parser reads otherwise than intended) is dropped, and the text
+    from before it is kept.  ``parsed`` is ``text`` already parsed, when the caller has it.
+    """
+    template = template or builtin_template()
+    spec = parsed if parsed is not None else parse(text, path)
+    findings = lint(spec, template, selection=selection)
+    fixed: list[Finding] = []
+    current = text
+    for _ in range(MAX_ROUNDS):
+        wanted = [f for f in findings if f.fixable or (unsafe and f.rule in UNSAFE_RULES)]
+        if not wanted:
+            break
+        context = LintContext(spec, template)
+        chosen = [r for r in find_repairs(context, unsafe=unsafe) if any(map(r.answers, wanted))]
+        new = apply_edits(current, render_edits(context, chosen, today=today))
+        if new == current:
+            break
+        answered = [f for f in wanted if any(r.answers(f) for r in chosen)]
+        new_spec = parse(new, path)
+        new_findings = lint(new_spec, template, selection=selection)
+        if not _took(answered, findings, new_findings):
+            break
+        fixed += answered
+        current, spec, findings = new, new_spec, new_findings
+    return FixResult(current, fixed, findings, spec.status)
+
+
+def _took(answered: list[Finding], before: list[Finding], after: list[Finding]) -> bool:
+    """True when no answered finding is still reported (counting same-message findings
+    that were there before without a repair)."""
+    left = Counter(map(_key, after))
+    left.subtract(_key(f) for f in before if f not in answered)
+    return all(left[_key(f)] <= 0 for f in answered)
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    return finding.rule, finding.message

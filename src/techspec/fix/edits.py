@@ -1,0 +1,185 @@
+"""Text edits at exact offsets, and the lines of a text as the parser splits them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import pairwise
+
+from techspec.model import Block, Section, Table
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``new``; offsets index the whole text, BOM included.
+    Safe repairs only insert (``start == end``)."""
+
+    start: int
+    end: int
+    new: str
+
+
+class SourceLines:
+    """The text's lines, split at CR LF, CR or LF as the parser splits them; 1-based."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.origin = 1 if text.startswith("\ufeff") else 0
+        breaks = [match.span() for match in _EOL.finditer(text, self.origin)]
+        self.starts = [self.origin] + [end for _, end in breaks]
+        self.stops = [start for start, _ in breaks] + [len(text)]
+        if self.starts[-1] == len(text):  # nothing after the last line ending
+            self.starts.pop()
+            self.stops.pop()
+        self.count = len(self.starts)
+        self.eol = text[breaks[0][0] : breaks[0][1]] if breaks else "\n"
+
+    def content(self, line: int) -> str:
+        if 1 <= line <= self.count:
+            return self.text[self.starts[line - 1] : self.stops[line - 1]]
+        return ""
+
+    def blank(self, line: int) -> bool:
+        return 1 <= line <= self.count and not self.content(line).strip()
+
+    def start(self, line: int) -> int:
+        if line < 1:
+            return self.origin
+        return self.starts[line - 1] if line <= self.count else len(self.text)
+
+    def content_end(self, line: int) -> int:
+        return self.start(line) + len(self.content(line))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based ``(line, character column)`` of an offset."""
+        line = max(1, bisect_right(self.starts, offset))
+        return line, offset - self.start(line) + 1
+
+    def after(self, line: int, lines: list[str]) -> Edit:
+        """Insert whole lines after ``line`` (0: at the top)."""
+        body = "".join(text + self.eol for text in lines)
+        if line < self.count:
+            at = self.start(line + 1)
+            return Edit(at, at, body)
+        ended = self.count == 0 or self.stops[-1] < len(self.text)
+        return Edit(len(self.text), len(self.text), ("" if ended else self.eol) + body)
+
+    def block_after(self, line: int, lines: list[str]) -> Edit:
+        """Insert a block after content line ``line``, a blank line either side."""
+        if self.blank(line + 1):
+            edit = self.after(line + 1, lines)
+            follows = line + 2 <= self.count and not self.blank(line + 2)
+        else:
+            edit = self.after(line, ([""] if line >= 1 else []) + lines)
+            follows = line + 1 <= self.count
+        return Edit(edit.start, edit.end, edit.new + (self.eol if follows else ""))
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply edits computed against ``text``; edits at one offset keep their order."""
+    parts: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.start < position:
+            continue  # overlaps an edit already applied
+        parts += [text[position : edit.start], edit.new]
+        position = edit.end
+    return "".join([*parts, text[position:]])
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A diff of one file that ``git apply`` takes."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+
+
+# -- Markdown line shapes ---------------------------------------------------------------
+
+HASHES = re.compile(r"^( {0,3})(#{1,6})")
+BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+COMMENT_LINE = re.compile(r"^[ \t]*<!--.*-->[ \t]*$")
+TASK = re.compile(
+    r"^(?P<indent>[ \t]*)(?:(?P<bullet>[-+*])|(?P<number>\d{1,9})(?P<delim>[.)]))(?P<gap>[ \t]+)\["
+)
+PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
+
+
+def level(hashes: str, shift: int) -> int:
+    return min(6, max(1, len(hashes) + shift))
+
+
+def extent(section: Section) -> int:
+    """The last line of a template section's own text, without the ``---`` and labelled
+    tables (Document History) that close the template after it."""
+    if section.children:
+        return extent(section.children[-1])
+    kept = section.blocks[: closing(section.blocks)]
+    return kept[-1].end_line if kept else section.line
+
+
+def closing(blocks: list[Block]) -> int:
+    """Index of the first block of the closing run: ``---`` rules and labelled tables,
+    each with the bold label paragraph above it."""
+    index = len(blocks)
+    while index > 0:
+        node = blocks[index - 1].node
+        if blocks[index - 1].kind == "rule":
+            index -= 1
+        elif isinstance(node, Table) and node.label is not None:
+            index -= 2 if index > 1 and blocks[index - 2].kind == "paragraph" else 1
+        else:
+            break
+    return index
+
+
+def closing_start(sections: list[Section], line_count: int) -> int:
+    """The first line of the closing run of the document, when it ends with a labelled
+    table (a missing last section goes above it); else past the end."""
+    blocks = sections[-1].blocks if sections else []
+    node = blocks[-1].node if blocks else None
+    if not isinstance(node, Table) or node.label is None:
+        return line_count + 1
+    return blocks[closing(blocks)].line
+
+
+def break_token(line: str) -> str:
+    if line.rstrip().endswith("\\"):
+        return "\\"
+    return "  " if line.endswith("  ") else ""
+
+
+def has_break(line: str, token: str) -> bool:
+    return line.rstrip().endswith("\\") if token == "\\" else line.endswith(token)
+
+
+def cell_insert(content: str, index: int, text: str) -> tuple[int, str]:
+    """Where (column offset) and what to insert so that ``text`` becomes cell ``index``."""
+    pipes = [match.end() - 1 for match in PIPE.finditer(content)]
+    lead = bool(pipes) and pipes[0] == len(content) - len(content.lstrip())
+    trail = bool(pipes) and pipes[-1] == len(content.rstrip()) - 1 and len(pipes) > int(lead)
+    cells = len(pipes) + 1 - lead - trail
+    if index < cells:
+        if lead:
+            return pipes[index] + 1, f" {text} |"
+        if index == 0:
+            return len(content) - len(content.lstrip()), f"{text} | "
+        return pipes[index - 1] + 1, f" {text} |"
+    if trail:
+        return pipes[-1] + 1, f" {text} |"
+    return len(content.rstrip()), f" | {text}"
+
+
+def cell_widths(content: str) -> tuple[list[int], bool]:
+    """The inner width of each header cell, and whether the row has outer pipes."""
+    pipes = [match.end() - 1 for match in PIPE.finditer(content)]
+    lead = bool(pipes) and pipes[0] == len(content) - len(content.lstrip())
+    bounds = (
+        ([] if lead else [-1]) + pipes + ([] if content.rstrip().endswith("|") else [len(content)])
+    )
+    return [max(0, b - a - 3) for a, b in pairwise(bounds)], lead
