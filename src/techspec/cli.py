@@ -230,7 +230,6 @@ def main() -> None:
     cli(prog_name="techspec")
 
 
-
 def _register_command_modules() -> None:
     """Each outer layer keeps its commands in its own module; each imports only click at
     module level, so registering them all costs little at start-up."""

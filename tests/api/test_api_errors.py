@@ -59,6 +59,12 @@ def test_an_unknown_endpoint_is_a_404_problem(client: TestClient) -> None:
     assert body["detail"] == "no such endpoint: GET /api/v1/nothing"
 
 
+def test_an_unknown_endpoint_is_a_404_problem_for_every_method(client: TestClient) -> None:
+    """The web UI's HTML 404 for unknown pages must not turn these into 405s."""
+    for method in ("post", "put", "delete"):
+        _is_problem(getattr(client, method)("/api/v1/nothing"), 404)
+
+
 def test_a_wrong_method_is_a_405_problem(client: TestClient) -> None:
     _is_problem(client.patch("/api/v1/specs"), 405)
 

@@ -449,7 +449,7 @@ def _write(
     it, and audit it with the commit that makes a later run skip it."""
     commit = step.commit
     _insert_revision(
-        connection, spec_id, number, text, found, author, as_utc(datetime.now().astimezone()), commit.message, "import"
+        connection, spec_id, number, text, found, author, commit.at, commit.message, "import"
     )
     search.index_spec(connection, spec_id, found.title or "", text)
     details: dict[str, str | int] = {

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TextIO
 
 import sqlalchemy as sa
@@ -43,7 +44,13 @@ user_passwords = sa.Table(
 """The migration's table, as this module queries it (see ``web_0001_passwords.py``)."""
 
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown names, made on first use, not at import
+    (hashing takes a noticeable moment and would slow every start-up)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class BadCredentials(TechspecError):
@@ -110,7 +117,7 @@ def verify(store: Store, name: str, password: str) -> tuple[User, str]:
         found = _lookup(connection, name.strip())
     user, digest = found if found is not None else (None, None)
     try:
-        _hasher.verify(digest or _DUMMY, password)
+        _hasher.verify(digest or _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         raise BadCredentials("unknown user name or wrong password") from None
     if user is None or digest is None:

@@ -12,10 +12,13 @@ from __future__ import annotations
 from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from techspec.api.context import ApiContext
 from techspec.api.limits import RateLimiter
@@ -48,9 +51,21 @@ def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> Web
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in routers():
         app.include_router(router)
-    app.add_api_route("/{path:path}", not_found, methods=["GET"], include_in_schema=False)
+    app.router.routes.append(
+        _PageFallback("/{path:path}", not_found, methods=["GET"], include_in_schema=False)
+    )
     app.add_middleware(SecurityHeaders)
     return web
+
+
+class _PageFallback(APIRoute):
+    """The HTML 404 for unknown pages.  It never matches ``/api/...``, so the API keeps its
+    own answers there (404, or 405 for a known path with the wrong method)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if str(scope.get("path", "")).startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def not_found(request: Request, path: str) -> Response:
