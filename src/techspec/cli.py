@@ -8,34 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 
 from techspec import __version__
-from techspec.errors import TechspecError, UsageError
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from techspec.cli_support import reports_errors
+from techspec.errors import UsageError
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
-
-
-def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn library errors into one clear line and the error's exit code."""
-
-    @wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except TechspecError as error:
-            click.echo(f"techspec: {error}", err=True)
-            sys.exit(error.exit_code)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,7 +41,7 @@ def cli() -> None:
 @click.option(
     "--only-specs", is_flag=True, help="Skip named files whose title is not the template's."
 )
-@_reports_errors
+@reports_errors
 def lint(
     paths: tuple[str, ...],
     template: Path | None,
@@ -117,7 +99,7 @@ def lint(
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@_reports_errors
+@reports_errors
 def show(path: Path, fmt: str) -> None:
     """Print the parsed model of a spec: metadata, sections, tables, checklists."""
     from techspec.files import read_text
@@ -141,7 +123,7 @@ def show(path: Path, fmt: str) -> None:
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@_reports_errors
+@reports_errors
 def rules(code: str | None, fmt: str) -> None:
     """List the lint rules, or explain one (techspec rules TS101)."""
     from techspec.errors import UsageError
@@ -197,7 +179,7 @@ def _indent(text: str) -> str:
 @click.option("--author", help="Author name (default: git config user.name).")
 @click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("."))
 @click.option("--template", type=click.Path(path_type=Path), help="Template file.")
-@_reports_errors
+@reports_errors
 def new(title: str, author: str | None, directory: Path, template: Path | None) -> None:
     """Write NNNN-slug.md from the template: today's date, Status Draft, first history row."""
     from datetime import date

@@ -8,44 +8,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
+
+from techspec.cli_support import db_option, reports_errors
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """One line on stderr and the error's exit code for library errors."""
-
-    @wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from techspec.errors import TechspecError
-
-        try:
-            return command(*args, **kwargs)
-        except TechspecError as error:
-            click.echo(f"techspec: {error}", err=True)
-            sys.exit(error.exit_code)
-
-    return wrapper
-
-
-def _db(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        "db",
-        metavar="URL",
-        envvar="TECHSPEC_DATABASE_URL",
-        help="Database URL (default sqlite:///techspec.db; postgresql+psycopg://...).",
-    )(command)
-
-
 @click.command("serve")
-@_db
+@db_option
 @click.option("--host", help="Interface to listen on (default 127.0.0.1; $TECHSPEC_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default 1).")
@@ -54,7 +28,7 @@ def _db(command: Callable[..., Any]) -> Callable[..., Any]:
     is_flag=True,
     help="Seed an empty database with demo specs and users; print the admin's token.",
 )
-@_reports_errors
+@reports_errors
 def serve(
     db: str | None, host: str | None, port: int | None, workers: int | None, demo: bool
 ) -> None:
@@ -104,8 +78,8 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("user")
 @click.option("--label", default="", help="A note on what the token is for.")
-@_db
-@_reports_errors
+@db_option
+@reports_errors
 def token_create(user: str, label: str, db: str | None) -> None:
     """Make an API token for USER.  It is printed once, alone on the last line."""
     from techspec.store.engine import open_store
@@ -120,8 +94,8 @@ def token_create(user: str, label: str, db: str | None) -> None:
 
 @token_group.command("revoke")
 @click.argument("user")
-@_db
-@_reports_errors
+@db_option
+@reports_errors
 def token_revoke(user: str, db: str | None) -> None:
     """Revoke every token of USER."""
     from techspec.store.engine import open_store
@@ -149,8 +123,8 @@ def webhook_group() -> None:
     help="An event to send (repeatable; default: all).",
 )
 @click.option("--secret", help="The HMAC key (default: a new random one, printed once).")
-@_db
-@_reports_errors
+@db_option
+@reports_errors
 def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str | None) -> None:
     """Register URL; prints its id and signing secret (the secret alone on the last line)."""
     from techspec.store import webhooks
@@ -164,8 +138,8 @@ def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str |
 
 
 @webhook_group.command("list")
-@_db
-@_reports_errors
+@db_option
+@reports_errors
 def webhook_list(db: str | None) -> None:
     """List active receivers."""
     from techspec.store import webhooks
