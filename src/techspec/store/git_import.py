@@ -22,12 +22,8 @@ main line (a rewritten history) is skipped with a reason and left as it is.
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
@@ -37,10 +33,20 @@ from sqlalchemy.exc import IntegrityError
 from techspec.errors import InputError
 from techspec.files import MAX_BYTES, decode
 from techspec.store import audit, search
-from techspec.store.clock import as_utc
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.facts import Facts, facts
+from techspec.store.git_log import (
+    DEFAULT_GLOB,
+    SUBMODULE,
+    Change,
+    Commit,
+    Names,
+    blob_reader,
+    check_repository,
+    first_parent_log,
+    positions,
+)
 from techspec.store.records import SpecRecord, spec_record
 
 # The writers under ``create_spec`` and ``save``, which date a revision now(): a revision
@@ -59,37 +65,8 @@ from techspec.store.users import User, add_user, find_user
 from techspec.template import Template, builtin_template
 
 Outcome = Literal["created", "revised", "unchanged", "skipped"]
-DEFAULT_GLOB = "**/*.md"
 ROLE = "author"
 """The role of a user created for a commit author the store did not know."""
-
-_FORMAT = "%x1e%H%x00%aN%x00%aE%x00%aI%x00%B"
-_LOG = (
-    "--first-parent --diff-merges=first-parent --reverse -M --raw --no-abbrev --no-color -z "
-    f"--format={_FORMAT}"
-).split()
-_SUBMODULE = "160000"
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One file a commit changed against its first parent (``A``, ``M``, ``T``, ``D``, ``R``)."""
-
-    status: str
-    path: str
-    blob: str
-    mode: str
-    old_path: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    sha: str
-    author: str
-    email: str
-    at: datetime
-    message: str
-    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,158 +100,6 @@ def import_git(
                 result = run.apply(commit, change)
                 results.extend([result] if result is not None else [])
     return _once(results)
-
-
-# -- reading git ---------------------------------------------------------------------------
-
-
-def check_repository(repo: str) -> None:
-    """One clear error for a missing directory, a non-repository and an empty one."""
-    if not Path(repo).is_dir():
-        raise InputError("no such directory", path=repo)
-    found = _git(repo, "rev-parse", "--git-dir", check=False)
-    if found.returncode != 0:
-        reason = _first_line(found.stderr)
-        raise InputError("not a git repository" if "not a git" in reason else reason, path=repo)
-    if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).returncode:
-        raise InputError("the repository has no commits", path=repo)
-
-
-def first_parent_log(repo: str, glob: str = DEFAULT_GLOB) -> list[Commit]:
-    """The commits on HEAD's first-parent line that changed a matching file, oldest first."""
-    pathspec = f":(top,glob){glob}"
-    out = _git(repo, "-c", "log.showSignature=false", "log", *_LOG, "HEAD", "--", pathspec)
-    return parse_log(out.stdout)
-
-
-def parse_log(out: bytes) -> list[Commit]:
-    """Parse ``git log -z --raw`` with :data:`_FORMAT`: a header (starting with RS) per
-    commit, then per file a ``:modes shas status`` token and one path (two for a rename)."""
-    tokens = out.split(b"\0")
-    commits: list[Commit] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].lstrip(b"\n")
-        if token.startswith(b"\x1e"):
-            commits.append(_commit(token[1:], *tokens[index + 1 : index + 5]))
-            index += 5
-        elif token.startswith(b":") and commits:
-            modes_and_status = token[1:].decode("ascii").split(" ")
-            paths = [_path(p) for p in tokens[index + 1 : index + 3]]
-            commits[-1].changes.append(_change(modes_and_status, paths))
-            index += 3 if modes_and_status[4].startswith("R") else 2
-        else:
-            index += 1
-    return commits
-
-
-def _commit(sha: bytes, name: bytes, email: bytes, date: bytes, body: bytes) -> Commit:
-    return Commit(
-        sha.decode("ascii"),
-        name.decode("utf-8", "replace"),
-        email.decode("utf-8", "replace"),
-        as_utc(datetime.fromisoformat(date.decode("ascii"))),
-        body.decode("utf-8", "replace").strip(),
-    )
-
-
-def _change(fields: list[str], paths: list[str]) -> Change:
-    _old_mode, new_mode, _old_blob, new_blob, status = fields
-    if status.startswith("R"):
-        return Change("R", paths[1], new_blob, new_mode, paths[0])
-    return Change(status[0], paths[0], new_blob, new_mode)
-
-
-def _path(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")  # a name that is not UTF-8 names no spec: see _create
-
-
-def positions(repo: str) -> dict[str, int]:
-    """Every commit on HEAD's first-parent line and its place, oldest 0."""
-    out = _git(repo, "rev-list", "--first-parent", "--reverse", "HEAD").stdout
-    return {sha: place for place, sha in enumerate(out.decode("ascii").split())}
-
-
-@contextmanager
-def blob_reader(repo: str) -> Iterator[Callable[[str], bytes]]:
-    """A reader of blobs by id over one ``git cat-file --batch`` process."""
-    try:
-        process = subprocess.Popen(
-            ["git", "-C", repo, "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise InputError("git is not installed (not found on PATH)", path=repo) from None
-    stdin, stdout = process.stdin, process.stdout
-    assert stdin is not None and stdout is not None
-
-    def read(blob: str) -> bytes:
-        stdin.write(blob.encode("ascii") + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
-            raise InputError(f"git cannot read blob {blob}", path=repo)
-        return stdout.read(int(header[2]) + 1)[:-1]
-
-    try:
-        yield read
-    finally:
-        stdin.close()
-        stdout.close()
-        process.wait()
-
-
-def _git(repo: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    try:
-        done = subprocess.run(["git", "-C", repo, *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise InputError("git is not installed (not found on PATH)", path=repo) from None
-    if check and done.returncode != 0:
-        command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
-        raise InputError(f"git {command} failed: {_first_line(done.stderr)}", path=repo)
-    return done
-
-
-def _first_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[0].removeprefix("fatal: ") if lines else "no message"
-
-
-# -- following files -----------------------------------------------------------------------
-
-
-@dataclass
-class _Names:
-    """Which spec each live file belongs to, following renames (see the module docstring)."""
-
-    slugs: dict[str, str] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
-
-    def follow(self, change: Change) -> tuple[str, str]:
-        """The change's spec name, and why the change is not imported ('' when it is)."""
-        if change.old_path is not None:
-            slug = self._move(change.old_path, change.path)
-        else:
-            slug = self.slugs.setdefault(change.path, PurePosixPath(change.path).stem)
-            self.owners.setdefault(slug, change.path)
-        owner = self.owners[slug]
-        if change.status == "D":
-            self._drop(change.path)
-        return slug, "" if owner == change.path else f"spec '{slug}' already comes from {owner}"
-
-    def _move(self, old: str, new: str) -> str:
-        slug = self.slugs.pop(old, None) or PurePosixPath(old).stem
-        self.slugs[new] = slug
-        if self.owners.get(slug, old) == old:
-            self.owners[slug] = new
-        return slug
-
-    def _drop(self, path: str) -> None:
-        slug = self.slugs.pop(path, None)
-        if slug is not None and self.owners.get(slug) == path:
-            del self.owners[slug]
 
 
 # -- writing the store ---------------------------------------------------------------------
@@ -313,7 +138,7 @@ class _Run:
         read: Callable[[str], bytes],
     ) -> None:
         self.store, self.template, self.places, self.read = store, template, places, read
-        self.names = _Names()
+        self.names = Names()
         self.specs: dict[str, _Spec] = {}
         self.users: dict[str, User] = {}
 
@@ -338,7 +163,7 @@ class _Run:
             return step.result("skipped", reason=state.blocked)
         if self.places[step.commit.sha] <= state.done:
             return None  # imported by an earlier run
-        if step.change.mode == _SUBMODULE:
+        if step.change.mode == SUBMODULE:
             return step.result("skipped", reason="a submodule, not a file")
         try:
             text = _text(self.read(step.change.blob), step.change.path)

@@ -120,7 +120,8 @@ def import_command(
 
 
 def _import_git(repo: str, glob: str | None, template: Template | None, db: str | None) -> None:
-    from techspec.store.git_import import DEFAULT_GLOB, import_git
+    from techspec.store.git_import import import_git
+    from techspec.store.git_log import DEFAULT_GLOB
 
     store = open_store_at(db)
     try:
