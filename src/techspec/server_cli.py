@@ -50,7 +50,9 @@ def serve(
 
         token = seed(store)
     store.close()
-    click.echo(f"techspec API: http://{settings.host}:{settings.port}/api/v1/docs")
+    base = f"http://{settings.host}:{settings.port}"
+    click.echo(f"techspec web UI: {base}/")
+    click.echo(f"techspec API: {base}/api/v1 (docs at {base}/api/v1/docs)")
     if demo:
         if token is not None:
             click.echo(f"demo admin token (shown once): {token}")

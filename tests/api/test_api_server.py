@@ -39,7 +39,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str
 
 def test_serve_prints_the_url_and_the_demo_admin_token(demo: tuple[Server, str, str]) -> None:
     server, token, _db = demo
-    assert f"techspec API: {server.url}/api/v1/docs" in server.logs()
+    assert f"techspec web UI: {server.url}/" in server.logs()
+    assert f"techspec API: {server.url}/api/v1 (docs at {server.url}/api/v1/docs)" in server.logs()
     response = httpx.get(f"{server.url}/api/v1/specs", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     slugs = sorted(item["slug"] for item in response.json()["items"])
