@@ -84,32 +84,31 @@ def _require(current: _Current, status: str, doing: str) -> None:
 
 def submit(store: Store, ref: str, actor: User, comment: str = "") -> Outcome:
     """Draft -> Review, when the document has no errors at Review."""
-    with store.write() as connection:
-        current = _load(connection, ref)
-        draft, review, _approved, _done = lifecycle(current.template)
-        _require(current, draft, "submitted for review")
-        unmet = gates(current.revision.text, review, current.template)
-        if unmet:
-            raise GateRefused(review, unmet, path=current.spec.slug)
-        text = set_status(current.revision.text, review, template=current.template)
-        return _write(
-            current, actor, text, f"Submitted for review by {actor.name}", draft, review, comment
-        )
+    message = f"Submitted for review by {actor.name}"
+    return _gated_step(store, ref, actor, comment, 0, "submitted for review", message)
 
 
 def implement(store: Store, ref: str, actor: User, comment: str = "") -> Outcome:
     """Approved -> Implemented, when every success criterion and task is checked."""
+    message = f"Implemented, confirmed by {actor.name}"
+    return _gated_step(store, ref, actor, comment, 2, "marked implemented", message)
+
+
+def _gated_step(
+    store: Store, ref: str, actor: User, comment: str, source: int, doing: str, message: str
+) -> Outcome:
+    """Move from lifecycle state ``source`` to the next one when the document meets the
+    next state's gates; the Status line is written back as a new revision."""
     with store.write() as connection:
         current = _load(connection, ref)
-        _draft, _review, approved, done = lifecycle(current.template)
-        _require(current, approved, "marked implemented")
-        unmet = gates(current.revision.text, done, current.template)
+        states = lifecycle(current.template)
+        origin, target = states[source], states[source + 1]
+        _require(current, origin, doing)
+        unmet = gates(current.revision.text, target, current.template)
         if unmet:
-            raise GateRefused(done, unmet, path=current.spec.slug)
-        text = set_status(current.revision.text, done, template=current.template)
-        return _write(
-            current, actor, text, f"Implemented, confirmed by {actor.name}", approved, done, comment
-        )
+            raise GateRefused(target, unmet, path=current.spec.slug)
+        text = set_status(current.revision.text, target, template=current.template)
+        return _write(current, actor, text, message, origin, target, comment)
 
 
 def check(store: Store, ref: str, target: str) -> list[Gate]:
