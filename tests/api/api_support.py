@@ -90,6 +90,16 @@ class Server:
     def logs(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> bool:
+        """True once ``text`` is in the server's log.  The access line is written after
+        the response is sent, so a test that reads the log at once can miss it."""
+        deadline = time.monotonic() + timeout
+        while text not in self.logs():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
 
 @contextmanager
 def serve(
