@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from sqlalchemy.engine import Connection
 
@@ -143,24 +144,7 @@ def approve(store: Store, ref: str, actor: User, role: str, comment: str = "") -
                 False,
                 [f"{actor.name} already approved this content as {role}"],
             )
-        approvals.insert(
-            connection,
-            spec_id=current.spec.id,
-            revision_id=current.revision.id,
-            content_hash=content,
-            role=role,
-            reviewer_id=actor.id,
-            decision="approve",
-            comment=comment,
-        )
-        audit.record(
-            connection,
-            actor=actor.name,
-            action="approval.approve",
-            spec_id=current.spec.id,
-            revision=current.spec.current_revision,
-            details={"role": role, "content_hash": content, "comment": comment},
-        )
+        _record_decision(connection, current, actor, role, "approve", content, comment)
         text = sign(
             current.revision.text,
             role,
@@ -190,6 +174,36 @@ def approve(store: Store, ref: str, actor: User, role: str, comment: str = "") -
         )
 
 
+def _record_decision(
+    connection: Connection,
+    current: _Current,
+    actor: User,
+    role: str,
+    decision: Literal["approve", "request-changes"],
+    content: str,
+    comment: str,
+) -> None:
+    """Store a reviewer's decision on ``content`` and its audit event, in one transaction."""
+    approvals.insert(
+        connection,
+        spec_id=current.spec.id,
+        revision_id=current.revision.id,
+        content_hash=content,
+        role=role,
+        reviewer_id=actor.id,
+        decision=decision,
+        comment=comment,
+    )
+    audit.record(
+        connection,
+        actor=actor.name,
+        action=f"approval.{decision}",
+        spec_id=current.spec.id,
+        revision=current.spec.current_revision,
+        details={"role": role, "content_hash": content, "comment": comment},
+    )
+
+
 def request_changes(store: Store, ref: str, actor: User, role: str, comment: str = "") -> Outcome:
     """Review -> Draft: ``actor`` asks for changes for ``role``; its sign-off is cleared."""
     with store.write() as connection:
@@ -198,27 +212,14 @@ def request_changes(store: Store, ref: str, actor: User, role: str, comment: str
         _require(current, review, "sent back with changes requested")
         role = _role(current.template, role)
         _may_decide(current, actor, role, approving=False)
-        approvals.insert(
+        _record_decision(
             connection,
-            spec_id=current.spec.id,
-            revision_id=current.revision.id,
-            content_hash=current.revision.content_hash,
-            role=role,
-            reviewer_id=actor.id,
-            decision="request-changes",
-            comment=comment,
-        )
-        audit.record(
-            connection,
-            actor=actor.name,
-            action="approval.request-changes",
-            spec_id=current.spec.id,
-            revision=current.spec.current_revision,
-            details={
-                "role": role,
-                "comment": comment,
-                "content_hash": current.revision.content_hash,
-            },
+            current,
+            actor,
+            role,
+            "request-changes",
+            current.revision.content_hash,
+            comment,
         )
         text = unsign(current.revision.text, role, template=current.template)
         text = set_status(text, draft, template=current.template)
