@@ -3,13 +3,14 @@ with tokens, and a real ``techspec serve`` process on a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -93,12 +94,36 @@ class Server:
     def wait_for_log(self, text: str, timeout: float = 10.0) -> bool:
         """True once ``text`` is in the server's log.  The access line is written after
         the response is sent, so a test that reads the log at once can miss it."""
+        return self.wait_for_entry(lambda _entry, line: text in line, timeout)
+
+    def wait_for_log_entry(self, timeout: float = 10.0, **fields: object) -> bool:
+        """True once a JSON log line holds every one of ``fields``."""
+
+        def matches(entry: dict[str, object], _line: str) -> bool:
+            return all(entry.get(name) == value for name, value in fields.items())
+
+        return self.wait_for_entry(matches, timeout)
+
+    def wait_for_entry(
+        self, wanted: Callable[[dict[str, object], str], bool], timeout: float
+    ) -> bool:
         deadline = time.monotonic() + timeout
-        while text not in self.logs():
+        while not any(wanted(entry, line) for entry, line in self.entries()):
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.05)
         return True
+
+    def entries(self) -> list[tuple[dict[str, object], str]]:
+        """Each log line with its JSON object (empty for a line that is not JSON)."""
+        found = []
+        for line in self.logs().splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                entry = None
+            found.append((entry if isinstance(entry, dict) else {}, line))
+        return found
 
 
 @contextmanager

@@ -81,7 +81,7 @@ def test_the_served_api_has_docs_metrics_and_request_ids(demo: tuple[Server, str
     assert "techspec_specs{" in httpx.get(f"{server.url}/metrics").text
     answer = httpx.get(f"{server.url}/healthz", headers={"X-Request-ID": "real-1"})
     assert answer.headers["X-Request-ID"] == "real-1"
-    assert server.wait_for_log('"request_id": "real-1"'), server.logs()
+    assert server.wait_for_log_entry(request_id="real-1", route="/healthz"), server.logs()
 
 
 def test_a_second_demo_start_keeps_the_data_and_prints_no_token(

@@ -109,3 +109,27 @@ def test_every_filter_column_has_an_index(db_url: str) -> None:
 def test_the_store_knows_its_dialect(store: Store) -> None:
     assert store.dialect in ("sqlite", "postgresql")
     assert store.dialect in store.url
+
+
+def test_sqlite_data_version_moves_with_every_commit_from_any_connection(store: Store) -> None:
+    if store.dialect != "sqlite":
+        assert store.data_version() is None  # PostgreSQL has no such signal
+        return
+    from techspec.store import revisions
+
+    start = store.data_version()
+    assert start is not None
+    assert store.data_version() == start  # reading it changes nothing
+    revisions.create_spec(store, "mine", "# Technical Specification: Mine\n")
+    mine = store.data_version()
+    assert mine != start
+    other = open_store(store.url)  # another engine, as another process would have
+    try:
+        revisions.create_spec(other, "theirs", "# Technical Specification: Theirs\n")
+    finally:
+        other.close()
+    theirs = store.data_version()
+    assert theirs not in (start, mine)
+    with store.read() as connection:
+        connection.execute(sa.text("SELECT count(*) FROM specs")).scalar_one()
+    assert store.data_version() == theirs  # a read is no change

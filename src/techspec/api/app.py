@@ -1,16 +1,19 @@
 """The application factory: ``create_app(settings)`` builds one FastAPI app over one store.
 
-Middleware, outermost first: the observer (request id, access log, metrics, last-resort
-500), then the body limit.  Errors of every kind become problem+json in
-:mod:`techspec.api.errors`.  The webhook worker runs beside the app for its lifetime.
+Layers, outermost first: the observer (request id, access log, metrics, last-resort
+500), the body limit and the read cache, then FastAPI's own stack.  Errors of every kind
+become problem+json in :mod:`techspec.api.errors`.  The webhook worker runs beside the app
+for its lifetime.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from techspec import __version__
 from techspec.api import errors
@@ -19,6 +22,7 @@ from techspec.api.context import ApiContext
 from techspec.api.limits import BodyLimit, RateLimiter
 from techspec.api.metrics import Metrics
 from techspec.api.middleware import Observer
+from techspec.api.read_cache import CachedReads, ReadCache
 from techspec.api.representations import AnalysisCache
 from techspec.api.routes import routers
 from techspec.api.settings import Settings
@@ -30,6 +34,24 @@ DESCRIPTION = """Specs, their revisions, workflow, approvals, lint and audit ove
 Authenticate with `Authorization: Bearer TOKEN` (`techspec token create USER`).
 Every error is `application/problem+json` (RFC 9457).  Writes to a spec need
 `If-Match` with the ETag you read."""
+
+
+class Application(FastAPI):
+    """FastAPI with techspec's own layers around its whole stack.
+
+    Starlette puts added middleware inside its error and exception layers; these go
+    outside them, so the observer logs and counts every request, whichever layer answered
+    it, and a cached spec read is answered before seven layers of framework run.
+    """
+
+    layers: tuple[Callable[[ASGIApp], ASGIApp], ...] = ()
+    """Outermost first."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for layer in reversed(self.layers):
+            app = layer(app)
+        return app
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -44,6 +66,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
         metrics=metrics,
         analyses=AnalysisCache(on_findings=metrics.count_findings),
+        responses=ReadCache(settings.read_cache_size),
     )
 
     @asynccontextmanager
@@ -61,7 +84,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             if store is None:
                 opened.close()
 
-    app = FastAPI(
+    app = Application(
         title="techspec",
         version=__version__,
         description=DESCRIPTION,
@@ -69,14 +92,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         docs_url="/api/v1/docs",
         redoc_url=None,
         lifespan=lifespan,
+        # Observability is Prometheus and JSON logs (api.metrics, api.logging); FastAPI's
+        # own OpenTelemetry bridge would only add a check of the global providers to
+        # every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.api = api
     errors.install(app)
     for router in routers():
         app.include_router(router)
     mount_web(app, settings)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(Observer, metrics=metrics)
+    app.layers = (
+        partial(Observer, metrics=metrics),
+        partial(BodyLimit, limit=settings.max_body_bytes),
+        partial(CachedReads, api=api),
+    )
     return app
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from techspec.api.auth import TokenCache
     from techspec.api.limits import RateLimiter
     from techspec.api.metrics import Metrics
+    from techspec.api.read_cache import ReadCache
     from techspec.api.representations import AnalysisCache
 
 
@@ -35,6 +36,7 @@ class ApiContext:
     limiter: RateLimiter
     metrics: Metrics
     analyses: AnalysisCache
+    responses: ReadCache
     wake: threading.Event = field(default_factory=threading.Event)
     """Set after a write, so the webhook worker looks for new events at once."""
 

@@ -10,7 +10,6 @@ request id and answered with a 500 problem naming that id.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -25,7 +24,6 @@ from techspec.errors import TechspecError
 from techspec.store.errors import GateRefused
 
 PROBLEM_JSON = "application/problem+json"
-log = logging.getLogger("techspec.api")
 
 
 class Unauthorized(TechspecError):
@@ -186,16 +184,9 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def unexpected(request: Request, error: Exception) -> Response:
-    """A bug: log it with the request id, answer 500 without any detail of the code."""
+    """A bug: answer 500 without any detail of the code.  The error goes on to the
+    observer (:mod:`techspec.api.middleware`), which logs it with the request id."""
     request_id = _request_id(request)
-    log.error(
-        "unhandled %s on %s %s",
-        type(error).__name__,
-        request.method,
-        request.url.path,
-        exc_info=error,
-        extra={"request_id": request_id},
-    )
     return problem(
         500,
         f"internal error; quote request id {request_id} when reporting it",

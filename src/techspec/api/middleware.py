@@ -5,9 +5,9 @@ the handlers (logged with its frames, answered without them)."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,7 +26,7 @@ def request_id(scope: Scope) -> str:
             text: str = value.decode("latin-1")
             if _GOOD_ID.match(text):
                 return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 def route_template(scope: Scope) -> str:
@@ -72,7 +72,7 @@ class Observer:
                 extra={"request_id": rid},
             )
             if seen["started"]:
-                raise
+                return  # answered already (Starlette's error layer sent the 500 problem)
             detail = f"internal error; quote request id {rid} when reporting it"
             response = problem(500, detail, instance=scope.get("path"), request_id=rid)
             await response(scope, receive, observed)

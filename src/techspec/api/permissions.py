@@ -24,8 +24,12 @@ AUTHOR = "author"
 VIEWER = "viewer"
 
 
+def may_read(user: User) -> bool:
+    return bool(user.roles)
+
+
 def require_reader(user: User) -> None:
-    if not user.roles:
+    if not may_read(user):
         raise Forbidden(f"{user.name} holds no role: an admin can grant '{VIEWER}' or more")
 
 

@@ -37,6 +37,9 @@ class Settings:
     auth_cache_seconds: float = 2.0
     """How long a token's user and roles are reused without a database read
     (a token revoked from another process stops working within this time)."""
+    read_cache_size: int = 1024
+    """Specs whose encoded answer to ``GET /api/v1/specs/{ref}`` is kept in memory, valid
+    until the next write (SQLite only; 0 turns the cache off)."""
     webhooks: bool = True
     """Run the webhook delivery worker in this process."""
     webhook_poll_seconds: float = 1.0

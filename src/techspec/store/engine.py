@@ -10,9 +10,11 @@ updates and row locks give the same guarantees.
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -107,11 +109,33 @@ class Store:
 
     engine: Engine
     url: str
+    _watcher: sqlite3.Connection | None = field(default=None, init=False, repr=False)
+    _watch_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever a write commits, from any connection in any
+        process; None when the database offers no such signal (PostgreSQL).
+
+        It lets a cache of read answers stay exact without asking the database for the
+        data itself: SQLite's ``PRAGMA data_version``, read on a connection of its own that
+        never writes (a connection does not see its own commits in it), costs a few
+        microseconds.
+        """
+        if self.dialect != "sqlite":
+            return None
+        with self._watch_lock:
+            try:
+                if self._watcher is None:
+                    self._watcher = _watch(self.engine)
+                row = self._watcher.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:
+                return None
+        return int(row[0])
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -128,7 +152,17 @@ class Store:
                 yield connection
 
     def close(self) -> None:
+        with self._watch_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
         self.engine.dispose()
+
+
+def _watch(engine: Engine) -> sqlite3.Connection:
+    """A connection of its own to the engine's SQLite file, only for ``data_version``."""
+    database = engine.url.database or ""
+    return sqlite3.connect(database, isolation_level=None, check_same_thread=False)
 
 
 @contextmanager

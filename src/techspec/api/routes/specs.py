@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api import bodies, catalog, conditional, paging
+from techspec.api import bodies, catalog, conditional, paging, read_cache
 from techspec.api import specs as ops
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
@@ -156,8 +156,12 @@ async def get_spec(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     require_reader(user)
+    version = api.store.data_version()  # before the read: a write after it must miss
     found = await api.read(ops.head, api.store, ops.ref(ref))
-    return await _document(api, found, if_none_match)
+    response = await _document(api, found, if_none_match)
+    if version is not None:
+        read_cache.remember(api.responses, ref, version, found.sha256, response)
+    return response
 
 
 async def _document(api: ApiContext, found: ops.Head, if_none_match: str | None = None) -> Response:

@@ -1,0 +1,160 @@
+"""Answers to ``GET /api/v1/specs/{ref}`` kept encoded, and served before the router runs.
+
+Reading a spec is the API's most frequent request, and its answer changes only when the
+database does.  The first read of a spec goes the usual way (routing, dependencies, two
+queries, the cached analysis) and leaves its encoded answer here, stamped with the store's
+:meth:`~techspec.store.engine.Store.data_version`.  A later read with the same stamp is
+answered by :class:`CachedReads`, an ASGI layer in front of the router, after the same
+checks the route makes: a known token (from the token cache), a role that may read, the
+rate limit, and ``If-None-Match``.
+
+It is exact, not eventually consistent: any committed write, by this process or another
+(a second worker, the CLI), changes the stamp and every entry misses until it is read
+again.  Where the store has no such stamp (PostgreSQL) nothing is cached.  Anything the
+fast path cannot answer as the route would (an unknown token, no role, a missing entry,
+the rate limit reached) falls through to the route, which gives the full answer or error.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from techspec.api.auth import cached_user
+from techspec.api.conditional import none_match
+from techspec.api.context import ApiContext
+from techspec.api.errors import TooManyRequests
+from techspec.api.permissions import may_read
+
+PREFIX = "/api/v1/specs/"
+"""The route is ``/api/v1/specs/{ref}``: a ref is one path segment, never ``x.md``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteName:
+    """What the access log and metrics read of ``scope["route"]``: its path template."""
+
+    path: str = PREFIX + "{ref}"
+
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One spec's answer: the body and headers of its 200, the headers of its 304."""
+
+    version: int
+    sha256: str
+    body: bytes
+    headers: RawHeaders
+    not_modified: RawHeaders
+
+
+class ReadCache:
+    """``ref`` (as written in the URL) -> :class:`Entry`, least recently used dropped."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, ref: str, version: int) -> Entry | None:
+        """The entry for ``ref`` when it was stored at ``version``; None otherwise."""
+        with self._lock:
+            found = self._items.get(ref)
+            if found is None or found.version != version:
+                return None
+            self._items.move_to_end(ref)
+            return found
+
+    def put(self, ref: str, entry: Entry) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[ref] = entry
+            self._items.move_to_end(ref)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def remember(cache: ReadCache, ref: str, version: int, sha256: str, response: Response) -> None:
+    """Keep the route's 200 answer for ``ref``, read at ``version``."""
+    if response.status_code != 200:
+        return
+    kept = [(name, value) for name, value in response.raw_headers if name in _NOT_MODIFIED]
+    entry = Entry(version, sha256, bytes(response.body), list(response.raw_headers), kept)
+    cache.put(ref, entry)
+
+
+_NOT_MODIFIED = (b"etag", b"cache-control")
+"""The headers a 304 repeats (Starlette drops the body's length and type)."""
+
+
+class CachedReads:
+    """Answer ``GET /api/v1/specs/{ref}`` from :class:`ReadCache` when it can."""
+
+    def __init__(self, app: ASGIApp, api: ApiContext) -> None:
+        self.app = app
+        self.api = api
+        self.route = RouteName()
+        """The route the answers stand for, so logs and metrics name it as usual."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not await self._answer(scope, send)
+        ):
+            await self.app(scope, receive, send)
+
+    async def _answer(self, scope: Scope, send: Send) -> bool:
+        """Send the cached answer and say True, or send nothing and say False."""
+        path: str = scope["path"]
+        ref = path[len(PREFIX) :] if path.startswith(PREFIX) else ""
+        if not ref or "/" in ref or ref.endswith(".md"):
+            return False
+        version = self.api.store.data_version()
+        if version is None:
+            return False
+        entry = self.api.responses.get(ref, version)
+        if entry is None:
+            return False
+        headers = _headers(scope["headers"], (b"authorization", b"if-none-match"))
+        found = cached_user(self.api, headers[0])
+        if found is None or not may_read(found[0]):
+            return False
+        user, digest = found
+        try:
+            self.api.limiter.check(digest)
+        except TooManyRequests:
+            return False  # the route charges again, finds the bucket empty, answers 429
+        scope.setdefault("state", {})["user"] = user.name
+        scope["route"] = self.route
+        self.api.metrics.read_cache_hits.inc()
+        if none_match(headers[1], entry.sha256):
+            status, raw, body = 304, entry.not_modified, b""
+        else:
+            status, raw, body = 200, entry.headers, entry.body
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+        return True
+
+
+def _headers(raw: Sequence[tuple[bytes, bytes]], names: tuple[bytes, ...]) -> list[str | None]:
+    """The first value of each header in ``names`` (latin-1, as Starlette reads them)."""
+    values: list[str | None] = [None] * len(names)
+    for name, value in raw:
+        if name in names:
+            index = names.index(name)
+            if values[index] is None:
+                values[index] = value.decode("latin-1")
+    return values
