@@ -5,16 +5,20 @@
 Starts ``techspec serve`` on a seeded SQLite file and, in the same run, a bare Starlette
 app (same uvicorn, one worker each) that answers the same paths with the same JSON held
 in memory.  One load generator (asyncio, raw HTTP/1.1 keep-alive, ``--connections``
-connections on loopback, ``--seconds`` per scenario) drives both in turn:
+connections on loopback, ``--seconds`` per scenario and server, split into ``--rounds``
+that alternate the two servers) drives both:
 
 * ``GET /api/v1/specs/{id}`` (every connection reads its own spec),
 * ``GET /api/v1/specs?status=Review``,
 * ``PUT /api/v1/specs/{id}`` with ``If-Match`` (each connection edits its own spec,
   alternating two texts, so every write is accepted and is a new revision).
 
-It reports requests/s, p50 and p99 latency, the ratio to the bare app, and the server's
-resident memory after the run.  The generator runs in this process, the servers in
-their own: on a 2-core machine each side gets about one core.
+It reports requests/s, p50 and p99 latency, the ratio to the bare app, the server's CPU
+time per request (user + system, read from ``/proc``) and its ratio to the bare app's, and
+the server's resident memory after the run.  The CPU ratio is the steadier of the two on a
+shared machine: throughput also moves with whatever else runs on the cores.  The generator
+runs in this process, the servers in their own: on a 2-core machine each side gets about
+one core.
 """
 
 from __future__ import annotations
@@ -77,10 +81,24 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    """The server process's CPU time over the run."""
 
     @property
     def rps(self) -> float:
         return len(self.latencies) / self.seconds
+
+    def add(self, other: Result) -> None:
+        """Take in another round of the same scenario on the same server."""
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.cpu_seconds += other.cpu_seconds
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        return self.cpu_seconds / len(self.latencies) * 1e6 if self.latencies else float("nan")
 
     def percentile(self, q: float) -> float:
         if not self.latencies:
@@ -163,11 +181,21 @@ class Put:
         self.etag = headers.get("etag", self.etag)
 
 
-async def drive(name: str, target: str, port: int, requests: list[Any], seconds: float) -> Result:
+async def drive(
+    name: str, target: str, port: int, requests: list[Any], seconds: float, pid: int
+) -> Result:
     result = Result(name, target, seconds)
     deadline = time.perf_counter() + seconds
+    before = cpu_seconds(pid)
     await asyncio.gather(*(Connection(port, r).run(deadline, result) for r in requests))
+    result.cpu_seconds = cpu_seconds(pid) - before
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- servers ------------------------------------------------------------------------------
@@ -273,10 +301,19 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             bare, f"http://127.0.0.1:{bare_port}/api/v1/specs", {"BENCH_PAYLOADS": str(payloads)}
         ) as bare_pid:
             scenarios = _scenarios(token, specs, args.connections)
+            targets = (("bare", bare_port, bare_pid), ("techspec", api_port, api_pid))
+            share = args.seconds / args.rounds
             for name, make in scenarios:
-                for target, port in (("bare", bare_port), ("techspec", api_port)):
-                    progress(f"{name} on {target} for {args.seconds:g} s")
-                    results.append(asyncio.run(drive(name, target, port, make(), args.seconds)))
+                scripted = {target: make() for target, _port, _pid in targets}
+                merged = {target: Result(name, target, 0.0) for target, _port, _pid in targets}
+                progress(f"{name}: {args.rounds} rounds of {share:g} s on each server in turn")
+                for target, port, pid in targets:  # warm-up, not measured
+                    asyncio.run(drive(name, target, port, scripted[target], args.warmup, pid))
+                for _ in range(args.rounds):
+                    for target, port, pid in targets:
+                        run = drive(name, target, port, scripted[target], share, pid)
+                        merged[target].add(asyncio.run(run))
+                results += merged.values()
             memory = {"techspec": rss_mb(api_pid), "bare": rss_mb(bare_pid)}
     return report(results, memory, args)
 
@@ -322,12 +359,16 @@ def report(
                 "p50_ms": round(result.percentile(0.50), 2),
                 "p99_ms": round(result.percentile(0.99), 2),
                 "ratio_to_bare": round(result.rps / bare.rps, 3) if bare.rps else None,
+                "cpu_us_per_request": round(result.cpu_us_per_request, 1),
+                "cpu_ratio_to_bare": round(bare.cpu_us_per_request / result.cpu_us_per_request, 3),
                 "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
             }
         )
     return {
         "seconds": args.seconds,
         "connections": args.connections,
+        "rounds": args.rounds,
+        "warmup_seconds": args.warmup,
         "specs": args.specs,
         "cpus": os.cpu_count(),
         "rows": rows,
@@ -341,14 +382,16 @@ def progress(message: str) -> None:
 
 def table(data: dict[str, Any]) -> str:
     lines = [
-        f"{data['connections']} connections, {data['seconds']:g} s per run, {data['cpus']} CPUs",
+        f"{data['connections']} connections, {data['seconds']:g} s per scenario and server "
+        f"in {data['rounds']} alternating rounds, {data['cpus']} CPUs",
         f"{'scenario':<34} {'target':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'ratio':>6}  statuses",
+        f"{'ratio':>6} {'CPU us':>7} {'ratio':>6}  statuses",
     ]
     for row in data["rows"]:
         lines.append(
             f"{row['scenario']:<34} {row['target']:<9} {row['rps']:>8.1f} {row['p50_ms']:>8.2f} "
-            f"{row['p99_ms']:>8.2f} {row['ratio_to_bare']:>6.3f}  {row['statuses']}"
+            f"{row['p99_ms']:>8.2f} {row['ratio_to_bare']:>6.3f} "
+            f"{row['cpu_us_per_request']:>7.1f} {row['cpu_ratio_to_bare']:>6.3f}  {row['statuses']}"
         )
     rss = data["rss_mb_after"]
     lines.append(f"RSS after the run: techspec {rss['techspec']:.1f} MB, bare {rss['bare']:.1f} MB")
@@ -357,7 +400,21 @@ def table(data: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per scenario and server")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="seconds of unmeasured load per scenario and server first (caches fill, as "
+        "they are on a server that has been up for a while)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="alternate the servers this many times per scenario, so that a change in the "
+        "machine's load falls on both alike",
+    )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--specs", type=int, default=60)
     parser.add_argument("--json", action="store_true")

@@ -7,6 +7,7 @@ cache only answers for a token the token cache already knows.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -16,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from techspec.api.app import create_app
-from techspec.api.read_cache import Entry, ReadCache
+from techspec.api.read_cache import Entry, LoopVersion, ReadCache
 from techspec.api.settings import Settings
 from techspec.store import revisions
 from techspec.store.engine import Store, open_store
@@ -210,3 +211,25 @@ def test_the_least_recently_read_entry_is_dropped_first() -> None:
     cache.put("c", _entry(1))
     assert [ref for ref in "abc" if cache.get(ref, 1) is not None] == ["a", "c"]
     assert len(cache) == 2
+
+
+def test_the_version_is_read_once_per_pass_of_the_event_loop(store: Store, db_url: str) -> None:
+    """Requests a pass starts arrived before it began, so one read serves them all; the
+    next pass reads again and sees what was written meanwhile."""
+    version = LoopVersion(store)
+
+    async def passes() -> tuple[int | None, int | None, int | None]:
+        first = version.get()
+        other = open_store(db_url)
+        try:
+            revisions.create_spec(other, "late", draft("Late Arrival", "bob"))
+        finally:
+            other.close()
+        same_pass = version.get()
+        await asyncio.sleep(0)
+        return first, same_pass, version.get()
+
+    first, same_pass, next_pass = asyncio.run(passes())
+    assert first is not None
+    assert same_pass == first
+    assert next_pass is not None and next_pass != first

@@ -86,15 +86,21 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-def cached_user(api: ApiContext, header: str | None) -> tuple[User, str] | None:
-    """The user of an ``Authorization`` header and its token's digest, when the token
-    cache knows it (no database read, no rate charged); None otherwise."""
+async def known_user(api: ApiContext, header: str | None) -> tuple[User, str] | None:
+    """The user of an ``Authorization`` header and its token's digest (no rate charged);
+    None for a missing, malformed, unknown or revoked token, which the route refuses with
+    its own message."""
     token = parse_bearer(header) if header else None
     if token is None:
         return None
     digest = hash_token(token)
     user = api.tokens.get(digest)
-    return None if user is None else (user, digest)
+    if user is None:
+        try:
+            user = await api.tokens.fetch(api, token, digest)
+        except Unauthorized:
+            return None
+    return user, digest
 
 
 async def current_user(request: Request, api: Annotated[ApiContext, Depends(api_context)]) -> User:

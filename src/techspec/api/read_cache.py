@@ -5,8 +5,9 @@ database does.  The first read of a spec goes the usual way (routing, dependenci
 queries, the cached analysis) and leaves its encoded answer here, stamped with the store's
 :meth:`~techspec.store.engine.Store.data_version`.  A later read with the same stamp is
 answered by :class:`CachedReads`, an ASGI layer in front of the router, after the same
-checks the route makes: a known token (from the token cache), a role that may read, the
-rate limit, and ``If-None-Match``.
+checks the route makes: a known token (a user the token cache holds, or loads once for
+all the requests waiting on it), a role that may read, the rate limit, and
+``If-None-Match``.
 
 It is exact, not eventually consistent: any committed write, by this process or another
 (a second worker, the CLI), changes the stamp and every entry misses until it is read
@@ -17,6 +18,7 @@ the rate limit reached) falls through to the route, which gives the full answer 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -25,11 +27,12 @@ from dataclasses import dataclass
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from techspec.api.auth import cached_user
+from techspec.api.auth import known_user
 from techspec.api.conditional import none_match
 from techspec.api.context import ApiContext
 from techspec.api.errors import TooManyRequests
 from techspec.api.permissions import may_read
+from techspec.store.engine import Store
 
 PREFIX = "/api/v1/specs/"
 """The route is ``/api/v1/specs/{ref}``: a ref is one path segment, never ``x.md``."""
@@ -99,6 +102,32 @@ _NOT_MODIFIED = (b"etag", b"cache-control")
 """The headers a 304 repeats (Starlette drops the body's length and type)."""
 
 
+class LoopVersion:
+    """The store's data version, read at most once per pass of the event loop.
+
+    Every request a pass starts was received before the pass began (the loop reads
+    sockets between passes), so a version read during the pass, after they arrived, is
+    as fresh as one read for each of them: the cache stays exact and a busy server asks
+    SQLite once for many requests.  The value is forgotten by a callback that runs at
+    the start of the next pass.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._version: int | None = None
+        self._fresh = False
+
+    def get(self) -> int | None:
+        if not self._fresh:
+            self._version = self.store.data_version()
+            self._fresh = True
+            asyncio.get_running_loop().call_soon(self._forget)
+        return self._version
+
+    def _forget(self) -> None:
+        self._fresh = False
+
+
 class CachedReads:
     """Answer ``GET /api/v1/specs/{ref}`` from :class:`ReadCache` when it can."""
 
@@ -107,6 +136,7 @@ class CachedReads:
         self.api = api
         self.route = RouteName()
         """The route the answers stand for, so logs and metrics name it as usual."""
+        self.version = LoopVersion(api.store)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -122,14 +152,14 @@ class CachedReads:
         ref = path[len(PREFIX) :] if path.startswith(PREFIX) else ""
         if not ref or "/" in ref or ref.endswith(".md"):
             return False
-        version = self.api.store.data_version()
+        version = self.version.get()
         if version is None:
             return False
         entry = self.api.responses.get(ref, version)
         if entry is None:
             return False
         headers = _headers(scope["headers"], (b"authorization", b"if-none-match"))
-        found = cached_user(self.api, headers[0])
+        found = await known_user(self.api, headers[0])
         if found is None or not may_read(found[0]):
             return False
         user, digest = found
