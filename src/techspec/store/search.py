@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 
 from techspec.store.clock import as_utc, iso
 from techspec.store.engine import Store
@@ -88,7 +88,7 @@ def list_specs(
         .offset(offset)
     )
     with store.read() as connection:
-        return [_listed(row) for row in connection.execute(query)]
+        return _listing(connection.execute(query))
 
 
 def search(
@@ -124,7 +124,7 @@ def _search_sqlite(connection: Connection, text: str, filters: Filters, limit: i
         .order_by(score, specs.c.id)
         .limit(limit)
     )
-    return [_listed(row) for row in connection.execute(query)]
+    return _listing(connection.execute(query))
 
 
 def _search_postgresql(
@@ -157,7 +157,7 @@ def _search_postgresql(
     outer = sa.select(
         *(best.c[column.name] for column in _COLUMNS), best.c.rank, headline.label("snippet")
     ).order_by(best.c.rank.desc(), best.c.id)
-    return [_listed(row) for row in connection.execute(outer)]
+    return _listing(connection.execute(outer))
 
 
 def _filtered(query: sa.Select[Any], filters: Filters) -> sa.Select[Any]:
@@ -207,9 +207,15 @@ def index_spec(connection: Connection, spec_id: int, title: str, body: str) -> N
     )
 
 
-def _listed(row: Any) -> Listed:
-    mapping = row._mapping
-    rank = mapping.get("rank")
+def _listing(result: CursorResult[Any]) -> list[Listed]:
+    """The rows of a listing or search query (only searches have a rank and snippet)."""
+    keys = result.keys()
+    ranked, snipped = "rank" in keys, "snippet" in keys
+    return [_listed(row, ranked, snipped) for row in result]
+
+
+def _listed(row: Any, ranked: bool, snipped: bool) -> Listed:
+    rank = row.rank if ranked else None
     return Listed(
         row.id,
         row.slug,
@@ -223,5 +229,5 @@ def _listed(row: Any) -> Listed:
         row.open_tasks,
         row.high_risks,
         float(rank) if rank is not None else None,
-        mapping.get("snippet"),
+        row.snippet if snipped else None,
     )
