@@ -163,3 +163,19 @@ def test_any_history_row_and_status_keep_the_hash(
 ) -> None:
     text = add_history_row(APPROVED, version, date(2026, 5, 1), author, changes)
     assert content_hash(set_status(text, status)) == content_hash(APPROVED)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_save_that_passes_its_parse_gets_the_same_hash(ending: str) -> None:
+    """A save parses once and hands that parse over; with CRLF lines the hash must read the
+    normalized text, so the given parse is not used and the answer is still the same."""
+    from techspec.linter import LintContext
+    from techspec.parser import parse
+
+    text = APPROVED.replace("\n", ending)
+    parsed = LintContext(parse(text), builtin_template())
+    assert content_hash(text, builtin_template(), parsed=parsed) == content_hash(text)
+    edited = text.replace("## Executive Summary", "## Executive Summary" + ending + "New.", 1)
+    assert content_hash(edited, parsed=LintContext(parse(edited), builtin_template())) != (
+        content_hash(text)
+    )

@@ -56,11 +56,21 @@ def revision_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def normalize(text: str, template: Template | None = None) -> str:
-    """The text that :func:`content_hash` hashes (see the module docstring)."""
+def normalize(
+    text: str, template: Template | None = None, *, parsed: LintContext | None = None
+) -> str:
+    """The text that :func:`content_hash` hashes (see the module docstring).
+
+    ``parsed`` is ``text`` already parsed and matched to ``template``, when the caller has
+    it (a save parses once); it is used only when ``text`` needs no line-ending or BOM
+    normalization, since the hash reads the normalized text.
+    """
     body = _LINE_END.sub("\n", text.removeprefix("\ufeff"))
-    spec = parse(body)
-    context = LintContext(spec, template or builtin_template())
+    if parsed is not None and body == text:
+        context = parsed
+    else:
+        context = LintContext(parse(body), template or builtin_template())
+    spec = context.spec
     lines = body.split("\n")
     managed: set[int] = set()  # 0-based line indexes replaced by MANAGED
     status = _status_line(spec, context.template)
@@ -82,9 +92,11 @@ def normalize(text: str, template: Template | None = None) -> str:
     return "\n".join(kept).rstrip()
 
 
-def content_hash(text: str, template: Template | None = None) -> str:
+def content_hash(
+    text: str, template: Template | None = None, *, parsed: LintContext | None = None
+) -> str:
     """The sha256 hex of ``text`` with the workflow-managed parts normalized out."""
-    return revision_sha256(normalize(text, template))
+    return revision_sha256(normalize(text, template, parsed=parsed))
 
 
 def managed_rules(template: Template) -> list[SectionRule]:

@@ -35,14 +35,14 @@ class Facts:
     is_spec: bool
 
 
-def facts(text: str, template: Template) -> Facts:
-    """Parse, lint and hash ``text`` once."""
-    spec = parse(text)
-    context = LintContext(spec, template)
+def facts(text: str, template: Template, parsed: LintContext | None = None) -> Facts:
+    """Parse, lint and hash ``text`` once (``parsed``: already parsed and matched)."""
+    context = parsed if parsed is not None else LintContext(parse(text), template)
+    spec = context.spec
     counts = count_by_severity(lint(spec, template))
     return Facts(
         sha256=revision_sha256(text),
-        content_hash=content_hash(text, template),
+        content_hash=content_hash(text, template, parsed=context),
         title=_short(spec.title, 500),
         status=_short(spec.status, 100),
         version=_field(spec, "Document Version"),

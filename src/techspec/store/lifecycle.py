@@ -39,18 +39,22 @@ def same(a: str | None, b: str | None) -> bool:
 # -- saving edits ------------------------------------------------------------------------
 
 
-def prepare_save(current: Revision, text: str, template: Template) -> tuple[str, str]:
+def prepare_save(
+    current: Revision, text: str, template: Template, parsed: LintContext | None = None
+) -> tuple[str, str]:
     """The text to store for an edit of ``current``, and a note on what the store did.
 
     The Status line belongs to the workflow: an edit may not change it.  An edit that
     changes the content of an Approved spec makes its approvals stale and moves it back
     to Review (its sign-off rows are cleared, since they cite the old content).
+    ``parsed`` is ``text`` already parsed and matched to ``template``.
     """
     if len(template.statuses) < 4 or current.status is None:
         return text, ""
     _draft, review, approved, _done = lifecycle(template)
-    status = parse(text).status
-    changed = content_hash(text, template) != current.content_hash
+    context = parsed if parsed is not None else LintContext(parse(text), template)
+    status = context.spec.status
+    changed = content_hash(text, template, parsed=context) != current.content_hash
     if (
         same(current.status, approved)
         and changed

@@ -21,6 +21,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from techspec.errors import InputError, UsageError
+from techspec.linter import LintContext
+from techspec.parser import parse
 from techspec.store import audit, search
 from techspec.store.clock import now
 from techspec.store.engine import Store
@@ -196,10 +198,13 @@ def save(
         raise _conflict(spec, base)
     if text == current.text:
         return Saved(spec, spec.current_revision, "unchanged")
-    text, note = prepare_save(current, text, template)
-    if text == current.text:
+    parsed = LintContext(parse(text), template)
+    prepared, note = prepare_save(current, text, template, parsed)
+    if prepared == current.text:
         return Saved(spec, spec.current_revision, "unchanged", note)
-    found = facts(text, template)
+    if prepared != text:
+        text, parsed = prepared, LintContext(parse(prepared), template)
+    found = facts(text, template, parsed)
     with store.write() as connection:
         number = append(connection, spec, base, text, found, author, message or note, kind)
         audit.record(
