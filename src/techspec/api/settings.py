@@ -37,7 +37,7 @@ class Settings:
     auth_cache_seconds: float = 2.0
     """How long a token's user and roles are reused without a database read
     (a token revoked from another process stops working within this time)."""
-    read_cache_size: int = 1024
+    read_cache_size: int = 256
     """Specs whose encoded answer to ``GET /api/v1/specs/{ref}`` is kept in memory, valid
     until the next write (SQLite only; 0 turns the cache off)."""
     webhooks: bool = True
