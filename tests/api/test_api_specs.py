@@ -253,6 +253,26 @@ def test_listing_filters_by_status_and_pages_with_a_cursor(
     assert client.get("/api/v1/specs?status=Review", headers=people["vic"]).json()["items"] == []
 
 
+def test_an_edit_between_pages_shows_no_spec_twice(client: TestClient, people: People) -> None:
+    made = [_create(client, people["ada"], draft(f"Spec {n}")).json() for n in range(5)]
+    first = client.get("/api/v1/specs?limit=2", headers=people["vic"]).json()
+    oldest = made[0]
+    edited = client.put(
+        f"/api/v1/specs/{oldest['id']}",
+        content=draft("Spec 0", words="Edited between pages."),
+        headers={**people["ada"], "If-Match": oldest["etag"], "Content-Type": "text/markdown"},
+    )
+    assert edited.status_code == 200, edited.text
+    seen = [item["slug"] for item in first["items"]]
+    url: str | None = first["links"]["next"]
+    while url is not None:
+        page = client.get(url, headers=people["vic"]).json()
+        seen += [item["slug"] for item in page["items"]]
+        url = page["links"].get("next")
+    assert len(seen) == len(set(seen)) == 4
+    assert "spec-0" not in seen  # edited after the first page: it is above the cursor now
+
+
 def test_full_text_search_ranks_matches_with_a_snippet(client: TestClient, people: People) -> None:
     _create(client, people["ada"], draft("Ledger", words="Double-entry bookkeeping ledger."))
     _create(client, people["ada"], draft("Search", words="Reindexing without downtime."))

@@ -3,8 +3,11 @@ webhook signatures and the outbox."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
+from datetime import UTC, datetime
 
 import pytest
 from api_support import draft, schema_differences
@@ -16,6 +19,7 @@ from techspec.api.settings import Settings
 from techspec.errors import ConfigError, UsageError
 from techspec.store import revisions, webhooks
 from techspec.store.engine import Store
+from techspec.store.search import Listed
 from techspec.store.users import find_user
 
 
@@ -64,12 +68,30 @@ def test_a_missing_or_blind_if_match_is_428(header: str | None) -> None:
 
 def test_a_cursor_round_trips_and_refuses_another_query() -> None:
     query = paging.Query(status="Review")
-    cursor = paging.encode_cursor(40, query)
-    assert paging.decode_cursor(cursor, query) == 40
+    cursor = paging.encode_cursor(paging.Position(40), query)
+    assert paging.decode_cursor(cursor, query) == paging.Position(40)
     with pytest.raises(BadRequest, match="another query"):
         paging.decode_cursor(cursor, paging.Query(status="Draft"))
     with pytest.raises(BadRequest, match="invalid cursor"):
         paging.decode_cursor("!!", query)
+
+
+def test_a_listing_cursor_holds_the_last_specs_time_and_id() -> None:
+    query = paging.Query()
+    moment = datetime(2026, 11, 25, 10, 0, 0, 123456, tzinfo=UTC)
+    last = Listed(7, "ledger", "Ledger", "Draft", "ada", moment, 3, 0, 0, 0, 0)
+    found = paging.decode_cursor(paging.encode_cursor(paging.Position(after=last), query), query)
+    assert found.after is not None
+    assert (found.after.updated_at, found.after.id) == (moment, 7)
+
+
+@pytest.mark.parametrize("after", [["not a time", 1], ["2026-11-25T10:00:00+00:00", "7"], 5])
+def test_a_forged_listing_cursor_is_invalid(after: object) -> None:
+    query = paging.Query()
+    raw = json.dumps({"o": 0, "f": query.fingerprint(), "a": after}).encode()
+    forged = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    with pytest.raises(BadRequest, match="invalid cursor"):
+        paging.decode_cursor(forged, query)
 
 
 def test_settings_come_from_the_environment_and_flags_win() -> None:

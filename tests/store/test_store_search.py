@@ -97,6 +97,32 @@ def test_list_pages_newest_first(store: Store) -> None:
     assert not set(_slugs(first)) & set(_slugs(second))
 
 
+def test_keyset_pages_after_the_last_spec_give_the_whole_list_once(store: Store) -> None:
+    _portfolio(store)
+    for n in range(5):
+        revisions.create_spec(store, f"more-{n}", draft(f"More {n}", "Bea"))
+    whole = list_specs(store, limit=100)
+    paged: list[Listed] = []
+    while page := list_specs(store, limit=3, after=paged[-1] if paged else None):
+        paged += page
+    assert _slugs(paged) == _slugs(whole)
+    drafts = list_specs(store, Filters(status="Draft"), limit=100)
+    first = list_specs(store, Filters(status="Draft"), limit=2)
+    rest = list_specs(store, Filters(status="Draft"), limit=100, after=first[-1])
+    assert _slugs(first + rest) == _slugs(drafts)
+
+
+def test_an_edit_during_keyset_paging_pushes_nothing_into_a_page_twice(store: Store) -> None:
+    for n in range(6):
+        revisions.create_spec(store, f"spec-{n}", draft(f"Spec {n}", "Bea"))
+    first = list_specs(store, limit=3)
+    oldest = list_specs(store, limit=100)[-1]
+    revisions.save(store, oldest.slug, draft("Spec 0", "Bea", words="Edited."), base=1)
+    rest = list_specs(store, limit=100, after=first[-1])
+    assert not set(_slugs(first)) & set(_slugs(rest))
+    assert len(first) + len(rest) == 5  # the edited spec moved above the cursor
+
+
 def test_search_sees_only_the_current_revision(store: Store) -> None:
     _portfolio(store)
     text = revisions.get_revision(store, "search").text.replace(

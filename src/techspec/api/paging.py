@@ -2,8 +2,10 @@
 
 The cursor is opaque to clients: base64 of the position reached and a fingerprint of the
 query it belongs to, so a cursor replayed with other filters is refused (400) instead of
-silently paging through a different list.  Full-text results stop at
-:data:`MAX_SEARCH` matches.
+silently paging through a different list.  A listing's position is its last spec's
+``(updated_at, id)`` (keyset paging: every page costs what the first does, and a spec
+edited meanwhile never pushes another into a page twice); a search's is an offset into
+its ranking, and full-text results stop at :data:`MAX_SEARCH` matches.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from techspec.api.representations import API, listed
 from techspec.store import search
 from techspec.store.clock import as_utc
 from techspec.store.engine import Store
-from techspec.store.search import Filters
+from techspec.store.search import Filters, Listed
 
 MAX_SEARCH = 1000
 
@@ -67,35 +69,65 @@ class Query:
         return found
 
 
-def encode_cursor(offset: int, query: Query) -> str:
-    raw = json.dumps({"o": offset, "f": query.fingerprint()}).encode("utf-8")
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page ends: an offset into a search, or the last spec of a listing."""
+
+    offset: int = 0
+    after: Listed | None = None
+
+
+def encode_cursor(position: Position, query: Query) -> str:
+    data: dict[str, Any] = {"o": position.offset, "f": query.fingerprint()}
+    if position.after is not None:
+        data["a"] = [position.after.updated_at.isoformat(), position.after.id]
+    raw = json.dumps(data).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode_cursor(cursor: str, query: Query) -> int:
+def decode_cursor(cursor: str, query: Query) -> Position:
+    invalid = BadRequest("invalid cursor: pass back next_cursor exactly as received")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         offset, fingerprint = data["o"], data["f"]
+        after = _after(data["a"]) if "a" in data else None
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeEncodeError):
-        raise BadRequest("invalid cursor: pass back next_cursor exactly as received") from None
-    if not isinstance(offset, int) or offset < 0 or fingerprint != query.fingerprint():
+        raise invalid from None
+    if not isinstance(offset, int) or offset < 0:
+        raise invalid
+    if fingerprint != query.fingerprint():
         raise BadRequest("this cursor belongs to another query: repeat the same filters")
-    return offset
+    return Position(offset, after)
+
+
+def _after(value: Any) -> Listed:
+    """The listing position of a cursor: a stand-in for the last spec of the page."""
+    updated_at, spec_id = value
+    if not isinstance(spec_id, int) or isinstance(spec_id, bool):
+        raise TypeError(spec_id)
+    moment = datetime.fromisoformat(updated_at)
+    return Listed(spec_id, "", None, None, None, moment, 0, 0, 0, 0, 0)
 
 
 def fetch(store: Store, query: Query, limit: int, cursor: str | None) -> dict[str, Any]:
     """One page: ``items``, ``next_cursor`` (None on the last page) and ``links``."""
-    offset = decode_cursor(cursor, query) if cursor else 0
+    position = decode_cursor(cursor, query) if cursor else Position()
+    offset = position.offset
     if query.q is not None and query.q.strip():
         wanted = min(offset + limit + 1, MAX_SEARCH)
         found = search.search(store, query.q, query.filters(), limit=wanted)[offset:]
         more = len(found) > limit and offset + limit < MAX_SEARCH
+        following = Position(offset + limit)
     else:
-        found = search.list_specs(store, query.filters(), limit=limit + 1, offset=offset)
+        filters = query.filters()
+        found = search.list_specs(
+            store, filters, limit=limit + 1, offset=offset, after=position.after
+        )
         more = len(found) > limit
+        following = Position(after=found[limit - 1]) if more else Position()
     items = [listed(item) for item in found[:limit]]
-    next_cursor = encode_cursor(offset + limit, query) if more else None
+    next_cursor = encode_cursor(following, query) if more else None
     links = {"self": f"{API}/specs?" + urlencode({**query.params(), "limit": limit})}
     if next_cursor is not None:
         links["next"] = f"{API}/specs?" + urlencode(

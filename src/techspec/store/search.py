@@ -78,15 +78,24 @@ _COLUMNS = (
 
 
 def list_specs(
-    store: Store, filters: Filters = Filters(), *, limit: int = PAGE, offset: int = 0
+    store: Store,
+    filters: Filters = Filters(),
+    *,
+    limit: int = PAGE,
+    offset: int = 0,
+    after: Listed | None = None,
 ) -> list[Listed]:
-    """Live specs, most recently updated first."""
-    query = (
-        _filtered(sa.select(*_COLUMNS), filters)
-        .order_by(specs.c.updated_at.desc(), specs.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    """Live specs, most recently updated first.
+
+    ``after`` is the last spec of the previous page: the page starts below it in that
+    order (keyset paging), so a deep page costs what the first does, and a spec updated
+    meanwhile does not shift the rest into a page seen already.
+    """
+    query = _filtered(sa.select(*_COLUMNS), filters)
+    if after is not None:
+        position = (as_utc(after.updated_at), after.id)
+        query = query.where(sa.tuple_(specs.c.updated_at, specs.c.id) < position)
+    query = query.order_by(specs.c.updated_at.desc(), specs.c.id.desc()).limit(limit).offset(offset)
     with store.read() as connection:
         return _listing(connection.execute(query))
 
