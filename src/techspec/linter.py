@@ -8,13 +8,14 @@ suppressions and rule selection, and returns the findings sorted by position.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from techspec.findings import Finding, Severity
 from techspec.model import Section, Spec, Table
 from techspec.parser import parse
 from techspec.rules import registry
+from techspec.rules.registry import Check, Rule
 from techspec.selection import Selection
 from techspec.suppressions import apply_suppressions
 from techspec.template import SectionRule, TableRule, Template, builtin_template
@@ -68,8 +69,10 @@ class LintContext:
         self.needs_done = count >= 4 and self.rank == count - 1
         self.is_spec = self.template.looks_like(self.spec)
         self._tables: list[TablePair] | None = None
-        self._section_lines = [s.line for s in self.spec.walk()]
-        self._section_paths = [s.path for s in self.spec.walk()]
+        self._checked: dict[str, list[Finding]] = {}
+        sections = list(self.spec.walk())
+        self._section_lines = [s.line for s in sections]
+        self._section_paths = [s.path for s in sections]
         if self.is_spec:
             self._match(self.template.sections, self.spec.sections, None, self._end())
 
@@ -85,8 +88,7 @@ class LintContext:
         end_column: int | None = None,
         section: str | None = None,
     ) -> Finding:
-        rule = registry.get_rule(code)
-        assert rule is not None, code
+        rule = _rule(code)
         last = max(1, self.spec.line_count)
         line = min(max(1, line), last)
         end_line = min(max(line, end_line or line), last)
@@ -114,11 +116,21 @@ class LintContext:
         index = bisect_right(self._section_lines, line)
         return self._section_paths[index - 1] if index else None
 
+    def checked(self, rule: Rule, check: Check) -> list[Finding]:
+        """The findings of one rule's check, before suppressions; run once per context,
+        so that ``techspec fix`` can lint the fixable rules first and the rest later."""
+        found = self._checked.get(rule.code)
+        if found is None:
+            found = self._checked[rule.code] = list(check(self))
+        return found
+
     def table_pairs(self) -> list[TablePair]:
         """Each template table with the spec table that answers it (None when absent)."""
         if self._tables is None:
             pairs: list[TablePair] = []
             for match in self.matches:
+                if not match.rule.tables:
+                    continue
                 unlabelled = [t for t in match.section.tables if t.label is None]
                 for rule in match.rule.tables:
                     table = unlabelled[rule.index] if rule.index < len(unlabelled) else None
@@ -149,16 +161,23 @@ class LintContext:
                 self.extra.append(section)
                 continue
             rule = rules[index]
-            found.setdefault(index, []).append(section)
+            group = found.get(index)
+            if group is None:
+                found[index] = [section]
+            else:
+                group.append(section)
             self.matches.append(SectionMatch(rule, section))
             if index < furthest:
                 self.out_of_order.append(OutOfOrder(section, rules[furthest].title))
-            furthest = max(furthest, index)
-            self._match(rule.children, section.children, section, section.end_line)
+            else:
+                furthest = index
+            if rule.children or section.children:
+                self._match(rule.children, section.children, section, section.end_line)
         for index, rule in enumerate(rules):
-            if rule.repeatable and index in found:
-                self.repeats.append((rule, found[index]))
-            if index in found:
+            group = found.get(index)
+            if group is not None:
+                if rule.pattern is not None:  # repeatable
+                    self.repeats.append((rule, group))
                 continue
             later = [s.line for j, group in found.items() if j > index for s in group]
             line = min(later) if later else parent_end + 1
@@ -166,13 +185,26 @@ class LintContext:
 
 
 def _rule_index(rules: list[SectionRule], title: str) -> int | None:
+    key = " ".join(title.split()).casefold()  # what rule.matches(title) compares with rule.key
     for index, rule in enumerate(rules):
-        if not rule.repeatable and rule.matches(title):
+        if rule.pattern is None and rule.key == key:
             return index
     for index, rule in enumerate(rules):
-        if rule.repeatable and rule.matches(title):
+        if rule.pattern is not None and rule.matches(title):
             return index
     return None
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def _rule(code: str) -> Rule:
+    rule = _RULES.get(code)
+    if rule is None:
+        found = registry.get_rule(code)
+        assert found is not None, code
+        rule = _RULES[code] = found
+    return rule
 
 
 def lint(
@@ -180,21 +212,32 @@ def lint(
     template: Template | None = None,
     *,
     selection: Selection | None = None,
+    context: LintContext | None = None,
+    only: Callable[[Rule], bool] | None = None,
 ) -> list[Finding]:
-    """Every finding for ``spec``, sorted by line and column."""
-    context = LintContext(spec, template or builtin_template())
-    found: list[Finding] = []
+    """Every finding for ``spec``, sorted by line and column.
+
+    ``context`` is one already built for ``spec`` (its checks' findings are kept, so a
+    second call does not run them again); ``only`` keeps the rules it accepts (``techspec
+    fix`` first asks only for the fixable ones)."""
+    if context is None:
+        context = LintContext(spec, template or builtin_template())
     if not context.is_spec:
         title = context.template.title
         message = f"not a spec: no '# {title}' heading and no metadata or sections of the template"
-        return [context.finding("TS001", message, context.spec.title_line)]
+        found = [context.finding("TS001", message, context.spec.title_line)]
+        return [f for f in found if only is None or only(_rule(f.rule))]
+    found = []
     for rule, check in registry.checks():
         if selection is not None and not selection.enabled(rule.code):
             continue
-        found.extend(check(context))
+        if only is None or only(rule):
+            found.extend(context.checked(rule, check))
     found = apply_suppressions(spec, found, context)
     if selection is not None:
         found = [f for f in found if selection.enabled(f.rule)]
+    if only is not None:
+        found = [f for f in found if only(_rule(f.rule))]
     return sorted(found, key=Finding.sort_key)
 
 

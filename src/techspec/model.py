@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from techspec._pieces import Reading
 
 BlockKind = Literal["paragraph", "list", "table", "code", "html", "quote", "rule"]
 
@@ -121,9 +124,8 @@ class Section:
     fields: list[Field] = field(default_factory=list)
 
     def walk(self) -> Iterator[Section]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This section and every one below it, depth first, in document order."""
+        return _walk([self])
 
     @property
     def tables(self) -> list[Table]:
@@ -183,12 +185,13 @@ class Spec:
     placeholders: list[Placeholder]
     front_matter: str | None
     line_count: int
-    _index: dict[str, Section] | None = field(default=None, repr=False)
+    _index: dict[str, Section] | None = field(default=None, repr=False, compare=False)
+    _reading: Reading | None = field(default=None, repr=False, compare=False)
+    """The parser's pieces, kept so that a re-parse after an edit can reuse them."""
 
     def walk(self) -> Iterator[Section]:
         """Every section, depth first, in document order."""
-        for section in self.sections:
-            yield from section.walk()
+        return _walk(self.sections)
 
     def section(self, path: str) -> Section | None:
         """The first section with this path (``Technical Design/API Design/Endpoints``)."""
@@ -235,6 +238,17 @@ class Spec:
         from techspec._serialize import spec_to_dict
 
         return spec_to_dict(self)
+
+
+def _walk(sections: list[Section]) -> Iterator[Section]:
+    """One loop with a stack of sections to visit, rather than nested generators, whose
+    cost grows with the depth of every yield."""
+    stack = sections[::-1]
+    while stack:
+        section = stack.pop()
+        yield section
+        if section.children:
+            stack += section.children[::-1]
 
 
 def _find_field(fields: list[Field], key: str) -> Field | None:

@@ -25,6 +25,8 @@ from techspec.fix.repairs import Repair, find_repairs
 from techspec.linter import LintContext, lint
 from techspec.model import Spec
 from techspec.parser import parse
+from techspec.reparse import reparse
+from techspec.rules.registry import Rule
 from techspec.selection import Selection
 from techspec.template import Template, builtin_template
 
@@ -75,29 +77,50 @@ def fix_text(
     Rounds repeat while fixable findings remain.  A round whose findings are still reported
     afterwards (text the parser reads otherwise than intended) is dropped, and the text
     from before it is kept.  ``parsed`` is ``text`` already parsed, when the caller has it.
+    The first round lints only the fixable rules; the findings reported at the end are
+    those of a whole lint of the final text.
     """
     template = template or builtin_template()
     spec = parsed if parsed is not None else parse(text, path)
-    findings = lint(spec, template, selection=selection)
+    context = LintContext(spec, template)
+
+    def fixable(rule: Rule) -> bool:
+        return rule.fixable or (unsafe and rule.code in UNSAFE_RULES)
+
+    findings = lint(spec, template, selection=selection, context=context, only=fixable)
+    complete = False  # findings holds every rule's findings, not only the fixable ones
     fixed: list[Finding] = []
     current = text
     for _ in range(MAX_ROUNDS):
         wanted = [f for f in findings if f.fixable or (unsafe and f.rule in UNSAFE_RULES)]
         if not wanted:
             break
-        context = LintContext(spec, template)
         chosen = [r for r in find_repairs(context, unsafe=unsafe) if any(map(r.answers, wanted))]
-        new = apply_edits(current, render_edits(context, chosen, today=today))
-        if new == current:
+        new_spec = _apply(spec, render_edits(context, chosen, today=today))
+        if new_spec is None:
             break
         answered = [f for f in wanted if any(r.answers(f) for r in chosen)]
-        new_spec = parse(new, path)
-        new_findings = lint(new_spec, template, selection=selection)
+        new_context = LintContext(new_spec, template)
+        new_findings = lint(new_spec, template, selection=selection, context=new_context)
         if not _took(answered, findings, new_findings):
             break
         fixed += answered
-        current, spec, findings = new, new_spec, new_findings
+        spec, context, findings, complete = new_spec, new_context, new_findings, True
+        current = spec.text
+    if not complete:
+        findings = lint(spec, template, selection=selection, context=context)
     return FixResult(current, fixed, findings, spec.status)
+
+
+def _apply(spec: Spec, edits: list[Edit]) -> Spec | None:
+    """The spec with ``edits`` made (None when they change nothing).  Insertions, the only
+    safe edits, are re-parsed incrementally."""
+    if all(edit.start == edit.end for edit in edits):
+        if not any(edit.new for edit in edits):
+            return None
+        return reparse(spec, [(edit.start, edit.new) for edit in edits])
+    new = apply_edits(spec.text, edits)
+    return parse(new, spec.path) if new != spec.text else None
 
 
 def _took(answered: list[Finding], before: list[Finding], after: list[Finding]) -> bool:

@@ -6,7 +6,8 @@ import difflib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise, repeat
+from operator import add, sub
 
 from techspec.model import Block, Section, Table
 
@@ -26,17 +27,28 @@ class Edit:
 class SourceLines:
     """The text's lines, split at CR LF, CR or LF as the parser splits them; 1-based."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, starts: list[int] | None = None) -> None:
+        """``starts`` are the line starts the parser found (offsets into the text without
+        its BOM), when known: splitting the text again is then saved."""
         self.text = text
-        self.origin = 1 if text.startswith("\ufeff") else 0
-        breaks = [match.span() for match in _EOL.finditer(text, self.origin)]
-        self.starts = [self.origin] + [end for _, end in breaks]
-        self.stops = [start for start, _ in breaks] + [len(text)]
+        self.origin = origin = 1 if text.startswith("\ufeff") else 0
+        self.eol = "\n"
+        if "\r" in text:
+            breaks = [match.span() for match in _EOL.finditer(text, origin)]
+            self.starts = [origin] + [end for _, end in breaks]
+            self.stops = [start for start, _ in breaks] + [len(text)]
+            self.eol = text[breaks[0][0] : breaks[0][1]] if breaks else "\n"
+        elif starts is not None:  # each line ends one "\n" before the next starts
+            self.starts = list(map(add, starts, repeat(origin))) if origin else list(starts)
+            self.stops = [*map(sub, self.starts[1:], repeat(1)), len(text)]
+        else:  # computed in C: each line starts after the last one's "\n"
+            ends = list(accumulate(map(len, text[origin:].split("\n"))))
+            self.stops = list(map(add, ends, range(origin, origin + len(ends))))
+            self.starts = [origin, *map(add, self.stops[:-1], repeat(1))]
         if self.starts[-1] == len(text):  # nothing after the last line ending
             self.starts.pop()
             self.stops.pop()
         self.count = len(self.starts)
-        self.eol = text[breaks[0][0] : breaks[0][1]] if breaks else "\n"
 
     def content(self, line: int) -> str:
         if 1 <= line <= self.count:
@@ -140,8 +152,12 @@ def closing(blocks: list[Block]) -> int:
 
 def closing_start(sections: list[Section], line_count: int) -> int:
     """The first line of the closing run of the document, when it ends with a labelled
-    table (a missing last section goes above it); else past the end."""
-    blocks = sections[-1].blocks if sections else []
+    table (a missing last section goes above it); else past the end.  ``sections`` are
+    the top-level ones."""
+    last = sections[-1] if sections else None
+    while last is not None and last.children:  # the last section in document order
+        last = last.children[-1]
+    blocks = last.blocks if last is not None else []
     node = blocks[-1].node if blocks else None
     if not isinstance(node, Table) or node.label is None:
         return line_count + 1

@@ -30,6 +30,7 @@ from techspec.fix.repairs import (
 )
 from techspec.linter import LintContext, MissingSection
 from techspec.model import Section
+from techspec.parser import line_starts
 from techspec.template import FieldRule, TableRule
 
 
@@ -45,7 +46,7 @@ class _Renderer:
     def __init__(self, context: LintContext, today: date) -> None:
         self.context = context
         self.spec = context.spec
-        self.lines = SourceLines(context.spec.text)
+        self.lines = SourceLines(context.spec.text, line_starts(context.spec))
         self.source = _TemplateText.of(context.template)
         self.today = today
         self.edits: list[Edit] = []
@@ -72,7 +73,7 @@ class _Renderer:
             self.rows(row_group, headers.get(key))
         for item_group in items.values():
             self.items(item_group[0].section, [target.text for target in item_group])
-        trailer = closing_start(list(self.spec.walk()), self.spec.line_count)
+        trailer = closing_start(self.spec.sections, self.spec.line_count)
         for target in targets:
             if isinstance(target, MissingSection):
                 self.section(target, trailer)

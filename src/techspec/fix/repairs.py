@@ -105,6 +105,8 @@ class _Finder:
         self.fields(None, fields, after)
         for match in self.context.matches:
             self.fields(match.section, match.rule.fields, match.section.line + 1)
+            if not match.rule.fixed_items:
+                continue
             present = {_squash(item.text) for item in match.section.checklist}
             for text in match.rule.fixed_items:
                 if _squash(text) not in present:
