@@ -39,7 +39,7 @@ def facts(text: str, template: Template, parsed: LintContext | None = None) -> F
     """Parse, lint and hash ``text`` once (``parsed``: already parsed and matched)."""
     context = parsed if parsed is not None else LintContext(parse(text), template)
     spec = context.spec
-    counts = count_by_severity(lint(spec, template))
+    counts = count_by_severity(lint(spec, template, context=context))
     return Facts(
         sha256=revision_sha256(text),
         content_hash=content_hash(text, template, parsed=context),
