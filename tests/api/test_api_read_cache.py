@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from techspec.api.app import create_app
-from techspec.api.read_cache import Entry, LoopVersion, ReadCache
+from techspec.api.read_cache import SPEC, Entry, LoopVersion, ReadCache
 from techspec.api.settings import Settings
 from techspec.store import revisions
 from techspec.store.engine import Store, open_store
@@ -181,6 +181,30 @@ def test_markdown_and_sub_resources_are_not_taken_for_a_spec(
     assert hits(cached_app) == 0
 
 
+def test_a_repeated_listing_is_answered_from_the_cache_until_a_spec_changes(
+    cached_app: FastAPI, reader: TestClient, people: People, spec_id: int, db_url: str
+) -> None:
+    url = "/api/v1/specs?status=Draft&limit=10"
+    first = reader.get(url, headers=people["vic"])
+    again = reader.get(url, headers=people["vic"])
+    assert hits(cached_app) == 1
+    assert again.content == first.content
+    assert without_request_id(again.headers) == without_request_id(first.headers)
+    other_query = reader.get("/api/v1/specs?limit=10&status=Draft", headers=people["vic"])
+    assert other_query.json() == first.json() and hits(cached_app) == 1  # another key
+    other = open_store(db_url)
+    try:
+        revisions.create_spec(other, "late", draft("Late Arrival", "bob"))
+    finally:
+        other.close()
+    after = reader.get(url, headers=people["vic"])
+    assert [item["slug"] for item in after.json()["items"]] == ["late", "ledger"]
+    assert hits(cached_app) == 1
+    registry = cached_app.state.api.metrics.registry
+    labels = {"method": "GET", "route": "/api/v1/specs", "status": "200"}
+    assert registry.get_sample_value("techspec_http_requests_total", labels) == 4
+
+
 def test_a_cache_of_size_zero_keeps_nothing(
     settings: Settings, store: Store, people: People, spec_id: int
 ) -> None:
@@ -192,7 +216,7 @@ def test_a_cache_of_size_zero_keeps_nothing(
 
 
 def _entry(version: int, body: bytes = b"{}") -> Entry:
-    return Entry(version, "sha", body, [(b"etag", b'"sha"')], [(b"etag", b'"sha"')])
+    return Entry(version, SPEC, "sha", body, [(b"etag", b'"sha"')], [(b"etag", b'"sha"')])
 
 
 def test_an_entry_is_valid_only_at_the_version_it_was_read_at() -> None:

@@ -1,8 +1,10 @@
-"""Answers to ``GET /api/v1/specs/{ref}`` kept encoded, and served before the router runs.
+"""Answers to ``GET /api/v1/specs/{ref}`` and ``GET /api/v1/specs?...`` kept encoded, and
+served before the router runs.
 
-Reading a spec is the API's most frequent request, and its answer changes only when the
-database does.  The first read of a spec goes the usual way (routing, dependencies, two
-queries, the cached analysis) and leaves its encoded answer here, stamped with the store's
+Reading a spec, and listing specs (a dashboard polls the Review queue), are the API's most
+frequent requests, and their answers change only when the database does.  The first read
+goes the usual way (routing, dependencies, queries, the cached analysis) and leaves its
+encoded answer here, keyed by path and query string and stamped with the store's
 :meth:`~techspec.store.engine.Store.data_version`.  A later read with the same stamp is
 answered by :class:`CachedReads`, an ASGI layer in front of the router, after the same
 checks the route makes: a known token (a user the token cache holds, or loads once for
@@ -34,15 +36,32 @@ from techspec.api.errors import TooManyRequests
 from techspec.api.permissions import may_read
 from techspec.store.engine import Store
 
-PREFIX = "/api/v1/specs/"
-"""The route is ``/api/v1/specs/{ref}``: a ref is one path segment, never ``x.md``."""
+LISTING = "/api/v1/specs"
+PREFIX = LISTING + "/"
+"""A spec is ``/api/v1/specs/{ref}``: a ref is one path segment, never ``x.md``."""
 
 
 @dataclass(frozen=True, slots=True)
 class RouteName:
     """What the access log and metrics read of ``scope["route"]``: its path template."""
 
-    path: str = PREFIX + "{ref}"
+    path: str
+
+
+SPEC = RouteName(PREFIX + "{ref}")
+SPECS = RouteName(LISTING)
+
+
+def cache_key(scope: Scope) -> str | None:
+    """The key of a request the cache may answer: its path and query string; None for
+    any other request."""
+    path: str = scope["path"]
+    if path != LISTING:
+        ref = path[len(PREFIX) :] if path.startswith(PREFIX) else ""
+        if not ref or "/" in ref or ref.endswith(".md"):
+            return None
+    query: bytes = scope.get("query_string", b"")
+    return f"{path}?{query.decode('latin-1')}" if query else path
 
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -50,17 +69,19 @@ RawHeaders = list[tuple[bytes, bytes]]
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One spec's answer: the body and headers of its 200, the headers of its 304."""
+    """One answer: the body and headers of its 200, the headers of its 304 (a spec has an
+    ETag; a listing has none, so it is never 304)."""
 
     version: int
-    sha256: str
+    route: RouteName
+    sha256: str | None
     body: bytes
     headers: RawHeaders
     not_modified: RawHeaders
 
 
 class ReadCache:
-    """``ref`` (as written in the URL) -> :class:`Entry`, least recently used dropped."""
+    """:func:`cache_key` -> :class:`Entry`, least recently used dropped."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -89,13 +110,22 @@ class ReadCache:
         return len(self._items)
 
 
-def remember(cache: ReadCache, ref: str, version: int, sha256: str, response: Response) -> None:
-    """Keep the route's 200 answer for ``ref``, read at ``version``."""
-    if response.status_code != 200:
+def remember(
+    cache: ReadCache,
+    scope: Scope,
+    version: int,
+    response: Response,
+    *,
+    route: RouteName,
+    sha256: str | None = None,
+) -> None:
+    """Keep the route's 200 answer to the request of ``scope``, read at ``version``."""
+    key = cache_key(scope)
+    if response.status_code != 200 or key is None:
         return
     kept = [(name, value) for name, value in response.raw_headers if name in _NOT_MODIFIED]
-    entry = Entry(version, sha256, bytes(response.body), list(response.raw_headers), kept)
-    cache.put(ref, entry)
+    raw = list(response.raw_headers)
+    cache.put(key, Entry(version, route, sha256, bytes(response.body), raw, kept))
 
 
 _NOT_MODIFIED = (b"etag", b"cache-control")
@@ -134,8 +164,6 @@ class CachedReads:
     def __init__(self, app: ASGIApp, api: ApiContext) -> None:
         self.app = app
         self.api = api
-        self.route = RouteName()
-        """The route the answers stand for, so logs and metrics name it as usual."""
         self.version = LoopVersion(api.store)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -148,14 +176,13 @@ class CachedReads:
 
     async def _answer(self, scope: Scope, send: Send) -> bool:
         """Send the cached answer and say True, or send nothing and say False."""
-        path: str = scope["path"]
-        ref = path[len(PREFIX) :] if path.startswith(PREFIX) else ""
-        if not ref or "/" in ref or ref.endswith(".md"):
+        key = cache_key(scope)
+        if key is None:
             return False
         version = self.version.get()
         if version is None:
             return False
-        entry = self.api.responses.get(ref, version)
+        entry = self.api.responses.get(key, version)
         if entry is None:
             return False
         headers = _headers(scope["headers"], (b"authorization", b"if-none-match"))
@@ -168,9 +195,9 @@ class CachedReads:
         except TooManyRequests:
             return False  # the route charges again, finds the bucket empty, answers 429
         scope.setdefault("state", {})["user"] = user.name
-        scope["route"] = self.route
+        scope["route"] = entry.route  # so logs and metrics name the route as usual
         self.api.metrics.read_cache_hits.inc()
-        if none_match(headers[1], entry.sha256):
+        if entry.sha256 is not None and none_match(headers[1], entry.sha256):
             status, raw, body = 304, entry.not_modified, b""
         else:
             status, raw, body = 200, entry.headers, entry.body

@@ -94,6 +94,7 @@ async def _from_template(
 
 @router.get("/specs", response_model=SpecPage, responses=bodies.problems(400))
 async def list_specs(
+    request: Request,
     user: CurrentUser,
     api: Api,
     status: Annotated[str | None, Query(max_length=100)] = None,
@@ -113,10 +114,14 @@ async def list_specs(
     query = paging.Query(
         status, author, reviewer, template, has_errors, open_tasks, high_risks, updated_since, q
     )
+    version = api.store.data_version()  # before the read: a write after it must miss
     page = await api.read(
         paging.fetch, api.store, query, min(limit, api.settings.page_limit), cursor
     )
-    return Response(dumps(page), media_type="application/json")
+    response = Response(dumps(page), media_type="application/json")
+    if version is not None:
+        read_cache.remember(api.responses, request.scope, version, response, route=read_cache.SPECS)
+    return response
 
 
 @router.get(
@@ -151,6 +156,7 @@ def get_markdown(
 )
 async def get_spec(
     ref: SpecRef,
+    request: Request,
     user: CurrentUser,
     api: Api,
     if_none_match: Annotated[str | None, Header()] = None,
@@ -160,7 +166,10 @@ async def get_spec(
     found = await api.read(ops.head, api.store, ops.ref(ref))
     response = await _document(api, found, if_none_match)
     if version is not None:
-        read_cache.remember(api.responses, ref, version, found.sha256, response)
+        route = read_cache.SPEC
+        read_cache.remember(
+            api.responses, request.scope, version, response, route=route, sha256=found.sha256
+        )
     return response
 
 
