@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import random
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techspec.fix import apply_edits, find_repairs, fix_text, render_edits
-from techspec.linter import LintContext, lint_text
-from techspec.parser import parse
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+
+from corpus import generate_corpus
+from fix_bench import damage
+from techspec.fix import SourceLines, apply_edits, find_repairs, fix_text, render_edits
+from techspec.linter import LintContext, lint, lint_text
+from techspec.parser import line_starts, parse
 from techspec.selection import Selection
 from techspec.template import builtin_template
 
@@ -363,3 +370,63 @@ def test_fix_only_inserts_leaves_nothing_to_repair_and_changes_nothing_the_secon
     assert result.text.startswith("\ufeff") == bom
     if eol == "\r\n":
         assert "\n" not in result.text.replace("\r\n", "")
+
+
+# -- what fix reports is what lint says of the final text ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def damaged_corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Benchmark specs with a section or two deleted from each, as ``fix_bench`` does."""
+    rng = random.Random(1234)
+    texts = []
+    for path in generate_corpus(tmp_path_factory.mktemp("corpus"), count=40, seed=5):
+        damage(path, rng)
+        texts.append(path.read_text("utf-8"))
+    return texts
+
+
+def test_the_findings_left_are_exactly_those_lint_reports_for_the_fixed_text(
+    damaged_corpus: list[str],
+) -> None:
+    changed = 0
+    for damaged in damaged_corpus:
+        result = fix_text(damaged, today=DAY, path="spec.md")
+        changed += result.text != damaged
+        assert result.remaining == lint(parse(result.text, "spec.md"))
+        assert result.status == parse(result.text).status
+        assert fix_text(result.text, today=DAY).text == result.text
+    assert changed > len(damaged_corpus) * 0.9  # a deleted repeatable section is not missing
+
+
+def test_the_findings_left_are_lint_s_when_nothing_could_be_fixed() -> None:
+    damaged = without(CLEAN, r"^### Out of Scope\n\n(- .*\n)+\n")
+    ignoring = Selection(ignore=("TS101",))
+    result = fix_text(damaged, today=DAY, selection=ignoring)
+    assert result.text == damaged and result.fixed == []
+    assert result.remaining == lint(parse(damaged), selection=ignoring)
+    old_mac = CLEAN.replace("\n", "\r")
+    assert fix_text(old_mac, today=DAY).remaining == lint_text(old_mac)
+
+
+def test_the_findings_left_keep_a_selection_and_suppressions_of_other_rules() -> None:
+    damaged = without(CLEAN, r"^### Out of Scope\n\n(- .*\n)+\n")
+    damaged = damaged.replace("**Author**: Ada Lovelace", "**Author**: [Author]")
+    damaged = damaged.replace(
+        "**Author**", "<!-- techspec-disable-next-line TS205 -->\n**Author**", 1
+    )
+    selection = Selection(ignore=("TS502",))
+    result = fix_text(damaged, today=DAY, selection=selection)
+    assert "### Out of Scope" in result.text
+    assert result.remaining == lint(parse(result.text), selection=selection)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "a", " ", "é", "→", "𝄞", "# h\n", "\ufeff"]), max_size=40))
+def test_the_parser_s_line_starts_give_the_same_source_lines(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert vars_of(SourceLines(text, line_starts(parse(text)))) == vars_of(SourceLines(text))
+
+
+def vars_of(lines: SourceLines) -> tuple[object, ...]:
+    return lines.starts, lines.stops, lines.count, lines.eol, lines.origin

@@ -119,7 +119,7 @@ class _Reparse:
         data = _insert_bytes(reading.data, inserts)
         if b"]:" in data or _METADATA_OPENER.search(data):
             return None
-        regions = self._regions(reading.pieces, inserts)
+        regions = self._regions(reading.pieces, reading.data, inserts)
         lines = self._read(reading.pieces, regions, data)
         if lines is None:
             return None
@@ -138,7 +138,9 @@ class _Reparse:
             found.append((at if ascii else len(body[:at].encode("utf-8")), new.encode("utf-8")))
         return found
 
-    def _regions(self, pieces: list[Piece], inserts: list[tuple[int, bytes]]) -> list[_Region]:
+    def _regions(
+        self, pieces: list[Piece], data: bytes, inserts: list[tuple[int, bytes]]
+    ) -> list[_Region]:
         """Where to read again: from the ``#`` heading before each insertion to the one
         after it, or from the insertion itself when it puts a ``#`` heading before an old
         block (as a missing section does)."""
@@ -152,7 +154,13 @@ class _Reparse:
             stop = heads[after] if after < len(heads) else len(pieces)
             end = starts[after] if after < len(heads) else -1
             here = bisect_left(blocks, at)
-            if here < len(blocks) and blocks[here] == at and _ATX_START.match(new):
+            at_line_start = at == 0 or data[at - 1 : at] in (b"\n", b"\r")
+            if (
+                here < len(blocks)
+                and blocks[here] == at
+                and at_line_start
+                and _ATX_START.match(new)
+            ):
                 first, start = here, at
             else:
                 before = bisect_right(ends, at) - 1
@@ -177,13 +185,13 @@ class _Reparse:
         for region in regions:
             self._keep(old, kept, region.first, lines, moved)
             start = region.start + moved
-            first_line = old[region.first].line + lines if region.start else 1
+            first_line = old[region.first].line + lines if start else 1
             moved += region.inserted
             end = region.end + moved
             whole = region.end < 0
             stop = len(data) if whole else _line_end(data, end)
             pieces = self._chunk(data, start, stop, first_line)
-            if pieces is None or (region.start and not (pieces and pieces[0].atx)):
+            if pieces is None or (start and not (pieces and pieces[0].atx)):
                 return None
             if whole:
                 count = first_line - 1 + line_count(data[start:])
