@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import stat
@@ -101,6 +102,17 @@ def test_fix_keeps_crlf_line_endings_a_bom_and_the_file_mode(tmp_path: Path) -> 
     assert b"\r\n### Out of Scope\r\n" in data
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["spec.md"]
+
+
+def test_a_scratch_file_left_by_an_earlier_run_neither_blocks_the_write_nor_is_removed(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, _draft_without_out_of_scope())
+    stale = _write(tmp_path, "left over", f".spec.md.{os.getpid()}.techspec")
+    assert run_cli(["fix", str(path)]).exit_code == 0
+    assert "### Out of Scope" in path.read_text("utf-8")
+    assert stale.read_text("utf-8") == "left over"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stale.name, "spec.md"]
 
 
 def test_a_write_that_fails_names_the_file_exits_2_and_leaves_no_scratch_file(
