@@ -3,6 +3,7 @@ and rates are limited."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -155,18 +156,27 @@ def test_the_request_id_is_echoed_or_made(client: TestClient) -> None:
     assert problem["request_id"] == "req-7"
 
 
-def test_an_unexpected_error_is_a_500_problem_without_a_trace(app: FastAPI, people: People) -> None:
+def test_an_unexpected_error_is_a_500_problem_without_a_trace(
+    app: FastAPI, people: People, caplog: pytest.LogCaptureFixture
+) -> None:
     @app.get("/api/v1/boom")
     def boom() -> None:
         raise RuntimeError("secret internals")
 
     app.router.routes.insert(0, app.router.routes.pop())  # before any catch-all route
 
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with (
+        caplog.at_level(logging.ERROR, logger="techspec.api"),
+        TestClient(app, raise_server_exceptions=False) as client,
+    ):
         response = client.get("/api/v1/boom", headers={"X-Request-ID": "req-500"})
     body = _is_problem(response, 500)
     assert "secret internals" not in response.text
     assert "req-500" in body["detail"]
+    logged = [r for r in caplog.records if r.name == "techspec.api" and "unhandled" in r.message]
+    assert len(logged) == 1  # once, by the observer, with its id and frames
+    assert getattr(logged[0], "request_id", None) == "req-500"
+    assert logged[0].exc_info is not None
 
 
 def test_a_token_over_its_rate_gets_429_with_retry_after(
