@@ -18,7 +18,7 @@ from corpus import generate_corpus
 from fix_bench import damage
 from techspec.fix import SourceLines, apply_edits, find_repairs, fix_text, render_edits
 from techspec.linter import LintContext, lint, lint_text
-from techspec.parser import line_starts, parse
+from techspec.parser import parse, parsed_lines
 from techspec.selection import Selection
 from techspec.template import builtin_template
 
@@ -425,7 +425,12 @@ def test_the_findings_left_keep_a_selection_and_suppressions_of_other_rules() ->
 @given(st.lists(st.sampled_from(["\n", "a", " ", "é", "→", "𝄞", "# h\n", "\ufeff"]), max_size=40))
 def test_the_parser_s_line_starts_give_the_same_source_lines(parts: list[str]) -> None:
     text = "".join(parts)
-    assert vars_of(SourceLines(text, line_starts(parse(text)))) == vars_of(SourceLines(text))
+    lazy, split = SourceLines(text, parsed_lines(parse(text))), SourceLines(text)
+    lines = range(-1, split.count + 3)
+    assert [lazy.start(n) for n in lines] == [split.start(n) for n in lines]
+    assert [lazy.content(n) for n in lines] == [split.content(n) for n in lines]
+    assert lazy.after(split.count, ["x"]) == split.after(split.count, ["x"])
+    assert vars_of(lazy) == vars_of(split)
 
 
 def vars_of(lines: SourceLines) -> tuple[object, ...]:

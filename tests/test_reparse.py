@@ -104,11 +104,17 @@ def same_as_full_parse(result: Spec, text: str) -> bool:
 
 
 def check(text: str, insertions: list[Insertion]) -> None:
-    """Two rounds: the re-parse of a re-parse is still a full parse's equal."""
-    result = reparse(parse(text, "spec.md"), insertions)
+    """Two rounds, copying and reusing nodes: the re-parse of a re-parse is still a full
+    parse's equal, and copying leaves the previous Spec as it was."""
+    previous = parse(text, "spec.md")
+    result = reparse(previous, insertions)
     assert same_as_full_parse(result, inserted(text, insertions))
-    again = reparse(result, [(len(result.text) // 2, "## Again\n")])
-    assert same_as_full_parse(again, inserted(result.text, [(len(result.text) // 2, "## Again\n")]))
+    assert same_as_full_parse(previous, text)
+    middle = [(len(result.text) // 2, "## Again\n")]
+    again = reparse(result, middle)
+    assert same_as_full_parse(again, inserted(result.text, middle))
+    reused = reparse(reparse(parse(text, "spec.md"), insertions, reuse=True), middle, reuse=True)
+    assert same_as_full_parse(reused, again.text)
 
 
 def line_starts(text: str) -> list[int]:

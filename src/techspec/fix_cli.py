@@ -39,13 +39,16 @@ class Options:
 
 @dataclass(slots=True)
 class Fixed:
-    """One file's outcome: its text before and after, and the findings left."""
+    """One file's outcome: whether it changed, the findings left and, when they are to be
+    printed (``--diff``, standard input), its text before and after.  Other texts are not
+    kept: holding every file's text to the end costs memory, and copying from workers."""
 
     path: str
-    before: str
-    after: str
+    changed: bool
     count: int
     report: FileReport
+    before: str = ""
+    after: str = ""
 
 
 @click.command()
@@ -99,7 +102,7 @@ def _report(results: list[Fixed | TechspecError], show_diff: bool) -> int:
     problems = [r for r in results if isinstance(r, TechspecError)]
     for problem in problems:
         click.echo(f"techspec: {problem}", err=True)
-    changed = [r for r in done if r.after != r.before]
+    changed = [r for r in done if r.changed]
     count = sum(r.count for r in changed)
     if show_diff:
         for result in changed:
@@ -198,7 +201,10 @@ def fix_one(
     except TechspecError as error:
         return error
     report = FileReport(name, result.status, result.remaining)
-    return Fixed(name, text, result.text, len(result.fixed), report)
+    outcome = Fixed(name, result.text != text, len(result.fixed), report)
+    if not options.write or name == "-":
+        outcome.before, outcome.after = text, result.text
+    return outcome
 
 
 def _write(path: Path, text: str) -> None:

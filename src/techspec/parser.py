@@ -9,17 +9,12 @@ yields a Spec.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate
-from operator import sub
 
 from techspec import _markdown
 from techspec._pieces import Heading, Piece, Positions, Reading, read_pieces
 from techspec.model import Block, Comment, Field, Link, Placeholder, Section, Spec, Table
-
-_CONTINUATION = re.compile(rb"[\x80-\xbf]")
 
 
 def parse(text: str, path: str | None = None) -> Spec:
@@ -37,36 +32,17 @@ def parse(text: str, path: str | None = None) -> Spec:
         path,
         reading,
         (reader.links, reader.comments, reader.placeholders),
-        line_count(data),
+        line_count(data, pos.starts),
     )
 
 
-def line_starts(spec: Spec) -> list[int] | None:
-    """Character offsets (into the text without its BOM) of each line start, when the
-    parser kept them: rendering repairs then need not split the text again."""
+def parsed_lines(spec: Spec) -> tuple[bytes, list[int]] | None:
+    """The UTF-8 body (the text without its BOM) and the byte offset of each of its line
+    starts, when the parser kept them: rendering repairs need not split the text again."""
     reading = spec._reading
     if reading is None or reading.starts is None or not reading.exact:
         return None
-    data, starts = reading.data, reading.starts
-    if data.isascii():
-        return starts
-    extra = [0] * len(starts)  # continuation bytes first counted at each line start
-    for offset in _continuations(data, 0, len(data)):
-        index = bisect_right(starts, offset)
-        if index < len(extra):
-            extra[index] += 1
-    return list(map(sub, starts, accumulate(extra)))
-
-
-def _continuations(data: bytes, start: int, end: int) -> list[int]:
-    """Offsets of UTF-8 continuation bytes in ``data[start:end]``, found by halving: a
-    text with a few non-ASCII characters is mostly skipped at C speed."""
-    if data[start:end].isascii():
-        return []
-    if end - start <= 64:
-        return [match.start() for match in _CONTINUATION.finditer(data, start, end)]
-    middle = (start + end) // 2
-    return _continuations(data, start, middle) + _continuations(data, middle, end)
+    return reading.data, reading.starts
 
 
 def encode_body(text: str) -> tuple[str, bytes, bool]:
@@ -81,10 +57,10 @@ def encode_body(text: str) -> tuple[str, bytes, bool]:
         return body, body.encode("utf-8"), False
 
 
-def line_count(data: bytes) -> int:
-    """Lines as Markdown counts them: a line ending (LF, CR LF or CR) ends a line."""
-    endings = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    return endings + 1 - (1 if data.endswith((b"\n", b"\r")) else 0)
+def line_count(data: bytes, starts: list[int]) -> int:
+    """Lines as Markdown counts them: a line ending (LF, CR LF or CR) ends a line, and
+    ``starts`` are the line starts of ``data``."""
+    return len(starts) - (1 if data.endswith((b"\n", b"\r")) else 0)
 
 
 def assemble(

@@ -3,21 +3,22 @@
 ``techspec fix`` inserts a few lines into a long document and must then read the result
 again.  Most of parsing is turning each top-level block into model nodes, and a block
 away from the insertions reads the same as before, only further down.  So
-:func:`reparse` reads Markdown again only between the ``#`` headings around each
-insertion and keeps the other pieces of the previous parse (moved down by the lines and
-bytes inserted above them).
+:func:`reparse` reads Markdown again only around each insertion, from the ``#`` heading
+before it (or the insertion itself, when it starts with one) to the ``#`` heading after
+it, and keeps the other pieces of the previous parse, moved down by the lines and bytes
+inserted above them.
 
 Why this is the same as a full parse: an unindented one-line ``#`` heading closes every
 open Markdown block and is recognized from its own line alone, with nothing read ahead.
 At such a heading the Markdown parser starts afresh, so the text from one such heading to
-the next reads the same on its own as inside the document.  The one thing that reaches
-across a whole document is a link reference or footnote definition (``[x]: ...``), and
-pulldown-cmark's YAML metadata block, which may start at any ``---`` line followed by a
-non-blank line and runs to a closing ``---`` anywhere below: a text with ``]:`` or such a
-``---`` line anywhere is parsed in full.  The re-read part is checked to start and end at
-such headings, and anything this module does not handle (no previous pieces, a BOM
-moved, lone surrogates) is parsed in full: the result is always exactly
-``parse(new_text)``.
+the next reads the same on its own as inside the document.  What reaches further is a
+link reference or footnote definition (``[x]: ...``), which acts on the whole document,
+and pulldown-cmark's YAML metadata block, which may start at any ``---`` line followed by
+a non-blank line and run to a closing ``---`` anywhere below: a text with ``]:`` anywhere,
+or such a ``---`` line above the last part read again, is parsed in full.  Each part read
+again is checked to start and end at such headings, and anything this module does not
+handle (no previous pieces, a BOM moved, lone surrogates) is parsed in full: the result
+is always exactly ``parse(new_text)``.
 """
 
 from __future__ import annotations
@@ -28,20 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from techspec import _markdown
-from techspec._pieces import LINE_END, Heading, Piece, Positions, Reading, read_pieces
-from techspec.model import (
-    Block,
-    Cell,
-    CodeBlock,
-    Comment,
-    Field,
-    Link,
-    ListBlock,
-    ListItem,
-    Placeholder,
-    Spec,
-    Table,
-)
+from techspec._moving import copy_inline, copy_piece, move_inline, move_piece
+from techspec._pieces import LINE_END, Piece, Positions, Reading, read_pieces
+from techspec.model import Comment, Link, Placeholder, Spec
 from techspec.parser import assemble, line_count, parse
 
 _METADATA_OPENER = re.compile(rb"---[ \t\f]*(?:\r\n?|\n)(?![ \t]*(?:\r|\n|\Z))")
@@ -52,10 +42,14 @@ Insertion = tuple[int, str]
 """``(offset, text)``: insert ``text`` at character ``offset`` of the previous text."""
 
 
-def reparse(previous: Spec, insertions: Sequence[Insertion]) -> Spec:
+def reparse(previous: Spec, insertions: Sequence[Insertion], *, reuse: bool = False) -> Spec:
     """The Spec of ``previous.text`` with ``insertions`` made, equal to a full
     ``parse`` of the new text.  Offsets index the previous text, BOM included; several
-    insertions at one offset go in in the order given."""
+    insertions at one offset go in in the order given.
+
+    With ``reuse`` the new Spec takes the nodes below the insertions over and moves them
+    down in place instead of copying them: ``previous``, and any Spec sharing nodes with
+    it, must not be used afterwards, whatever the outcome."""
     ordered: list[Insertion] = []
     for offset, new in sorted((i for i in insertions if i[1]), key=lambda i: i[0]):
         if not 0 <= offset <= len(previous.text):
@@ -65,7 +59,7 @@ def reparse(previous: Spec, insertions: Sequence[Insertion]) -> Spec:
         else:
             ordered.append((offset, new))
     text = _insert(previous.text, ordered)
-    result = _Reparse(previous, ordered, text).run()
+    result = _Reparse(previous, ordered, text, reuse).run()
     return result if result is not None else parse(text, previous.path)
 
 
@@ -91,17 +85,34 @@ class _Region:
     """Bytes inserted in this region."""
 
 
+@dataclass(slots=True)
+class _Read:
+    """A region read again: its pieces (offsets from ``start``, counts from zero) with
+    their links, comments and placeholders, and the old pieces it replaces."""
+
+    start: int
+    pieces: list[Piece]
+    links: list[Link]
+    comments: list[Comment]
+    placeholders: list[Placeholder]
+    first: int
+    stop: int
+    lines: int
+    """Lines inserted above the old pieces after it."""
+    moved: int
+    """Bytes inserted above them."""
+
+
 class _Reparse:
-    def __init__(self, previous: Spec, ordered: list[Insertion], text: str) -> None:
+    def __init__(self, previous: Spec, ordered: list[Insertion], text: str, reuse: bool) -> None:
         self.previous = previous
         self.ordered = ordered
         self.text = text
+        self.reuse = reuse
         self.pieces: list[Piece] = []
         self.links: list[Link] = []
         self.comments: list[Comment] = []
         self.placeholders: list[Placeholder] = []
-        self._base = (0, 0, 0)
-        """Links, comments and placeholders placed before the region being read."""
 
     def run(self) -> Spec | None:
         previous, reading = self.previous, self.previous._reading
@@ -117,12 +128,14 @@ class _Reparse:
         except UnicodeEncodeError:  # lone surrogates: parse() replaces them
             return None
         data = _insert_bytes(reading.data, inserts)
-        if b"]:" in data or _METADATA_OPENER.search(data):
+        if b"]:" in data:
             return None
         regions = self._regions(reading.pieces, reading.data, inserts)
-        lines = self._read(reading.pieces, regions, data)
-        if lines is None:
+        found = self._read(reading.pieces, regions, data)
+        if found is None:
             return None
+        reads, lines = found
+        self._build(reading.pieces, reads)
         new = Reading(self.pieces, data, True)
         inline = (self.links, self.comments, self.placeholders)
         kept = regions[0].first if regions else len(self.pieces)
@@ -143,7 +156,7 @@ class _Reparse:
     ) -> list[_Region]:
         """Where to read again: from the ``#`` heading before each insertion to the one
         after it, or from the insertion itself when it puts a ``#`` heading before an old
-        block (as a missing section does)."""
+        block at a line start (as a missing section does)."""
         heads = [index for index, piece in enumerate(pieces) if piece.atx]
         starts = [pieces[index].start for index in heads]
         ends = [pieces[index].end for index in heads]  # a heading's span ends its line
@@ -154,13 +167,8 @@ class _Reparse:
             stop = heads[after] if after < len(heads) else len(pieces)
             end = starts[after] if after < len(heads) else -1
             here = bisect_left(blocks, at)
-            at_line_start = at == 0 or data[at - 1 : at] in (b"\n", b"\r")
-            if (
-                here < len(blocks)
-                and blocks[here] == at
-                and at_line_start
-                and _ATX_START.match(new)
-            ):
+            line_start = at == 0 or data[at - 1 : at] in (b"\n", b"\r")
+            if line_start and here < len(blocks) and blocks[here] == at and _ATX_START.match(new):
                 first, start = here, at
             else:
                 before = bisect_right(ends, at) - 1
@@ -175,70 +183,83 @@ class _Reparse:
                 regions.append(_Region(first, stop, start, end, len(new)))
         return regions
 
-    def _read(self, old: list[Piece], regions: list[_Region], data: bytes) -> int | None:
-        """Read each region again and keep the pieces between them; the new line count,
-        or None when a region does not start and end at a ``#`` heading in the new text."""
+    def _read(
+        self, old: list[Piece], regions: list[_Region], data: bytes
+    ) -> tuple[list[_Read], int] | None:
+        """Read each region again, and the new line count; None when a region does not
+        start and end at a ``#`` heading in the new text, or a ``---`` line above its end
+        could open a metadata block.  Nothing old is touched yet."""
+        reads: list[_Read] = []
         lines = 0  # lines inserted above the current place
         moved = 0  # bytes inserted above it
-        kept = 0  # old pieces already placed
         count = self.previous.line_count
+        stop = 0
         for region in regions:
-            self._keep(old, kept, region.first, lines, moved)
             start = region.start + moved
             first_line = old[region.first].line + lines if start else 1
             moved += region.inserted
             end = region.end + moved
-            whole = region.end < 0
-            stop = len(data) if whole else _line_end(data, end)
-            pieces = self._chunk(data, start, stop, first_line)
-            if pieces is None or (start and not (pieces and pieces[0].atx)):
+            stop = len(data) if region.end < 0 else _line_end(data, end)
+            found = self._chunk(data, start, stop, first_line)
+            if found is None:
                 return None
-            if whole:
-                count = first_line - 1 + line_count(data[start:])
+            read, chunk_lines = found
+            pieces = read.pieces
+            if start and not (pieces and pieces[0].atx):
+                return None
+            if region.end < 0:
+                count = first_line - 1 + chunk_lines
             else:
-                last = pieces[-1] if pieces else None
+                last = pieces.pop() if pieces else None
                 if last is None or not last.atx or last.start != end - start:
                     return None
-                pieces.pop()
-                self._drop_inline(pieces[-1] if pieces else None)
+                _drop_inline(read, pieces[-1] if pieces else None)
                 lines = last.line - old[region.stop].line
                 count = self.previous.line_count + lines
-            self._place(pieces, start)
-            kept = region.stop
-        self._keep(old, kept, len(old), lines, moved)
-        return count
+            read.first, read.stop, read.lines, read.moved = region.first, region.stop, lines, moved
+            reads.append(read)
+        if _METADATA_OPENER.search(data, 0, stop):
+            return None
+        return reads, count
 
-    def _chunk(self, data: bytes, start: int, stop: int, first_line: int) -> list[Piece] | None:
+    def _chunk(
+        self, data: bytes, start: int, stop: int, first_line: int
+    ) -> tuple[_Read, int] | None:
+        """``data[start:stop]`` read on its own (its first line is ``first_line``), and
+        how many lines it has."""
         chunk = data[start:stop]
         try:
             evs = _markdown.events(chunk.decode("utf-8"))
         except Exception:
             return None
-        self._base = (len(self.links), len(self.comments), len(self.placeholders))
-        reader = read_pieces(chunk, evs, Positions(chunk, first_line))
-        self.links += reader.links
-        self.comments += reader.comments
-        self.placeholders += reader.placeholders
-        return reader.pieces
+        pos = Positions(chunk, first_line)
+        reader = read_pieces(chunk, evs, pos)
+        read = _Read(
+            start, reader.pieces, reader.links, reader.comments, reader.placeholders, 0, 0, 0, 0
+        )
+        return read, line_count(chunk, pos.starts)
 
-    def _drop_inline(self, last: Piece | None) -> None:
-        """Forget the links, comments and placeholders of the dropped closing heading."""
-        links, comments, placeholders = self._base
-        if last is not None:
-            links += last.links
-            comments += last.comments
-            placeholders += last.placeholders
-        del self.links[links:], self.comments[comments:], self.placeholders[placeholders:]
+    def _build(self, old: list[Piece], reads: list[_Read]) -> None:
+        """The new pieces in order: old ones kept (moved down after a region), new ones."""
+        kept = lines = moved = 0
+        for read in reads:
+            self._keep(old, kept, read.first, lines, moved)
+            self._place(read)
+            kept, lines, moved = read.stop, read.lines, read.moved
+        self._keep(old, kept, len(old), lines, moved)
 
-    def _place(self, pieces: list[Piece], start: int) -> None:
-        links, comments, placeholders = self._base
-        for piece in pieces:
-            piece.start += start
-            piece.end += start
-            piece.links += links
-            piece.comments += comments
-            piece.placeholders += placeholders
-        self.pieces += pieces
+    def _place(self, read: _Read) -> None:
+        counts = (len(self.links), len(self.comments), len(self.placeholders))
+        for piece in read.pieces:
+            piece.start += read.start
+            piece.end += read.start
+            piece.links += counts[0]
+            piece.comments += counts[1]
+            piece.placeholders += counts[2]
+        self.pieces += read.pieces
+        self.links += read.links
+        self.comments += read.comments
+        self.placeholders += read.placeholders
 
     def _keep(self, old: list[Piece], first: int, stop: int, lines: int, moved: int) -> None:
         """Place old pieces ``[first, stop)``, moved down ``lines`` lines and ``moved`` bytes."""
@@ -246,23 +267,31 @@ class _Reparse:
             return
         base = old[first - 1] if first else None
         was = (base.links, base.comments, base.placeholders) if base else (0, 0, 0)
-        spec = self.previous
-        if first == 0 and lines == 0 and moved == 0:  # the untouched beginning
-            self.pieces += old[first:stop]
-            end = old[stop - 1]
-            self.links += spec.links[: end.links]
-            self.comments += spec.comments[: end.comments]
-            self.placeholders += spec.placeholders[: end.placeholders]
-            return
+        end, spec = old[stop - 1], self.previous
+        links = spec.links[was[0] : end.links]
+        comments = spec.comments[was[1] : end.comments]
+        placeholders = spec.placeholders[was[2] : end.placeholders]
         now = (len(self.links), len(self.comments), len(self.placeholders))
-        end = old[stop - 1]
-        self.links += [_link(x, lines) for x in spec.links[was[0] : end.links]]
-        self.comments += [_comment(x, lines) for x in spec.comments[was[1] : end.comments]]
-        self.placeholders += [
-            _placeholder(x, lines) for x in spec.placeholders[was[2] : end.placeholders]
-        ]
-        delta = (now[0] - was[0], now[1] - was[1], now[2] - was[2])
-        self.pieces += [_piece(piece, lines, moved, delta) for piece in old[first:stop]]
+        counts = (now[0] - was[0], now[1] - was[1], now[2] - was[2])
+        if lines == moved == 0 and counts == (0, 0, 0):  # the untouched beginning
+            self.pieces += old[first:stop]
+        else:
+            move_or_copy = move_piece if self.reuse else copy_piece
+            self.pieces += [move_or_copy(piece, lines, moved, counts) for piece in old[first:stop]]
+            if lines:
+                shift = move_inline if self.reuse else copy_inline
+                links, comments, placeholders = shift(links, comments, placeholders, lines)
+        self.links += links
+        self.comments += comments
+        self.placeholders += placeholders
+
+
+def _drop_inline(read: _Read, last: Piece | None) -> None:
+    """Forget the links, comments and placeholders of the dropped closing heading."""
+    links, comments, placeholders = (
+        (last.links, last.comments, last.placeholders) if last is not None else (0, 0, 0)
+    )
+    del read.links[links:], read.comments[comments:], read.placeholders[placeholders:]
 
 
 def _insert_bytes(data: bytes, inserts: list[tuple[int, bytes]]) -> bytes:
@@ -277,74 +306,3 @@ def _insert_bytes(data: bytes, inserts: list[tuple[int, bytes]]) -> bytes:
 def _line_end(data: bytes, start: int) -> int:
     match = LINE_END.search(data, start)
     return match.end() if match else len(data)
-
-
-# -- moving model nodes down ------------------------------------------------------------
-
-
-def _piece(piece: Piece, lines: int, moved: int, delta: tuple[int, int, int]) -> Piece:
-    block, heading, fields = piece.block, piece.heading, piece.fields
-    return Piece(
-        piece.start + moved,
-        piece.end + moved,
-        piece.line + lines,
-        piece.end_line + lines,
-        _block(block, lines) if block is not None else None,
-        piece.label,
-        (
-            Heading(heading.level, heading.title, heading.line + lines, heading.column)
-            if heading is not None
-            else None
-        ),
-        (
-            [Field(f.key, f.value, f.line + lines, f.column, f.value_column) for f in fields]
-            if fields
-            else None
-        ),
-        piece.front_matter,
-        piece.atx,
-        piece.links + delta[0],
-        piece.comments + delta[1],
-        piece.placeholders + delta[2],
-    )
-
-
-def _block(block: Block, lines: int) -> Block:
-    node = block.node
-    if node is None:
-        pass
-    elif block.kind == "table":
-        assert isinstance(node, Table)
-        node = Table(
-            [Cell(c.text, c.line + lines, c.column) for c in node.header],
-            [[Cell(c.text, c.line + lines, c.column) for c in row] for row in node.rows],
-            node.line + lines,
-            node.end_line + lines,
-            node.label,
-        )
-    elif block.kind == "list":
-        assert isinstance(node, ListBlock)
-        items = [
-            ListItem(item.text, item.line + lines, item.column, item.checked, item.depth)
-            for item in node.items
-        ]
-        node = ListBlock(items, node.ordered, node.line + lines, node.end_line + lines)
-    else:
-        assert isinstance(node, CodeBlock)
-        node = CodeBlock(
-            node.info, node.content, node.line + lines, node.end_line + lines, node.fenced
-        )
-    return Block(block.kind, block.line + lines, block.end_line + lines, block.text, node)
-
-
-def _link(link: Link, lines: int) -> Link:
-    return Link(link.text, link.target, link.line + lines, link.column)
-
-
-def _comment(comment: Comment, lines: int) -> Comment:
-    return Comment(comment.text, comment.line + lines, comment.column, comment.end_line + lines)
-
-
-def _placeholder(placeholder: Placeholder, lines: int) -> Placeholder:
-    p = placeholder
-    return Placeholder(p.text, p.line + lines, p.column, p.end_column, p.in_code)

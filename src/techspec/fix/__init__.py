@@ -76,9 +76,12 @@ def fix_text(
 
     Rounds repeat while fixable findings remain.  A round whose findings are still reported
     afterwards (text the parser reads otherwise than intended) is dropped, and the text
-    from before it is kept.  ``parsed`` is ``text`` already parsed, when the caller has it.
-    The first round lints only the fixable rules; the findings reported at the end are
-    those of a whole lint of the final text.
+    from before it is kept.  The first round lints only the fixable rules; the findings
+    reported at the end are those of a whole lint of the final text.
+
+    ``parsed`` is ``text`` already parsed, when the caller has it.  It is taken over: the
+    re-parse after a round moves its nodes into the new Spec rather than copying them, so
+    the caller must not use it afterwards.
     """
     template = template or builtin_template()
     spec = parsed if parsed is not None else parse(text, path)
@@ -103,6 +106,8 @@ def fix_text(
         new_context = LintContext(new_spec, template)
         new_findings = lint(new_spec, template, selection=selection, context=new_context)
         if not _took(answered, findings, new_findings):
+            spec = parse(current, path)  # the round's re-parse took the old nodes over
+            context = LintContext(spec, template)
             break
         fixed += answered
         spec, context, findings, complete = new_spec, new_context, new_findings, True
@@ -113,12 +118,13 @@ def fix_text(
 
 
 def _apply(spec: Spec, edits: list[Edit]) -> Spec | None:
-    """The spec with ``edits`` made (None when they change nothing).  Insertions, the only
-    safe edits, are re-parsed incrementally."""
+    """The spec with ``edits`` made (None when they change nothing, and ``spec`` is still
+    usable).  Insertions, the only safe edits, are re-parsed incrementally, taking the
+    nodes of ``spec`` over."""
     if all(edit.start == edit.end for edit in edits):
         if not any(edit.new for edit in edits):
             return None
-        return reparse(spec, [(edit.start, edit.new) for edit in edits])
+        return reparse(spec, [(edit.start, edit.new) for edit in edits], reuse=True)
     new = apply_edits(spec.text, edits)
     return parse(new, spec.path) if new != spec.text else None
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, pairwise, repeat
-from operator import add, sub
+from operator import add
 
 from techspec.model import Block, Section, Table
 
 _EOL = re.compile(r"\r\n|\r|\n")
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,32 +28,60 @@ class Edit:
 class SourceLines:
     """The text's lines, split at CR LF, CR or LF as the parser splits them; 1-based."""
 
-    def __init__(self, text: str, starts: list[int] | None = None) -> None:
-        """``starts`` are the line starts the parser found (offsets into the text without
-        its BOM), when known: splitting the text again is then saved."""
+    def __init__(self, text: str, parsed: tuple[bytes, list[int]] | None = None) -> None:
+        """``parsed`` is the UTF-8 body and its line starts in bytes, as the parser found
+        them (:func:`techspec.parser.parsed_lines`): then each line's offsets are worked
+        out only when asked for, rather than splitting the whole text."""
         self.text = text
         self.origin = origin = 1 if text.startswith("\ufeff") else 0
         self.eol = "\n"
+        self._starts: list[int] | None = None
+        self._stops: list[int] | None = None
+        self._bytes: list[int] = []
+        self._wide: list[int] = []
+        self._end = len(text) - 1 if text.endswith("\n") else len(text)
+        if parsed is not None and "\r" not in text:
+            data, self._bytes = parsed
+            self._wide = _continuations(data, 0, len(data))
+            self.count = len(self._bytes) - (1 if self._bytes[-1] == len(data) else 0)
+            return
         if "\r" in text:
             breaks = [match.span() for match in _EOL.finditer(text, origin)]
-            self.starts = [origin] + [end for _, end in breaks]
-            self.stops = [start for start, _ in breaks] + [len(text)]
+            starts = [origin] + [end for _, end in breaks]
+            stops = [start for start, _ in breaks] + [len(text)]
             self.eol = text[breaks[0][0] : breaks[0][1]] if breaks else "\n"
-        elif starts is not None:  # each line ends one "\n" before the next starts
-            self.starts = list(map(add, starts, repeat(origin))) if origin else list(starts)
-            self.stops = [*map(sub, self.starts[1:], repeat(1)), len(text)]
         else:  # computed in C: each line starts after the last one's "\n"
             ends = list(accumulate(map(len, text[origin:].split("\n"))))
-            self.stops = list(map(add, ends, range(origin, origin + len(ends))))
-            self.starts = [origin, *map(add, self.stops[:-1], repeat(1))]
-        if self.starts[-1] == len(text):  # nothing after the last line ending
-            self.starts.pop()
-            self.stops.pop()
-        self.count = len(self.starts)
+            stops = list(map(add, ends, range(origin, origin + len(ends))))
+            starts = [origin, *map(add, stops[:-1], repeat(1))]
+        if starts[-1] == len(text):  # nothing after the last line ending
+            starts.pop()
+            stops.pop()
+        self._starts, self._stops = starts, stops
+        self.count = len(starts)
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each line starts (an offset into the text, BOM included)."""
+        if self._starts is None:
+            self._starts = [self.start(line) for line in range(1, self.count + 1)]
+        return self._starts
+
+    @property
+    def stops(self) -> list[int]:
+        """Where each line's content ends, before its line ending."""
+        if self._stops is None:
+            self._stops = [self._stop(line) for line in range(1, self.count + 1)]
+        return self._stops
+
+    def _stop(self, line: int) -> int:
+        if self._stops is not None:
+            return self._stops[line - 1]
+        return self.start(line + 1) - 1 if line < self.count else self._end
 
     def content(self, line: int) -> str:
         if 1 <= line <= self.count:
-            return self.text[self.starts[line - 1] : self.stops[line - 1]]
+            return self.text[self.start(line) : self._stop(line)]
         return ""
 
     def blank(self, line: int) -> bool:
@@ -61,7 +90,12 @@ class SourceLines:
     def start(self, line: int) -> int:
         if line < 1:
             return self.origin
-        return self.starts[line - 1] if line <= self.count else len(self.text)
+        if line > self.count:
+            return len(self.text)
+        if self._starts is not None:
+            return self._starts[line - 1]
+        offset = self._bytes[line - 1]  # in bytes: less one per continuation byte before it
+        return offset - bisect_left(self._wide, offset) + self.origin
 
     def content_end(self, line: int) -> int:
         return self.start(line) + len(self.content(line))
@@ -77,7 +111,7 @@ class SourceLines:
         if line < self.count:
             at = self.start(line + 1)
             return Edit(at, at, body)
-        ended = self.count == 0 or self.stops[-1] < len(self.text)
+        ended = self.count == 0 or self._stop(self.count) < len(self.text)
         return Edit(len(self.text), len(self.text), ("" if ended else self.eol) + body)
 
     def block_after(self, line: int, lines: list[str]) -> Edit:
@@ -89,6 +123,17 @@ class SourceLines:
             edit = self.after(line, ([""] if line >= 1 else []) + lines)
             follows = line + 1 <= self.count
         return Edit(edit.start, edit.end, edit.new + (self.eol if follows else ""))
+
+
+def _continuations(data: bytes, start: int, end: int) -> list[int]:
+    """Offsets of UTF-8 continuation bytes in ``data[start:end]``, found by halving: a
+    text with a few non-ASCII characters is mostly skipped at C speed."""
+    if data[start:end].isascii():
+        return []
+    if end - start <= 64:
+        return [match.start() for match in _CONTINUATION.finditer(data, start, end)]
+    middle = (start + end) // 2
+    return _continuations(data, start, middle) + _continuations(data, middle, end)
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

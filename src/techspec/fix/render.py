@@ -30,7 +30,7 @@ from techspec.fix.repairs import (
 )
 from techspec.linter import LintContext, MissingSection
 from techspec.model import Section
-from techspec.parser import line_starts
+from techspec.parser import parsed_lines
 from techspec.template import FieldRule, TableRule
 
 
@@ -46,7 +46,7 @@ class _Renderer:
     def __init__(self, context: LintContext, today: date) -> None:
         self.context = context
         self.spec = context.spec
-        self.lines = SourceLines(context.spec.text, line_starts(context.spec))
+        self.lines = SourceLines(context.spec.text, parsed_lines(context.spec))
         self.source = _TemplateText.of(context.template)
         self.today = today
         self.edits: list[Edit] = []
