@@ -228,17 +228,46 @@ def lint(
         found = [context.finding("TS001", message, context.spec.title_line)]
         return [f for f in found if only is None or only(_rule(f.rule))]
     found = []
-    for rule, check in registry.checks():
-        if selection is not None and not selection.enabled(rule.code):
-            continue
+    for rule, check in _selected(selection):
         if only is None or only(rule):
             found.extend(context.checked(rule, check))
     found = apply_suppressions(spec, found, context)
     if selection is not None:
-        found = [f for f in found if selection.enabled(f.rule)]
+        found = [f for f in found if _enabled(selection, f.rule)]
     if only is not None:
         found = [f for f in found if only(_rule(f.rule))]
     return sorted(found, key=Finding.sort_key)
+
+
+_SELECTED: dict[tuple[Selection | None, int], list[tuple[Rule, Check]]] = {}
+_ENABLED: dict[tuple[Selection, str], bool] = {}
+
+
+def _selected(selection: Selection | None) -> list[tuple[Rule, Check]]:
+    """The checks a selection enables, worked out once per selection (and per set of
+    registered rules): a run over many files asks again for each."""
+    checks = registry.checks()
+    key = (selection, len(checks))
+    found = _SELECTED.get(key)
+    if found is None:
+        if len(_SELECTED) > 64:
+            _SELECTED.clear()
+        found = _SELECTED[key] = [
+            (rule, check)
+            for rule, check in checks
+            if selection is None or selection.enabled(rule.code)
+        ]
+    return found
+
+
+def _enabled(selection: Selection, code: str) -> bool:
+    key = (selection, code)
+    found = _ENABLED.get(key)
+    if found is None:
+        if len(_ENABLED) > 4096:
+            _ENABLED.clear()
+        found = _ENABLED[key] = selection.enabled(code)
+    return found
 
 
 def lint_text(

@@ -214,7 +214,7 @@ class Spec:
     def tables(self) -> list[Table]:
         found = [b.node for b in self.preamble if isinstance(b.node, Table)]
         for section in self.walk():
-            found.extend(section.tables)
+            found += [b.node for b in section.blocks if isinstance(b.node, Table)]
         return found
 
     @property
@@ -228,9 +228,13 @@ class Spec:
     def table(self, label: str) -> Table | None:
         """The table under a bold label such as ``**Document History**``."""
         wanted = label.casefold()
-        for table in self.tables:
-            if table.label is not None and table.label.casefold() == wanted:
-                return table
+        for blocks in _block_lists(self):
+            for block in blocks:
+                node = block.node
+                if not isinstance(node, Table) or node.label is None:
+                    continue
+                if node.label.casefold() == wanted:
+                    return node
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -238,6 +242,12 @@ class Spec:
         from techspec._serialize import spec_to_dict
 
         return spec_to_dict(self)
+
+
+def _block_lists(spec: Spec) -> Iterator[list[Block]]:
+    yield spec.preamble
+    for section in spec.walk():
+        yield section.blocks
 
 
 def _walk(sections: list[Section]) -> Iterator[Section]:
