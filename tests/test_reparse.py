@@ -174,6 +174,8 @@ def test_the_damaged_corpus_reparses_as_a_full_parse_after_fix_and_random_insert
         spec = parse(text, "spec.md")
         fixes = fix_insertions(spec)
         assert same_as_full_parse(reparse(spec, fixes), inserted(text, fixes))
+        reused = reparse(parse(text, "spec.md"), fixes, reuse=True)
+        assert same_as_full_parse(reused, inserted(text, fixes))
         starts = line_starts(text)
         for _ in range(5):
             insertions = [
@@ -181,6 +183,8 @@ def test_the_damaged_corpus_reparses_as_a_full_parse_after_fix_and_random_insert
                 for new in rng.choices(FRAGMENTS, k=rng.randint(1, 3))
             ]
             assert same_as_full_parse(reparse(spec, insertions), inserted(text, insertions))
+            reused = reparse(parse(text, "spec.md"), insertions, reuse=True)
+            assert same_as_full_parse(reused, inserted(text, insertions))
 
 
 def test_fix_insertions_never_need_a_full_parse(

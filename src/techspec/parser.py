@@ -71,17 +71,26 @@ def assemble(
     lines: int,
     previous: Spec | None = None,
     kept: int = 0,
+    tail: tuple[int, int] | None = None,
 ) -> Spec:
     """Place the pieces, in document order, into a Spec of ``text``.
 
     When the first ``kept`` pieces are those of ``previous`` (a re-parse), the sections
-    they closed are shared with it, and placing starts after them."""
+    they closed are shared with it, and placing starts after them.  ``tail`` is
+    ``(index, lines)`` when the pieces from ``index`` on are those of ``previous`` moved
+    down ``lines`` lines in place: its top-level sections there are then taken over too."""
     pieces = reading.pieces
     tree = _Tree.resumed(previous, pieces, kept) if previous is not None and kept else None
     if tree is None:
         tree, kept = _Tree(), 0
-    for index in range(kept, len(pieces)):
+    stop = tail[0] if tail is not None and previous is not None else len(pieces)
+    for index in range(kept, stop):
         tree.add(pieces[index])
+    if stop < len(pieces):
+        assert previous is not None and tail is not None
+        if not tree.adopt(previous, pieces, stop, tail[1]):
+            for index in range(stop, len(pieces)):
+                tree.add(pieces[index])
     tree.close(len(tree.stack), tree.last_line)
     links, comments, placeholders = inline
     return Spec(
@@ -162,6 +171,35 @@ class _Tree:
             tree.stack.append(copy)
             siblings = children
         return tree
+
+    def adopt(self, spec: Spec, pieces: list[Piece], tail: int, lines: int) -> bool:
+        """Take over the top-level sections of ``spec`` that begin at ``pieces[tail]``
+        (moved down ``lines`` lines in place, as their pieces were), when they read the
+        same here: the heading there starts a top-level section, and the first block
+        after it is no table whose label would change."""
+        heading = pieces[tail].heading
+        if heading is None or any(open.level < heading.level for open in self.stack):
+            return False
+        if heading.level == 1 and self.title is None and not self.sections:
+            return False  # it would be the title
+        old = spec.sections
+        index = bisect_left(old, heading.line - lines, key=_line)
+        if index == len(old) or old[index].line != heading.line - lines:
+            return False
+        first = next((piece.block for piece in pieces[tail:] if piece.block is not None), None)
+        node = first.node if first is not None else None
+        if isinstance(node, Table) and node.label != self.pending_label:
+            return False
+        self.close(len(self.stack), heading.line - 1)
+        taken = old[index:]
+        moving = list(taken) if lines else []
+        while moving:
+            section = moving.pop()
+            section.line += lines
+            section.end_line += lines
+            moving += section.children
+        self.sections += taken
+        return True
 
     def add(self, piece: Piece) -> None:
         block = piece.block

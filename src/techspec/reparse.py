@@ -103,6 +103,20 @@ class _Read:
     """Bytes inserted above them."""
 
 
+@dataclass(slots=True)
+class _Span:
+    """Old pieces to keep, with their links, comments and placeholders, the lines and
+    bytes they move down, and the counts of those before them in the old document."""
+
+    pieces: list[Piece]
+    links: list[Link]
+    comments: list[Comment]
+    placeholders: list[Placeholder]
+    lines: int
+    moved: int
+    was: tuple[int, int, int] = (0, 0, 0)
+
+
 class _Reparse:
     def __init__(self, previous: Spec, ordered: list[Insertion], text: str, reuse: bool) -> None:
         self.previous = previous
@@ -135,11 +149,12 @@ class _Reparse:
         if found is None:
             return None
         reads, lines = found
-        self._build(reading.pieces, reads)
+        tail = self._build(reading.pieces, reads)
         new = Reading(self.pieces, data, True)
         inline = (self.links, self.comments, self.placeholders)
         kept = regions[0].first if regions else len(self.pieces)
-        return assemble(self.text, previous.path, new, inline, lines, previous, kept)
+        moved = (tail, reads[-1].lines) if self.reuse and reads else None
+        return assemble(self.text, previous.path, new, inline, lines, previous, kept, moved)
 
     def _in_bytes(self, data: bytes, origin: int) -> list[tuple[int, bytes]]:
         """The insertions as ``(byte offset into the body, UTF-8 bytes)``."""
@@ -228,25 +243,55 @@ class _Reparse:
         """``data[start:stop]`` read on its own (its first line is ``first_line``), and
         how many lines it has."""
         chunk = data[start:stop]
-        try:
-            evs = _markdown.events(chunk.decode("utf-8"))
-        except Exception:
-            return None
-        pos = Positions(chunk, first_line)
-        reader = read_pieces(chunk, evs, pos)
-        read = _Read(
-            start, reader.pieces, reader.links, reader.comments, reader.placeholders, 0, 0, 0, 0
-        )
-        return read, line_count(chunk, pos.starts)
+        if not start:  # the beginning of a document: front matter may be there
+            return _read_chunk(chunk, first_line, start)
+        found = _READS.get(chunk)
+        if found is None:
+            found = _read_chunk(chunk, 2, 0)
+            if found is None:
+                return None
+            if len(chunk) <= _CACHED_BYTES:
+                if len(_READS) >= _CACHED_CHUNKS:
+                    del _READS[next(iter(_READS))]
+                _READS[chunk] = found
+        read, lines = found
+        shift = first_line - 2
+        pieces = [copy_piece(piece, shift, 0, (0, 0, 0)) for piece in read.pieces]
+        inline = copy_inline(read.links, read.comments, read.placeholders, shift)
+        return _Read(start, pieces, *inline, 0, 0, 0, 0), lines
 
-    def _build(self, old: list[Piece], reads: list[_Read]) -> None:
-        """The new pieces in order: old ones kept (moved down after a region), new ones."""
-        kept = lines = moved = 0
+    def _build(self, old: list[Piece], reads: list[_Read]) -> int:
+        """The new pieces in order: old ones kept (moved down after a region), new ones;
+        where the old pieces after the last region begin among them."""
+        keeps, kept, lines, moved = [], 0, 0, 0
         for read in reads:
-            self._keep(old, kept, read.first, lines, moved)
-            self._place(read)
+            keeps.append(self._span(old, kept, read.first, lines, moved))
             kept, lines, moved = read.stop, read.lines, read.moved
-        self._keep(old, kept, len(old), lines, moved)
+        last = self._span(old, kept, len(old), lines, moved)  # before anything moves
+        for keep, read in zip(keeps, reads, strict=True):
+            self._keep(keep)
+            self._place(read)
+        tail = len(self.pieces)
+        self._keep(last)
+        return tail
+
+    def _span(self, old: list[Piece], first: int, stop: int, lines: int, moved: int) -> _Span:
+        """Old pieces ``[first, stop)`` with their links, comments and placeholders."""
+        spec = self.previous
+        if first >= stop:
+            return _Span([], [], [], [], lines, moved)
+        base = old[first - 1] if first else None
+        was = (base.links, base.comments, base.placeholders) if base else (0, 0, 0)
+        end = old[stop - 1]
+        return _Span(
+            old[first:stop],
+            spec.links[was[0] : end.links],
+            spec.comments[was[1] : end.comments],
+            spec.placeholders[was[2] : end.placeholders],
+            lines,
+            moved,
+            was,
+        )
 
     def _place(self, read: _Read) -> None:
         counts = (len(self.links), len(self.comments), len(self.placeholders))
@@ -261,29 +306,54 @@ class _Reparse:
         self.comments += read.comments
         self.placeholders += read.placeholders
 
-    def _keep(self, old: list[Piece], first: int, stop: int, lines: int, moved: int) -> None:
-        """Place old pieces ``[first, stop)``, moved down ``lines`` lines and ``moved`` bytes."""
-        if first >= stop:
+    def _keep(self, span: _Span) -> None:
+        """Place old pieces, moved down as the span says."""
+        if not span.pieces:
             return
-        base = old[first - 1] if first else None
-        was = (base.links, base.comments, base.placeholders) if base else (0, 0, 0)
-        end, spec = old[stop - 1], self.previous
-        links = spec.links[was[0] : end.links]
-        comments = spec.comments[was[1] : end.comments]
-        placeholders = spec.placeholders[was[2] : end.placeholders]
-        now = (len(self.links), len(self.comments), len(self.placeholders))
-        counts = (now[0] - was[0], now[1] - was[1], now[2] - was[2])
+        links, comments, placeholders, lines, moved = (
+            span.links,
+            span.comments,
+            span.placeholders,
+            span.lines,
+            span.moved,
+        )
+        was = span.was
+        counts = (
+            len(self.links) - was[0],
+            len(self.comments) - was[1],
+            len(self.placeholders) - was[2],
+        )
         if lines == moved == 0 and counts == (0, 0, 0):  # the untouched beginning
-            self.pieces += old[first:stop]
+            self.pieces += span.pieces
         else:
             move_or_copy = move_piece if self.reuse else copy_piece
-            self.pieces += [move_or_copy(piece, lines, moved, counts) for piece in old[first:stop]]
+            self.pieces += [move_or_copy(piece, lines, moved, counts) for piece in span.pieces]
             if lines:
                 shift = move_inline if self.reuse else copy_inline
                 links, comments, placeholders = shift(links, comments, placeholders, lines)
         self.links += links
         self.comments += comments
         self.placeholders += placeholders
+
+
+_READS: dict[bytes, tuple[_Read, int]] = {}
+"""Parts read again, as read from their second line on: ``techspec fix`` inserts the
+same template text before the same heading in file after file.  Only copies leave it."""
+_CACHED_CHUNKS = 128
+_CACHED_BYTES = 16_384
+
+
+def _read_chunk(chunk: bytes, first_line: int, start: int) -> tuple[_Read, int] | None:
+    try:
+        evs = _markdown.events(chunk.decode("utf-8"))
+    except Exception:
+        return None
+    pos = Positions(chunk, first_line)
+    reader = read_pieces(chunk, evs, pos)
+    read = _Read(
+        start, reader.pieces, reader.links, reader.comments, reader.placeholders, 0, 0, 0, 0
+    )
+    return read, line_count(chunk, pos.starts)
 
 
 def _drop_inline(read: _Read, last: Piece | None) -> None:
