@@ -19,6 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+from techspec._events import first_inline, is_bold_only, is_event, plain_text, top_level
 from techspec.model import (
     Block,
     Cell,
@@ -179,7 +180,7 @@ class _Reader:
             self._comments(start, end)
             piece.block = Block("html", line, end_line, text=self._source(start, end))
         elif name == "MetadataBlock" and line == 1:
-            piece.front_matter = "".join(e["Text"] for e, _ in inner if _is(e, "Text"))
+            piece.front_matter = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
         else:
             piece.block = Block("quote", line, end_line, text=self._source(start, end))
             self._inline(start, end, inner)
@@ -188,16 +189,16 @@ class _Reader:
 
     def _heading(self, piece: Piece, info: dict[str, Any], inner: list[Any]) -> None:
         level = _HEADING_LEVELS.get(info.get("level", "H1"), 1)
-        line, column = self.pos.at(_first_inline(inner, piece.start))
-        piece.heading = Heading(level, _plain(inner).strip(), line, column)
+        line, column = self.pos.at(first_inline(inner, piece.start))
+        piece.heading = Heading(level, plain_text(inner).strip(), line, column)
         piece.atx = piece.line == piece.end_line and _is_atx(self.data, piece.start)
         self._inline(piece.start, piece.end, inner)
 
     def _paragraph(self, piece: Piece, inner: list[Any]) -> None:
         start, end = piece.start, piece.end
-        text = _plain(inner)
+        text = plain_text(inner)
         piece.fields = self._fields(start, end) or None
-        piece.label = text.strip() if _is_bold_only(inner) else None
+        piece.label = text.strip() if is_bold_only(inner) else None
         piece.block = Block("paragraph", piece.line, piece.end_line, text=text)
         self._inline(start, end, inner)
 
@@ -287,7 +288,7 @@ class _Reader:
     def _code(self, piece: Piece, tag: Any, inner: list[Any]) -> None:
         fenced = isinstance(tag, dict) and "Fenced" in tag
         info = tag["Fenced"] if fenced else ""
-        content = "".join(e["Text"] for e, _ in inner if _is(e, "Text"))
+        content = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
         node = CodeBlock(info.strip(), content, piece.line, piece.end_line, fenced)
         piece.block = Block("code", piece.line, piece.end_line, text=content, node=node)
         if inner:
@@ -375,64 +376,8 @@ class _OpenItem:
             self.frozen = True
 
 
-def top_level(evs: list[Any]) -> list[tuple[int, int]]:
-    """``(start, end)`` event indexes of each top-level block, in one pass."""
-    blocks: list[tuple[int, int]] = []
-    depth = 0
-    first = 0
-    for index, (event, _) in enumerate(evs):
-        if isinstance(event, dict):
-            if "Start" in event:
-                if depth == 0:
-                    first = index
-                depth += 1
-                continue
-            if "End" in event:
-                depth -= 1
-                if depth == 0:
-                    blocks.append((first, index))
-                continue
-        if depth == 0:
-            blocks.append((index, index))
-    if depth > 0:  # unbalanced stream: keep what was opened
-        blocks.append((first, len(evs)))
-    return blocks
-
-
 def _is_atx(data: bytes, start: int) -> bool:
     """An unindented ``#`` heading that starts a line."""
     if start > 0 and data[start - 1 : start] not in (b"\n", b"\r"):
         return False
     return _ATX.match(data, start) is not None
-
-
-def _is(event: Any, key: str) -> bool:
-    return isinstance(event, dict) and key in event
-
-
-def _plain(inner: list[Any]) -> str:
-    parts = []
-    for event, _ in inner:
-        if isinstance(event, dict):
-            text = event.get("Text") or event.get("Code")
-            if text:
-                parts.append(text)
-        elif event in ("SoftBreak", "HardBreak"):
-            parts.append(" ")
-    return "".join(parts)
-
-
-def _first_inline(inner: list[Any], default: int) -> int:
-    for _, span in inner:
-        return int(span["start"])
-    return default
-
-
-def _is_bold_only(inner: list[Any]) -> bool:
-    """True for a paragraph that is one strong span, such as ``**Document History**``."""
-    if len(inner) < 3:
-        return False
-    first, last = inner[0][0], inner[-1][0]
-    if first != {"Start": "Strong"} or last != {"End": "Strong"}:
-        return False
-    return all(not _is(e, "Start") and not _is(e, "End") for e, _ in inner[1:-1])

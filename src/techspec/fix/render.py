@@ -101,9 +101,9 @@ class _Renderer:
     def labelled(self, rule: TableRule) -> None:
         """The template's closing table (with its label and ``---``) at the end."""
         body = self.source.labelled(rule)
-        last = max(
-            (n for n in range(1, self.lines.count + 1) if not self.lines.blank(n)), default=0
-        )
+        last = self.lines.count  # the last line that is not blank (0: none)
+        while last and self.lines.blank(last):
+            last -= 1
         while (
             body and BREAK.match(self.lines.content(last)) and (BREAK.match(body[0]) or not body[0])
         ):
