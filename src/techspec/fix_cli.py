@@ -153,6 +153,10 @@ def run(
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
+        # Imported once here rather than again in every worker.
+        import techspec.batch  # noqa: F401
+        import techspec.fix  # noqa: F401
+
         chunk = max(1, len(units) // (workers * 4))
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             outcomes = list(pool.map(fix_one, units, [options] * len(units), chunksize=chunk))
