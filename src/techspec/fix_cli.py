@@ -154,7 +154,7 @@ def run(
         from multiprocessing import get_context
 
         # Imported once here rather than again in every worker.
-        import techspec.batch  # noqa: F401
+        import techspec.batch
         import techspec.fix  # noqa: F401
 
         chunk = max(1, len(units) // (workers * 4))
