@@ -120,6 +120,10 @@ def _line(node: Block | Field | Section) -> int:
     return node.line
 
 
+def _end_line(piece: Piece) -> int:
+    return piece.end_line
+
+
 class _Tree:
     """The section tree under construction: headings open and close sections, every other
     block joins the innermost open section (or the preamble before any heading)."""
@@ -142,7 +146,7 @@ class _Tree:
         still open then are copied without what came later, the closed ones shared.
         None when the pieces do not follow one another line by line."""
         tree = cls()
-        tree.last_line = max(piece.end_line for piece in pieces[:kept])
+        tree.last_line = max(map(_end_line, pieces[:kept]))
         line = pieces[kept].line if kept < len(pieces) else tree.last_line + 1
         if tree.last_line >= line:
             return None

@@ -24,7 +24,7 @@ is always exactly ``parse(new_text)``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -161,9 +161,13 @@ class _Reparse:
         body = self.previous.text[origin:]
         ascii = data.isascii()
         found = []
+        chars = size = 0  # how far the body is encoded so far, in characters and bytes
         for offset, new in self.ordered:
             at = offset - origin
-            found.append((at if ascii else len(body[:at].encode("utf-8")), new.encode("utf-8")))
+            if not ascii:
+                size += len(body[chars:at].encode("utf-8"))
+                chars = at
+            found.append((at if ascii else size, new.encode("utf-8")))
         return found
 
     def _regions(
@@ -172,23 +176,22 @@ class _Reparse:
         """Where to read again: from the ``#`` heading before each insertion to the one
         after it, or from the insertion itself when it puts a ``#`` heading before an old
         block at a line start (as a missing section does)."""
-        heads = [index for index, piece in enumerate(pieces) if piece.atx]
-        starts = [pieces[index].start for index in heads]
-        ends = [pieces[index].end for index in heads]  # a heading's span ends its line
-        blocks = [piece.start for piece in pieces]
         regions: list[_Region] = []
+        count = len(pieces)
         for at, new in inserts:
-            after = bisect_left(starts, at)
-            stop = heads[after] if after < len(heads) else len(pieces)
-            end = starts[after] if after < len(heads) else -1
-            here = bisect_left(blocks, at)
+            here = bisect_left(pieces, at, key=_start)  # the first piece from ``at`` on
+            stop = here
+            while stop < count and not pieces[stop].atx:
+                stop += 1
+            end = pieces[stop].start if stop < count else -1
             line_start = at == 0 or data[at - 1 : at] in (b"\n", b"\r")
-            if line_start and here < len(blocks) and blocks[here] == at and _ATX_START.match(new):
+            if line_start and here < count and pieces[here].start == at and _ATX_START.match(new):
                 first, start = here, at
-            else:
-                before = bisect_right(ends, at) - 1
-                first = heads[before] if before >= 0 else 0
-                start = starts[before] if before >= 0 else 0
+            else:  # the last heading whose line ends by ``at`` (a heading's span ends its line)
+                first = here - 1
+                while first >= 0 and not (pieces[first].atx and pieces[first].end <= at):
+                    first -= 1
+                first, start = (first, pieces[first].start) if first >= 0 else (0, 0)
             last = regions[-1] if regions else None
             if last is not None and (last.end < 0 or start < last.end):
                 last.stop = max(last.stop, stop)
@@ -354,6 +357,10 @@ def _read_chunk(chunk: bytes, first_line: int, start: int) -> tuple[_Read, int] 
         start, reader.pieces, reader.links, reader.comments, reader.placeholders, 0, 0, 0, 0
     )
     return read, line_count(chunk, pos.starts)
+
+
+def _start(piece: Piece) -> int:
+    return piece.start
 
 
 def _drop_inline(read: _Read, last: Piece | None) -> None:
