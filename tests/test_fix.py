@@ -435,3 +435,16 @@ def test_the_parser_s_line_starts_give_the_same_source_lines(parts: list[str]) -
 
 def vars_of(lines: SourceLines) -> tuple[object, ...]:
     return lines.starts, lines.stops, lines.count, lines.eol, lines.origin
+
+
+def test_a_dropped_round_reports_the_text_from_before_it_as_lint_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The round's re-parse takes the parsed text's nodes over; dropping the round must
+    still report exactly what lint says of the text kept."""
+    damaged = without(CLEAN, r"^### Out of Scope\n\n(- .*\n)+\n")
+    monkeypatch.setattr("techspec.fix._took", lambda *args: False)
+    result = fix_text(damaged, today=DAY, parsed=parse(damaged))
+    assert result.text == damaged and result.fixed == []
+    assert result.remaining == lint(parse(damaged))
+    assert result.status == parse(damaged).status
