@@ -282,3 +282,26 @@ def test_crlf_and_non_ascii_text_keep_lines_and_columns() -> None:
 def test_an_insertion_outside_the_text_is_an_error() -> None:
     with pytest.raises(ValueError, match="outside"):
         reparse(parse(SPEC), [(len(SPEC) + 1, "x")])
+
+
+NESTED = "# Title\n\n## One\n\n### A\n\nText.\n\n### B\n\n| x |\n|---|\n| 1 |\n\n## Two\n\nEnd.\n"
+
+
+def test_reusing_takes_the_sections_below_over_at_any_depth() -> None:
+    previous = parse(NESTED)
+    b, two = previous.sections[0].children[1], previous.sections[1]
+    at = NESTED.index("### B")
+    result = reparse(previous, [(at, "### A2\n\nMore.\n\n")], reuse=True)
+    assert same_as_full_parse(result, inserted(NESTED, [(at, "### A2\n\nMore.\n\n")]))
+    assert [s.title for s in result.sections[0].children] == ["A", "A2", "B"]
+    assert result.sections[0].children[-1] is b and result.sections[-1] is two
+    assert b.line == NESTED[:at].count("\n") + 1 + 4
+
+
+def test_a_section_whose_parent_changes_is_not_taken_over() -> None:
+    at = NESTED.index("### B")
+    result = reparse(parse(NESTED), [(at, "## Between\n\n")], reuse=True)
+    assert same_as_full_parse(result, inserted(NESTED, [(at, "## Between\n\n")]))
+    assert result.sections[1].path == "Between" and result.sections[1].children[0].path == (
+        "Between/B"
+    )

@@ -9,7 +9,7 @@ yields a Spec.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from techspec import _markdown
@@ -116,6 +116,21 @@ def _before(nodes: Sequence[Block | Field | Section], line: int) -> int:
     return bisect_left(nodes, line, key=_line)
 
 
+def _chain(sections: list[Section], line: int) -> list[tuple[Section, int]] | None:
+    """The sections from the top down to the one whose heading is on ``line``, each with
+    its index among its siblings."""
+    chain: list[tuple[Section, int]] = []
+    while sections:
+        index = bisect_right(sections, line, key=_line) - 1
+        if index < 0:
+            return None
+        chain.append((sections[index], index))
+        if sections[index].line == line:
+            return chain
+        sections = sections[index].children
+    return None
+
+
 def _line(node: Block | Field | Section) -> int:
     return node.line
 
@@ -177,32 +192,44 @@ class _Tree:
         return tree
 
     def adopt(self, spec: Spec, pieces: list[Piece], tail: int, lines: int) -> bool:
-        """Take over the top-level sections of ``spec`` that begin at ``pieces[tail]``
-        (moved down ``lines`` lines in place, as their pieces were), when they read the
-        same here: the heading there starts a top-level section, and the first block
-        after it is no table whose label would change."""
+        """Take the rest of the section tree of ``spec`` over from the heading at
+        ``pieces[tail]`` on (its nodes moved down ``lines`` lines in place, as the pieces
+        were), when it reads the same here: the sections open above that heading have the
+        same paths as in ``spec``, and the first block after it is no table whose label
+        would change.  Then every later section is the old one, and the open ones close
+        where the old ones closed."""
         heading = pieces[tail].heading
-        if heading is None or any(open.level < heading.level for open in self.stack):
+        if heading is None:
             return False
         if heading.level == 1 and self.title is None and not self.sections:
             return False  # it would be the title
-        old = spec.sections
-        index = bisect_left(old, heading.line - lines, key=_line)
-        if index == len(old) or old[index].line != heading.line - lines:
+        chain = _chain(spec.sections, heading.line - lines)  # the old sections down to it
+        depth = sum(1 for open in self.stack if open.level < heading.level)
+        if chain is None or len(chain) != depth + 1:
+            return False
+        above = chain[:depth]  # the old sections open above it, to match the new ones
+        if any(new.path != old.path for new, (old, _) in zip(self.stack, above, strict=False)):
             return False
         first = next((piece.block for piece in pieces[tail:] if piece.block is not None), None)
         node = first.node if first is not None else None
         if isinstance(node, Table) and node.label != self.pending_label:
             return False
-        self.close(len(self.stack), heading.line - 1)
-        taken = old[index:]
-        moving = list(taken) if lines else []
-        while moving:
+        while len(self.stack) > depth:
+            self._close_one(heading.line - 1)
+        moving: list[Section] = []
+        for level, (_, index) in enumerate(chain):  # the old section and the ones after it
+            siblings = chain[level - 1][0].children if level else spec.sections
+            after = siblings[index + (0 if level == depth else 1) :]
+            (self.stack[level - 1].children if level else self.sections).extend(after)
+            moving += after
+        for new, (old, _) in zip(self.stack, above, strict=True):
+            new.end_line = old.end_line + lines  # closed in the old tail, moved down
+        self.stack = []
+        while moving and lines:
             section = moving.pop()
             section.line += lines
             section.end_line += lines
             moving += section.children
-        self.sections += taken
         return True
 
     def add(self, piece: Piece) -> None:
