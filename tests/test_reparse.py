@@ -305,3 +305,11 @@ def test_a_section_whose_parent_changes_is_not_taken_over() -> None:
     assert result.sections[1].path == "Between" and result.sections[1].children[0].path == (
         "Between/B"
     )
+
+
+def test_a_section_under_a_parent_of_another_level_is_not_taken_over() -> None:
+    """Same path, other level: a later ``##`` would nest under the new ``#``."""
+    text = "### X\n  ## indented\n### Y\n  ## indented\n### Z\n  ## indented\n"
+    at = text.index("## indented\n### Z") + 1
+    result = reparse(parse(text), [(at, "## Again\n")], reuse=True)
+    assert same_as_full_parse(result, inserted(text, [(at, "## Again\n")]))

@@ -195,8 +195,8 @@ class _Tree:
         """Take the rest of the section tree of ``spec`` over from the heading at
         ``pieces[tail]`` on (its nodes moved down ``lines`` lines in place, as the pieces
         were), when it reads the same here: the sections open above that heading have the
-        same paths as in ``spec``, and the first block after it is no table whose label
-        would change.  Then every later section is the old one, and the open ones close
+        same paths and levels as in ``spec``, and the first block after it is no table
+        whose label would change.  Then every later section is the old one, and the open ones close
         where the old ones closed."""
         heading = pieces[tail].heading
         if heading is None:
@@ -208,8 +208,9 @@ class _Tree:
         if chain is None or len(chain) != depth + 1:
             return False
         above = chain[:depth]  # the old sections open above it, to match the new ones
-        if any(new.path != old.path for new, (old, _) in zip(self.stack, above, strict=False)):
-            return False
+        for new, (old, _) in zip(self.stack, above, strict=False):
+            if new.path != old.path or new.level != old.level:  # the level nests what follows
+                return False
         first = next((piece.block for piece in pieces[tail:] if piece.block is not None), None)
         node = first.node if first is not None else None
         if isinstance(node, Table) and node.label != self.pending_label:
