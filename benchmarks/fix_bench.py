@@ -6,8 +6,9 @@ The corpus is ``corpus.generate_corpus`` with one or two sections deleted from e
 ``fix`` has work in each one (it inserts the sections, then lints the result to report what
 is left, as ``ruff --fix`` does).  Every measurement is the best-of-R wall time, and CPU time
 (user + system, worker processes included), of a whole process; ``fix`` runs on a fresh copy
-each time.  CPU time is the steadier measure on a shared machine.  Goal: fix within 1.3x of
-lint.
+each time.  Each of the R rounds runs every command once, in turn, so that a slow spell of a
+shared machine does not fall on one measurement only.  CPU time is the steadier measure on a
+shared machine.  Goal: fix within 1.3x of lint.
 """
 
 from __future__ import annotations
@@ -81,25 +82,22 @@ def measure(count: int, repeat: int, seed: int, log: bool) -> dict[str, object]:
         for path in generate_corpus(corpus, count=count, seed=seed):
             damage(path, rng)
         work = Path(scratch) / "work"
-        seconds: dict[str, float] = {}
-        cpu: dict[str, float] = {}
-        for jobs in ([], ["--jobs", "1"]):
-            suffix = "_one_job" if jobs else ""
-            say(f"timing: lint{suffix}")
-            lint = [TECHSPEC, "lint", str(corpus), "--format", "concise", "--exit-zero", *jobs]
-            measured = best([timed(lint, (0,)) for _ in range(repeat)])
-            seconds[f"lint{suffix}"], cpu[f"lint{suffix}"] = measured
-            say(f"timing: fix{suffix}")
-            runs = []
-            for _ in range(repeat):
+        runs: dict[str, list[tuple[float, float]]] = {}
+        for round_ in range(1, repeat + 1):
+            for jobs in ([], ["--jobs", "1"]):
+                suffix = "_one_job" if jobs else ""
+                say(f"round {round_} of {repeat}: lint{suffix}, fix{suffix}, fix{suffix} again")
+                lint = [TECHSPEC, "lint", str(corpus), "--format", "concise", "--exit-zero", *jobs]
+                runs.setdefault(f"lint{suffix}", []).append(timed(lint, (0,)))
                 shutil.rmtree(work, ignore_errors=True)
                 shutil.copytree(corpus, work)
-                runs.append(timed([TECHSPEC, "fix", str(work), *jobs], (0, 1)))
-            seconds[f"fix{suffix}"], cpu[f"fix{suffix}"] = best(runs)
-            say(f"timing: fix{suffix} again, nothing left to fix")
-            again = [TECHSPEC, "fix", str(work), *jobs]
-            measured = best([timed(again, (0, 1)) for _ in range(repeat)])
-            seconds[f"fix_clean{suffix}"], cpu[f"fix_clean{suffix}"] = measured
+                fix = [TECHSPEC, "fix", str(work), *jobs]
+                runs.setdefault(f"fix{suffix}", []).append(timed(fix, (0, 1)))
+                runs.setdefault(f"fix_clean{suffix}", []).append(timed(fix, (0, 1)))
+        order = ("lint", "fix", "fix_clean")
+        names = [name + suffix for suffix in ("", "_one_job") for name in order]
+        seconds = {name: best(runs[name])[0] for name in names}
+        cpu = {name: best(runs[name])[1] for name in names}
         changed = sum(
             (work / p.name).read_bytes() != p.read_bytes() for p in sorted(corpus.iterdir())
         )
