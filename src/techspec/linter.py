@@ -185,6 +185,29 @@ class LintContext:
 
 
 def _rule_index(rules: list[SectionRule], title: str) -> int | None:
+    """The index of the rule among ``rules`` that ``title`` answers (None: none).
+
+    Remembered per rules list and title: every spec written from a template repeats
+    its headings, and a run over many files asks again for each section."""
+    known = _INDEXES.get(id(rules))
+    if known is None or known[0] is not rules:
+        if len(_INDEXES) > 256:
+            _INDEXES.clear()
+        known = _INDEXES[id(rules)] = (rules, {})
+    answers = known[1]
+    if title in answers:
+        return answers[title]
+    found = _find_rule(rules, title)
+    if len(answers) < 4096:
+        answers[title] = found
+    return found
+
+
+_INDEXES: dict[int, tuple[list[SectionRule], dict[str, int | None]]] = {}
+"""Per rules list (held, so that its id stays its own): title -> rule index."""
+
+
+def _find_rule(rules: list[SectionRule], title: str) -> int | None:
     key = " ".join(title.split()).casefold()  # what rule.matches(title) compares with rule.key
     for index, rule in enumerate(rules):
         if rule.pattern is None and rule.key == key:

@@ -186,6 +186,7 @@ class Spec:
     front_matter: str | None
     line_count: int
     _index: dict[str, Section] | None = field(default=None, repr=False, compare=False)
+    _labelled: dict[str, Table] | None = field(default=None, repr=False, compare=False)
     _reading: Reading | None = field(default=None, repr=False, compare=False)
     """The parser's pieces, kept so that a re-parse after an edit can reuse them."""
 
@@ -226,16 +227,18 @@ class Spec:
         return [code for section in self.walk() for code in section.code_blocks]
 
     def table(self, label: str) -> Table | None:
-        """The table under a bold label such as ``**Document History**``."""
-        wanted = label.casefold()
-        for blocks in _block_lists(self):
-            for block in blocks:
-                node = block.node
-                if not isinstance(node, Table) or node.label is None:
-                    continue
-                if node.label.casefold() == wanted:
-                    return node
-        return None
+        """The table under a bold label such as ``**Document History**`` (the first, when
+        several have one label).  The labels are gathered in one walk, on first use: rules
+        ask for several labelled tables of every spec."""
+        if self._labelled is None:
+            labelled: dict[str, Table] = {}
+            for blocks in _block_lists(self):
+                for block in blocks:
+                    node = block.node
+                    if isinstance(node, Table) and node.label is not None:
+                        labelled.setdefault(node.label.casefold(), node)
+            self._labelled = labelled
+        return self._labelled.get(label.casefold())
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view of the model (used by ``techspec show --format json``)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -150,6 +149,8 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """A diff of one file that ``git apply`` takes."""
+    import difflib  # only ``--diff`` needs it: loading it costs every ``fix`` run
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )
