@@ -6,9 +6,11 @@ command-line or output details.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
@@ -20,6 +22,7 @@ from techspec.files import decode, markdown_files, read_text
 from techspec.findings import FileReport
 from techspec.linter import lint
 from techspec.parser import parse
+from techspec.rules import registry
 from techspec.selection import Selection
 from techspec.template import Template, builtin_template
 
@@ -101,9 +104,30 @@ def _run(units: list[_Unit], options: Options) -> list[_Result]:
     jobs = options.jobs or os.cpu_count() or 1
     if jobs > 1 and len(units) >= PARALLEL_THRESHOLD:
         chunk = max(1, len(units) // (jobs * 4))
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        with worker_pool(jobs) as pool:
             return list(pool.map(_lint_unit, units, [options] * len(units), chunksize=chunk))
     return [_lint_unit(unit, options) for unit in units]
+
+
+@contextmanager
+def worker_pool(
+    jobs: int, warm: Callable[[], object] | None = None
+) -> Iterator[ProcessPoolExecutor]:
+    """Forked worker processes that start ready: the built-in template compiled, the
+    rules loaded and whatever ``warm`` prepares, done once here rather than in each
+    worker.  The parent's objects are frozen out of the garbage collector while the
+    workers run, so that collections in a worker do not touch, and so copy, the pages
+    it shares with the parent."""
+    builtin_template()
+    registry.checks()
+    if warm is not None:
+        warm()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _lint_unit(unit: _Unit, options: Options) -> _Result:

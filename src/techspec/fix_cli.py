@@ -150,15 +150,12 @@ def run(
             units.append((name, True))
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and len(units) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        # Imported once here rather than again in every worker.
-        import techspec.batch
-        import techspec.fix  # noqa: F401
+        from techspec.batch import worker_pool
+        from techspec.fix import prepare
+        from techspec.template import builtin_template
 
         chunk = max(1, len(units) // (workers * 4))
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        with worker_pool(workers, lambda: prepare(builtin_template())) as pool:
             outcomes = list(pool.map(fix_one, units, [options] * len(units), chunksize=chunk))
     else:
         outcomes = [fix_one(unit, options, stdin) for unit in units]

@@ -21,7 +21,7 @@ from datetime import date
 from techspec.findings import Finding
 from techspec.fix.edits import Edit, SourceLines, apply_edits, unified_diff
 from techspec.fix.render import render_edits
-from techspec.fix.repairs import Repair, find_repairs
+from techspec.fix.repairs import Repair, _TemplateText, find_repairs
 from techspec.linter import LintContext, lint
 from techspec.model import Spec
 from techspec.parser import parse
@@ -41,6 +41,7 @@ __all__ = [
     "apply_edits",
     "find_repairs",
     "fix_text",
+    "prepare",
     "render_edits",
     "unified_diff",
 ]
@@ -115,6 +116,12 @@ def fix_text(
     if not complete:
         findings = lint(spec, template, selection=selection, context=context)
     return FixResult(current, fixed, findings, spec.status)
+
+
+def prepare(template: Template) -> None:
+    """Read the template's own text now (the sections and tables repairs insert), as the
+    first repair would: a parent process does it once for all the workers it forks."""
+    _TemplateText.of(template)
 
 
 def _apply(spec: Spec, edits: list[Edit]) -> Spec | None:
