@@ -6,9 +6,10 @@ The corpus is ``corpus.generate_corpus`` with one or two sections deleted from e
 ``fix`` has work in each one (it inserts the sections, then lints the result to report what
 is left, as ``ruff --fix`` does).  Every measurement is the best-of-R wall time, and CPU time
 (user + system, worker processes included), of a whole process; ``fix`` runs on a fresh copy
-each time.  Each of the R rounds runs every command once, in turn, so that a slow spell of a
-shared machine does not fall on one measurement only.  CPU time is the steadier measure on a
-shared machine.  Goal: fix within 1.3x of lint.
+each time, after ``sync`` so that the copy's write-back does not land on it.  Each of the R
+rounds runs every command once, in turn (lint first in odd rounds, last in even ones), so
+that a slow spell of a shared machine does not fall on one measurement only.  CPU time is
+the steadier measure on a shared machine.  Goal: fix within 1.3x of lint.
 
 Two ratios are given for each pair.  The ratio of the best runs is the classic one; the
 median of each round's ratio pairs runs made seconds apart, so that a machine whose speed
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -108,12 +110,16 @@ def instructions(command: Sequence[str], ok: Sequence[int]) -> int:
 
 
 def count_instructions(corpus: Path, work: Path) -> dict[str, int]:
-    """Instructions of one-job lint and fix (a fresh copy) over ``corpus``."""
+    """Instructions of one-job lint and fix (a fresh copy, then again) over ``corpus``."""
     lint = [TECHSPEC, "lint", str(corpus), "--format", "concise", "--exit-zero", "--jobs", "1"]
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(corpus, work)
     fix = [TECHSPEC, "fix", str(work), "--jobs", "1"]
-    return {"lint_one_job": instructions(lint, (0,)), "fix_one_job": instructions(fix, (0, 1))}
+    return {
+        "lint_one_job": instructions(lint, (0,)),
+        "fix_one_job": instructions(fix, (0, 1)),
+        "fix_clean_one_job": instructions(fix, (0, 1)),  # the copy is fixed now
+    }
 
 
 def measure(
@@ -134,14 +140,20 @@ def measure(
         for round_ in range(1, repeat + 1):
             for jobs in ([], ["--jobs", "1"]):
                 suffix = "_one_job" if jobs else ""
-                say(f"round {round_} of {repeat}: lint{suffix}, fix{suffix}, fix{suffix} again")
                 lint = [TECHSPEC, "lint", str(corpus), "--format", "concise", "--exit-zero", *jobs]
-                runs.setdefault(f"lint{suffix}", []).append(timed(lint, (0,)))
+                fix = [TECHSPEC, "fix", str(work), *jobs]
                 shutil.rmtree(work, ignore_errors=True)
                 shutil.copytree(corpus, work)
-                fix = [TECHSPEC, "fix", str(work), *jobs]
+                os.sync()  # the copy's write-back must not land on the next measurement
+                lint_first = round_ % 2 == 1  # the slot after fix's own writes alternates
+                sequence = "lint, fix, fix again" if lint_first else "fix, fix again, lint"
+                say(f"round {round_} of {repeat}, {'one job' if jobs else 'all cores'}: {sequence}")
+                if lint_first:
+                    runs.setdefault(f"lint{suffix}", []).append(timed(lint, (0,)))
                 runs.setdefault(f"fix{suffix}", []).append(timed(fix, (0, 1)))
                 runs.setdefault(f"fix_clean{suffix}", []).append(timed(fix, (0, 1)))
+                if not lint_first:
+                    runs.setdefault(f"lint{suffix}", []).append(timed(lint, (0,)))
         order = ("lint", "fix", "fix_clean")
         names = [name + suffix for suffix in ("", "_one_job") for name in order]
         seconds = {name: best(runs[name])[0] for name in names}
@@ -169,9 +181,9 @@ def measure(
         "fix/lint one job (CPU)": paired(runs, "fix_one_job", "lint_one_job", 1),
         "fix_clean/lint one job (CPU)": paired(runs, "fix_clean_one_job", "lint_one_job", 1),
     }
-    if counts:
-        name = f"fix/lint one job (instructions, {counted} specs)"
-        ratios[name] = medians[name] = counts["fix_one_job"] / counts["lint_one_job"]
+    for kind in ("fix", "fix_clean") if counts else ():
+        name = f"{kind}/lint one job (instructions, {counted} specs)"
+        ratios[name] = medians[name] = counts[f"{kind}_one_job"] / counts["lint_one_job"]
     return {
         "files": count,
         "files_fixed": changed,
@@ -193,11 +205,11 @@ def table(results: dict[str, object]) -> str:
     lines += [f"{name:<28} {seconds[name]:>8.3f} {cpu[name]:>8.3f}" for name in seconds]
     lines += [f"{name:<28} {value / 1e6:>10,.0f} M instructions" for name, value in counts.items()]
     lines.append("")
-    lines.append(f"{'ratio':<46} {'best':>6} {'median':>7}")
+    lines.append(f"{'ratio':<50} {'best':>6} {'median':>7}")
     for name, value in ratios.items():
         median = medians[name]
         met = "yes" if max(value, median) <= GOAL else "NO"
-        lines.append(f"{name:<46} {value:>6.2f} {median:>7.2f}   goal <= {GOAL}  met: {met}")
+        lines.append(f"{name:<50} {value:>6.2f} {median:>7.2f}   goal <= {GOAL}  met: {met}")
     return "\n".join(lines)
 
 
