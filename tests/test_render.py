@@ -162,6 +162,12 @@ def test_the_page_is_titled_with_the_spec_title() -> None:
     assert page.find("h1", "spec-title").text == "Payments Ledger Service"
 
 
+def test_a_spec_without_a_title_is_untitled_in_the_tab_and_the_heading_alike() -> None:
+    page = dom(render_html("## Executive Summary\n\nNo title yet.\n", "notes.md"))
+    assert page.find("title").text == "Untitled specification"
+    assert page.find("h1", "spec-title").text == "Untitled specification"
+
+
 @pytest.mark.parametrize("path", [LEDGER, REINDEX, BROKEN], ids=lambda p: p.stem)
 def test_the_outline_links_every_section_path_to_its_heading(path: Path) -> None:
     spec, page = rendered(path)
@@ -401,6 +407,29 @@ def test_pdf_without_weasyprint_is_a_render_error(monkeypatch: pytest.MonkeyPatc
     assert caught.value.exit_code == 2
 
 
+def test_a_weasyprint_failure_is_a_render_error_naming_the_cause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weasyprint  # type: ignore[import-untyped]
+
+    class Failing:
+        def __init__(self, **_options: object) -> None:
+            pass
+
+        def write_pdf(self) -> bytes:
+            raise ValueError("no font for U+1F600")
+
+    monkeypatch.setattr(weasyprint, "HTML", Failing)
+    with pytest.raises(RenderError, match=r"ValueError: no font for U\+1F600") as caught:
+        html_to_pdf("<p>x</p>")
+    assert caught.value.exit_code == 2
+    result = run_cli(["render", str(LEDGER), "--format", "pdf", "-o", "-"])
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        "techspec: cannot write the PDF: ValueError: no font for U+1F600"
+    ]
+
+
 # -- the command -----------------------------------------------------------------------
 
 
@@ -426,6 +455,39 @@ def test_render_writes_a_pdf_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
     assert "Search Reindexing Job" in PdfReader(out).pages[0].extract_text()
+
+
+def test_render_reads_standard_input_for_a_dash() -> None:
+    result = run_cli(["render", "-"], stdin=REINDEX.read_bytes())
+    assert result.exit_code == 0, result.output
+    page = dom(result.stdout)
+    assert page.find("h1", "spec-title").text == "Search Reindexing Job"
+    assert "from" not in page.find("footer").text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"# Technical Specification: X\n\xff\xfe\n", "not UTF-8 text: invalid byte 0xff"),
+        (b" \n\n", "empty file: nothing to lint"),
+        (b"# T\n\0\0", "binary file (contains NUL bytes), not Markdown"),
+    ],
+    ids=["invalid-utf8", "empty", "binary"],
+)
+def test_render_checks_standard_input_like_a_file(data: bytes, message: str) -> None:
+    result = run_cli(["render", "-"], stdin=data)
+    assert result.exit_code == 2
+    lines = stderr_lines(result)
+    assert len(lines) == 1 and lines[0].startswith(f"techspec: -: {message}"), lines
+    assert result.stdout == ""
+
+
+def test_render_help_names_both_kinds_of_argument_and_the_dash() -> None:
+    result = run_cli(["render", "--help"])
+    assert result.exit_code == 0
+    assert "render [OPTIONS] SPEC|FILE\n" in result.stdout
+    assert "- for standard input" in result.stdout
+    assert "--revision" in result.stdout and "--db" in result.stdout
 
 
 def test_render_of_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -475,3 +537,17 @@ def test_the_version_flag_does_not_load_the_renderer() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_rendering_a_file_does_not_load_the_store(tmp_path: Path) -> None:
+    script = (
+        "import sys\nfrom techspec.cli import main\n"
+        f"sys.argv=['techspec','render',{str(LEDGER)!r},'-o',{str(tmp_path / 'out.html')!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('sqlalchemy', 'techspec.store') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out.html").read_text("utf-8").startswith("<!DOCTYPE html>")

@@ -31,6 +31,9 @@ STATUS_CLASSES = {
 }
 """Badge colours by status (Draft grey, Review amber, Approved green, Implemented blue)."""
 
+UNTITLED = "Untitled specification"
+"""What the ``<title>`` and the heading both say when the spec has no title."""
+
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action 'none'"
 
 
@@ -62,7 +65,7 @@ def render_html(
 def page(spec: Spec, findings: list[Finding], template: Template | None = None) -> str:
     """The page for a spec that is already parsed and linted (the store's entry point)."""
     ids = heading_ids(spec)
-    title = spec.title or spec.path or "Untitled specification"
+    title = spec.title or UNTITLED
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -145,7 +148,7 @@ def _header(spec: Spec, template: Template) -> str:
 def _split_title(title: str | None, template: Template) -> tuple[str, str]:
     """``Technical Specification: Payments`` -> (``Technical Specification``, ``Payments``)."""
     if not title:
-        return "", "Untitled specification"
+        return "", UNTITLED
     prefix = template.title.partition(":")[0].strip()
     head, colon, rest = title.partition(":")
     if colon and prefix and head.strip().casefold() == prefix.casefold() and rest.strip():

@@ -28,11 +28,18 @@ def render_pdf(
 
 
 def html_to_pdf(page: str) -> bytes:
-    """A PDF of a page from :func:`~techspec.render.html.page`."""
+    """A PDF of a page from :func:`~techspec.render.html.page`.
+
+    Whatever WeasyPrint raises (a font, image or layout failure deep in its libraries)
+    becomes a :class:`RenderError` naming the cause, so callers see one clear error.
+    """
     weasyprint = _weasyprint()
-    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
-    document = weasyprint.HTML(string=page, url_fetcher=fetcher, media_type="print")
-    pdf: bytes = document.write_pdf()
+    try:
+        fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
+        document = weasyprint.HTML(string=page, url_fetcher=fetcher, media_type="print")
+        pdf: bytes = document.write_pdf()
+    except Exception as error:  # WeasyPrint raises whatever its libraries raise
+        raise RenderError(f"cannot write the PDF: {type(error).__name__}: {error}") from None
     return pdf
 
 
