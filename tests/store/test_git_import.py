@@ -23,7 +23,7 @@ from techspec.errors import InputError
 from techspec.store import audit, revisions
 from techspec.store.engine import Store
 from techspec.store.errors import NotFound
-from techspec.store.git_import import GitImported, import_git, last_import
+from techspec.store.git_import import GitImported, author_name, import_git, last_import
 from techspec.store.importer import import_file
 from techspec.store.users import add_user, list_users
 
@@ -150,7 +150,9 @@ def texts(store: Store, slug: str) -> list[str]:
 
 
 def outcomes(results: list[GitImported]) -> list[tuple[str, str, int | None]]:
-    return [(r.slug, r.outcome, r.revision) for r in results if r.outcome != "skipped"]
+    """What happened to specs: files skipped or ignored are left out."""
+    kept = [r for r in results if r.outcome not in ("skipped", "ignored")]
+    return [(r.slug, r.outcome, r.revision) for r in kept]
 
 
 def test_each_first_parent_commit_that_changed_a_spec_becomes_a_revision(
@@ -203,8 +205,13 @@ def test_a_renamed_spec_keeps_the_name_it_first_had_and_its_history(
     spec = revisions.get_spec(store, "ledger")
     assert spec.current_revision == 3
     assert last_import(store, spec.id) == (history.shas["review"], 3)
-    moved = [e.details["git_path"] for e in audit.events(store, spec_id=spec.id)]
-    assert moved == ["specs/ledger.md", "specs/ledger.md", "specs/payments-ledger.md"]
+    moved = [(e.action, e.details["git_path"]) for e in audit.events(store, spec_id=spec.id)]
+    assert moved == [
+        ("spec.created", "specs/ledger.md"),
+        ("spec.revised", "specs/ledger.md"),
+        ("spec.unchanged", "specs/payments-ledger.md"),
+        ("spec.revised", "specs/payments-ledger.md"),
+    ]
 
 
 def test_a_merged_side_branch_arrives_as_one_revision_by_the_merge_commit(
@@ -227,14 +234,15 @@ def test_a_status_change_committed_to_git_is_kept_as_history(
     assert [r.status for r in revisions.history(store, "ledger")] == ["Draft", "Draft", "Review"]
 
 
-def test_a_file_that_is_not_a_spec_is_skipped_once_with_a_reason(
+def test_a_file_that_is_not_a_spec_is_ignored_once_with_a_reason(
     store: Store, history: History
 ) -> None:
     results = import_git(store, str(history.repo))
-    skipped = [(r.path, r.reason) for r in results if r.outcome == "skipped"]
-    assert len(skipped) == 1
-    assert skipped[0][0] == "README.md"
-    assert skipped[0][1].startswith("not a spec: no '# Technical Specification")
+    ignored = [(r.path, r.reason) for r in results if r.outcome == "ignored"]
+    assert len(ignored) == 1
+    assert ignored[0][0] == "README.md"
+    assert ignored[0][1].startswith("not a spec: no '# Technical Specification")
+    assert not [r for r in results if r.outcome == "skipped"]
     with pytest.raises(NotFound):
         revisions.get_spec(store, "README")
 
@@ -243,7 +251,7 @@ def test_importing_again_without_new_commits_adds_nothing(store: Store, history:
     import_git(store, str(history.repo))
     events = len(audit.events(store))
     again = import_git(store, str(history.repo))
-    assert [(r.path, r.outcome) for r in again] == [("README.md", "skipped")]
+    assert [(r.path, r.outcome) for r in again] == [("README.md", "ignored")]
     assert len(audit.events(store)) == events
     assert revisions.get_spec(store, "ledger").current_revision == 3
 
@@ -282,7 +290,7 @@ def test_importing_again_after_new_commits_adds_only_their_revisions(
     )
     results = import_git(store, str(repo))
     assert [
-        (r.commit, r.slug, r.outcome, r.revision) for r in results if r.outcome != "skipped"
+        (r.commit, r.slug, r.outcome, r.revision) for r in results if r.outcome != "ignored"
     ] == [
         (more, "billing", "revised", 3),
         (api, "api", "created", 1),
@@ -360,6 +368,89 @@ def test_two_live_files_with_the_same_stem_do_not_share_one_history(
     assert texts(store, "ledger") == [LEDGER_1]
 
 
+def test_a_rename_only_commit_is_reported_unchanged_once_and_not_on_later_runs(
+    store: Store, own_history: History
+) -> None:
+    repo = own_history.repo
+    import_git(store, str(repo))
+    git(repo, "mv", "specs/billing.md", "specs/invoicing.md")
+    renamed = commit(repo, "Rename billing", "Ada Lovelace", "2024-02-01T12:00:00Z", {})
+    seen = import_git(store, str(repo))
+    assert outcomes(seen) == [("billing", "unchanged", 2)]
+    assert seen[-1].commit == renamed
+    events = len(audit.events(store))
+    assert outcomes(import_git(store, str(repo))) == []
+    assert len(audit.events(store)) == events
+    assert last_import(store, revisions.get_spec(store, "billing").id) == (renamed, 2)
+    assert audit.verify(store).ok
+
+
+def new_repo(tmp_path: Path, config: dict[str, str]) -> Path:
+    """An empty repository on ``main`` with ``config`` set in its own configuration."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for key, value in config.items():
+        git(repo, "config", key, value)
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("log.showRoot", "false"),
+        ("log.follow", "true"),
+        ("i18n.logOutputEncoding", "ISO-8859-1"),
+        ("diff.renames", "copies"),
+        ("log.showSignature", "true"),
+    ],
+)
+def test_the_repositorys_git_configuration_does_not_change_what_is_imported(
+    store: Store, tmp_path: Path, key: str, value: str
+) -> None:
+    repo = new_repo(tmp_path, {key: value})
+    commit(repo, "Première ébauche", "Zoë Quill", "2024-01-01T12:00:00Z", {"ledger.md": LEDGER_1})
+    git(repo, "mv", "ledger.md", "ledger-v2.md")
+    commit(
+        repo, "Rename, settle", "Tom Kilburn", "2024-01-02T12:00:00Z", {"ledger-v2.md": LEDGER_2}
+    )
+    results = import_git(store, str(repo))
+    assert outcomes(results) == [("ledger", "created", 1), ("ledger", "revised", 2)]
+    first = revisions.history(store, "ledger")[0]
+    assert (first.author, first.message, first.text) == ("Zoë Quill", "Première ébauche", LEDGER_1)
+
+
+def test_a_commit_whose_author_has_no_name_is_imported_under_a_cleaned_email(
+    store: Store, tmp_path: Path
+) -> None:
+    repo = new_repo(tmp_path, {})
+    (repo / "ledger.md").write_text(LEDGER_1, encoding="utf-8")
+    git(repo, "add", "ledger.md")
+    tree = git(repo, "write-tree")
+    # git commit refuses an empty author name, but a commit written directly may have one.
+    raw = tmp_path / "commit"
+    raw.write_bytes(
+        f"tree {tree}\nauthor  <a|b\x07@example.com> 1704110400 +0000\n"
+        "committer Ada Lovelace <ada@example.com> 1704110400 +0000\n\nNameless\n".encode()
+    )
+    git(repo, "update-ref", "HEAD", git(repo, "hash-object", "-t", "commit", "-w", str(raw)))
+    assert outcomes(import_git(store, str(repo))) == [("ledger", "created", 1)]
+    assert revisions.history(store, "ledger")[0].author == "a b @example.com"
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "user"),
+    [
+        ("Ada  Lovelace", "ada@example.com", "Ada Lovelace"),
+        ("Ada | Team\tA", "ada@example.com", "Ada Team A"),
+        ("", "a|b\x07@example.com", "a b @example.com"),
+        (" \x1b ", "\n", "unknown"),
+    ],
+)
+def test_a_commit_author_becomes_a_valid_user_name(name: str, email: str, user: str) -> None:
+    assert author_name(name, email) == user
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
@@ -367,6 +458,7 @@ def test_two_live_files_with_the_same_stem_do_not_share_one_history(
         ("plain", "not a git repository"),
         ("empty", "the repository has no commits"),
         ("unmatched", "no file in the history of HEAD matches --path 'nothing/**'"),
+        ("no specs", "no spec among the files --path '*.md' matches"),
     ],
 )
 def test_a_bad_repository_or_glob_is_one_clear_error(
@@ -378,12 +470,13 @@ def test_a_bad_repository_or_glob_is_one_clear_error(
     message: str,
 ) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    repo = {"missing": tmp_path / "nowhere", "unmatched": history.repo}.get(case, tmp_path / case)
+    given = {"missing": tmp_path / "nowhere", "unmatched": history.repo, "no specs": history.repo}
+    repo = given.get(case, tmp_path / case)
     if case in ("plain", "empty"):
         repo.mkdir()
     if case == "empty":
         git(repo, "init", "-q")
-    glob = "nothing/**" if case == "unmatched" else "**/*.md"
+    glob = {"unmatched": "nothing/**", "no specs": "*.md"}.get(case, "**/*.md")
     with pytest.raises(InputError) as raised:
         import_git(store, str(repo), glob)
     assert str(raised.value) == f"{repo}: {message}"
@@ -392,22 +485,46 @@ def test_a_bad_repository_or_glob_is_one_clear_error(
 # -- the command -----------------------------------------------------------------------
 
 
-def run(db_url: str, *args: str) -> Result:
-    result = CliRunner().invoke(cli, [*args, "--db", db_url], catch_exceptions=True)
+def run(db_url: str, *args: str, user: str | None = None) -> Result:
+    """``techspec ARGS --db DB_URL``, with ``TECHSPEC_USER`` set to ``user`` (unset by default)."""
+    runner = CliRunner(env={"TECHSPEC_USER": user})
+    result = runner.invoke(cli, [*args, "--db", db_url], catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"techspec {args} crashed: {result.exception!r}\n{result.output}")
     return result
 
 
-def test_import_git_prints_each_revision_and_exits_1_when_a_file_was_skipped(
+def test_import_git_prints_each_revision_and_notes_files_that_are_not_specs_with_exit_0(
     db_url: str, history: History
 ) -> None:
     result = run(db_url, "import", "--git", str(history.repo))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 0, result.output
     assert f"created   ledger r1 {history.shas['add'][:12]}" in result.stdout
     assert f"revised   billing r2 {history.shas['merge'][:12]}" in result.stdout
-    assert "2 created, 3 revised, 1 unchanged, 1 skipped" in result.stdout
-    assert "techspec: skipped README.md: not a spec" in result.stderr
+    assert (
+        result.stdout.splitlines()[-1] == "2 created, 3 revised, 1 unchanged, 0 skipped, 1 ignored"
+    )
+    assert result.stderr.startswith("techspec: ignored README.md: not a spec")
+
+
+def test_import_git_run_again_prints_no_revisions_and_exits_0(
+    db_url: str, history: History
+) -> None:
+    run(db_url, "import", "--git", str(history.repo))
+    again = run(db_url, "import", "--git", str(history.repo))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == ["0 created, 0 revised, 0 unchanged, 0 skipped, 1 ignored"]
+
+
+def test_import_git_exits_1_when_a_spec_was_skipped(
+    db_url: str, history: History, tmp_path: Path
+) -> None:
+    run(db_url, "import", "--git", str(history.repo))
+    (tmp_path / "ledger.md").write_text(edited(LEDGER_3, "Edited by hand."), encoding="utf-8")
+    assert run(db_url, "import", str(tmp_path / "ledger.md")).exit_code == 0
+    result = run(db_url, "import", "--git", str(history.repo))
+    assert result.exit_code == 1, result.output
+    assert "techspec: skipped specs/payments-ledger.md: spec 'ledger' changed" in result.stderr
 
 
 def test_import_git_with_a_path_glob_imports_only_the_files_it_matches(
@@ -415,7 +532,9 @@ def test_import_git_with_a_path_glob_imports_only_the_files_it_matches(
 ) -> None:
     result = run(db_url, "import", "--git", str(history.repo), "--path", "specs/billing.*")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "1 created, 1 revised, 0 unchanged, 0 skipped"
+    assert result.stdout.splitlines()[-1] == (
+        "1 created, 1 revised, 0 unchanged, 0 skipped, 0 ignored"
+    )
 
 
 @pytest.mark.parametrize(
@@ -440,3 +559,20 @@ def test_import_git_usage_and_repository_errors_are_one_line_and_exit_2(
     result = run(db_url, "import", *[arg.format(tmp=tmp_path) for arg in args])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [message.format(tmp=tmp_path)]
+
+
+@pytest.mark.parametrize(
+    ("args", "user", "message"),
+    [
+        (["--as", "Ada"], None, "--as does not apply to --git"),
+        ([], "Ada", "TECHSPEC_USER does not apply to --git"),
+    ],
+)
+def test_import_git_refuses_a_user_because_authors_come_from_the_commits(
+    db_url: str, history: History, args: list[str], user: str | None, message: str
+) -> None:
+    result = run(db_url, "import", "--git", str(history.repo), *args, user=user)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"techspec: {message}: each revision's author is its commit's"
+    ]

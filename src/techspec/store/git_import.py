@@ -10,11 +10,15 @@ rule that only the workflow changes the Status line does not apply to it.
 Identity: a spec is named by the file stem its file had when it first appeared in the
 history, and keeps that name across renames (``git log -M``), so the name never depends
 on when an import ran.  A second live file with the same stem is skipped with a reason
-rather than merged into the first one's history.
+rather than merged into the first one's history.  A matching file that is not a spec
+(a README) is ignored, as ``techspec lint`` ignores non-specs found in a directory: it
+is reported, but it is no failure to import.
 
 Idempotency: the audit event written with each imported revision carries
-``git_commit`` and ``git_path``.  Running again continues each spec after its last
-imported commit, so only new commits add revisions; no table or column is needed.  A
+``git_commit`` and ``git_path``, and a commit that changed a spec's file but not its
+text (a pure rename) leaves a ``spec.unchanged`` event with the same details.  Running
+again continues each spec after the newest commit either event names, so only new
+commits add revisions or report anything; no table or column is needed.  A
 spec changed in the store after its last import (an edit or a workflow step), one that
 was never imported from git, or one whose last imported commit is no longer on the
 main line (a rewritten history) is skipped with a reason and left as it is.
@@ -22,6 +26,7 @@ main line (a rewritten history) is skipped with a reason and left as it is.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -64,9 +69,13 @@ from techspec.store.schema import specs
 from techspec.store.users import User, add_user, find_user
 from techspec.template import Template, builtin_template
 
-Outcome = Literal["created", "revised", "unchanged", "skipped"]
+Outcome = Literal["created", "revised", "unchanged", "skipped", "ignored"]
+"""``skipped``: a spec that could not be imported, a failure; ``ignored``: a file that
+is not a spec, which is none."""
 ROLE = "author"
 """The role of a user created for a commit author the store did not know."""
+UNCHANGED = "spec.unchanged"
+"""The audit action for a commit that changed a spec's file but not its text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +95,9 @@ def import_git(
 ) -> list[GitImported]:
     """Import every first-parent commit of ``repo`` that changed a file matching ``glob``
     (a git glob relative to the repository's root: ``*`` stays within a directory,
-    ``**/`` crosses them).  Commits imported before add nothing; a file skipped for the
-    same reason in many commits is reported once."""
+    ``**/`` crosses them).  Commits imported before add nothing; a file skipped or
+    ignored for the same reason in many commits is reported once.  A glob that matches
+    only files that are not specs is an error, as it is for a directory given to lint."""
     check_repository(repo)
     commits = first_parent_log(repo, glob)
     if not commits:
@@ -99,6 +109,8 @@ def import_git(
             for change in commit.changes:
                 result = run.apply(commit, change)
                 results.extend([result] if result is not None else [])
+    if not run.saw_spec and all(result.outcome == "ignored" for result in results):
+        raise InputError(f"no spec among the files --path {glob!r} matches", path=repo)
     return _once(results)
 
 
@@ -141,6 +153,8 @@ class _Run:
         self.names = Names()
         self.specs: dict[str, _Spec] = {}
         self.users: dict[str, User] = {}
+        self.saw_spec = False
+        """Whether any matching file was a spec (in the store already, or by its text)."""
 
     def apply(self, commit: Commit, change: Change) -> GitImported | None:
         slug, reason = self.names.follow(change)
@@ -159,6 +173,7 @@ class _Run:
     def _apply(self, step: _Step) -> GitImported | None:
         state = self.specs.get(step.slug) or self._load(step.slug)
         self.specs[step.slug] = state
+        self.saw_spec = self.saw_spec or state.record is not None
         if state.blocked:
             return step.result("skipped", reason=state.blocked)
         if self.places[step.commit.sha] <= state.done:
@@ -191,7 +206,8 @@ class _Run:
         found = facts(text, template)
         if not found.is_spec:
             reason = f"not a spec: no '# {template.title}' heading and no metadata or sections"
-            return step.result("skipped", reason=reason)
+            return step.result("ignored", reason=reason)
+        self.saw_spec = True
         author = self._author(step.commit)
         try:
             with self.store.write() as connection:
@@ -218,7 +234,9 @@ class _Run:
             current = revision_row(connection, record)
             template = template_of(connection, record)
         if text == current.text:
-            return step.result("unchanged", current.number)
+            with self.store.write() as connection:
+                _audit_unchanged(connection, record.id, current.number, step)
+            return self._done(step, record, "unchanged")
         found = facts(text, template)
         author = self._author(step.commit)
         base = record.current_revision
@@ -238,7 +256,7 @@ class _Run:
         return step.result(outcome, record.current_revision)
 
     def _author(self, commit: Commit) -> User:
-        name = " ".join(commit.author.replace("|", " ").split())[:200] or commit.email or "unknown"
+        name = author_name(commit.author, commit.email)
         if name not in self.users:
             self.users[name] = _find_or_add(self.store, name)
         return self.users[name]
@@ -299,13 +317,40 @@ def _write(
     return resolve(connection, f"#{spec_id}")
 
 
+def _audit_unchanged(connection: Connection, spec_id: int, number: int, step: _Step) -> None:
+    """Inside a write transaction: note that the commit changed the spec's file but not
+    its text (revision ``number`` stays current), so that a later run starts after it."""
+    details = {
+        "slug": step.slug,
+        "kind": "import",
+        "git_commit": step.commit.sha,
+        "git_path": step.change.path,
+    }
+    audit.record(
+        connection, actor=None, action=UNCHANGED, spec_id=spec_id, revision=number, details=details
+    )
+
+
 def last_import(store: Store, spec_id: int) -> tuple[str, int] | None:
-    """The commit and revision number of the spec's newest revision imported from git."""
+    """The newest commit imported for the spec (as a revision, or as unchanged) and the
+    revision number that was current after it."""
     for event in reversed(audit.events(store, spec_id=spec_id)):
         sha = event.details.get("git_commit")
-        if event.action in ("spec.created", "spec.revised") and isinstance(sha, str):
+        if event.action in ("spec.created", "spec.revised", UNCHANGED) and isinstance(sha, str):
             return sha, event.revision or 0
     return None
+
+
+def author_name(name: str, email: str) -> str:
+    """The store user for a commit author: the name, else the email (git allows an empty
+    name in a commit), each made one line without ``|`` or control characters, which a
+    user name may not contain, so that no author can stop an import half way."""
+    return _one_line(name) or _one_line(email) or "unknown"
+
+
+def _one_line(text: str) -> str:
+    spaced = (" " if ch == "|" or unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join("".join(spaced).split())[:200]
 
 
 def _find_or_add(store: Store, name: str) -> User:
@@ -331,7 +376,7 @@ def _once(results: list[GitImported]) -> list[GitImported]:
     kept: list[GitImported] = []
     for result in results:
         key = (result.path, result.reason)
-        if result.outcome == "skipped" and key in seen:
+        if result.outcome in ("skipped", "ignored") and key in seen:
             continue
         seen.add(key)
         kept.append(result)

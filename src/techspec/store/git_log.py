@@ -21,8 +21,15 @@ DEFAULT_GLOB = "**/*.md"
 _FORMAT = "%x1e%H%x00%aN%x00%aE%x00%aI%x00%B"
 _LOG = (
     "--first-parent --diff-merges=first-parent --reverse -M --raw --no-abbrev --no-color -z "
+    "--root --no-follow --no-relative -O/dev/null --encoding=UTF-8 "
     f"--format={_FORMAT}"
 ).split()
+"""Every option the parser relies on is spelled out, so a user's configuration cannot
+change the output: ``--root`` (``log.showRoot=false`` hides the root commit's files),
+``--no-follow`` (``log.follow=true`` with a glob pathspec makes git abort),
+``--no-relative`` (``diff.relative``), ``-O/dev/null`` (``diff.orderFile`` reorders a
+commit's files), ``--encoding=UTF-8`` (``i18n.logOutputEncoding``); ``-M`` overrides
+``diff.renames`` and ``--diff-merges`` overrides ``log.diffMerges``."""
 SUBMODULE = "160000"
 
 
@@ -169,7 +176,8 @@ def _first_line(stderr: bytes) -> str:
 
 @dataclass
 class Names:
-    """Which spec each live file belongs to, following renames (see the module docstring)."""
+    """Which spec each live file belongs to, following renames (the rules are under
+    "Identity" in the docstring of :mod:`techspec.store.git_import`)."""
 
     slugs: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from techspec.cli_support import (
     as_option,
@@ -75,8 +76,12 @@ def import_command(
     the same bytes again add nothing.  Exit 1 when a file was skipped.
 
     With --git REPO, every commit on the first-parent line of REPO's HEAD that changed
-    a spec becomes a revision with the commit's author, date and message; running it
-    again adds only new commits."""
+    a spec becomes a revision with the commit's author (so no --as), date and message;
+    running it again adds and reports only new commits.  Markdown files that are not
+    specs (a README) are noted on stderr and ignored.  Exit 0 when every spec was
+    imported, 1 when one was skipped (changed in the store since its import, too large,
+    not UTF-8, a clashing name...), 2 on a usage or repository error or when no matching
+    file is a spec."""
     from techspec.batch import load_template
     from techspec.errors import UsageError
     from techspec.store.importer import collect, import_paths
@@ -85,6 +90,7 @@ def import_command(
     if repo is not None or glob is not None:
         if repo is None or paths or message:
             raise UsageError("give --git REPO [--path GLOB], without PATH... or --message")
+        _refuse_user_with_git(user)
         _import_git(repo, glob, compiled, db)
         return
     if not paths:
@@ -119,6 +125,17 @@ def import_command(
     sys.exit(1 if counts["skipped"] else 0)
 
 
+def _refuse_user_with_git(user: str | None) -> None:
+    """Authors come from the commits: a user given for the run would be silently unused."""
+    from techspec.errors import UsageError
+
+    if user is None:
+        return
+    source = click.get_current_context().get_parameter_source("user")
+    given = "TECHSPEC_USER" if source is ParameterSource.ENVIRONMENT else "--as"
+    raise UsageError(f"{given} does not apply to --git: each revision's author is its commit's")
+
+
 def _import_git(repo: str, glob: str | None, template: Template | None, db: str | None) -> None:
     from techspec.store.git_import import import_git
     from techspec.store.git_log import DEFAULT_GLOB
@@ -128,11 +145,11 @@ def _import_git(repo: str, glob: str | None, template: Template | None, db: str 
         results = import_git(store, repo, glob or DEFAULT_GLOB, template=template)
     finally:
         store.close()
-    counts = {"created": 0, "revised": 0, "unchanged": 0, "skipped": 0}
+    counts = {"created": 0, "revised": 0, "unchanged": 0, "skipped": 0, "ignored": 0}
     for result in results:
         counts[result.outcome] += 1
-        if result.outcome == "skipped":
-            click.echo(f"techspec: skipped {result.path}: {result.reason}", err=True)
+        if result.outcome in ("skipped", "ignored"):
+            click.echo(f"techspec: {result.outcome} {result.path}: {result.reason}", err=True)
         else:
             click.echo(f"{result.outcome:<9} {result.slug} r{result.revision} {result.commit[:12]}")
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
