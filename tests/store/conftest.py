@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from git_history import History, build
 
 from techspec.store.engine import Store, make_engine, open_store
 
@@ -179,3 +180,17 @@ def store(db_url: str) -> Iterator[Store]:
     opened = open_store(db_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    repo = tmp_path_factory.mktemp("git") / "specs-repo"
+    return History(repo, build(repo))
+
+
+@pytest.fixture
+def own_history(history: History, tmp_path: Path) -> History:
+    """A copy of the history that a test may add commits to."""
+    repo = tmp_path / "repo"
+    shutil.copytree(history.repo, repo)
+    return History(repo, dict(history.shas))

@@ -1,24 +1,29 @@
 """``techspec import --git``: a history kept in git becomes revisions, on both engines.
 
-Each test works on a real repository built with ``git`` (authors and dates set per
-commit): edits, a rename, a file that is not a spec, a Status change and a side branch
-merged into ``main``.  Tests that add commits work on their own copy.
+Each test works on the real repository of :mod:`git_history` (the ``history`` fixture);
+tests that add commits work on their own copy (``own_history``).  The command line is
+tested in ``test_git_import_cli``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from git_history import (
+    BILLING_1,
+    BILLING_2,
+    BILLING_3,
+    LEDGER_1,
+    LEDGER_2,
+    LEDGER_3,
+    History,
+    commit,
+    git,
+)
 from store_specs import draft, edited
 
-from techspec.cli import cli
 from techspec.errors import InputError
 from techspec.store import audit, revisions
 from techspec.store.engine import Store
@@ -26,123 +31,6 @@ from techspec.store.errors import NotFound
 from techspec.store.git_import import GitImported, author_name, import_git, last_import
 from techspec.store.importer import import_file
 from techspec.store.users import add_user, list_users
-
-LEDGER_1 = draft("Payments Ledger", author="Ada")
-LEDGER_2 = edited(LEDGER_1, "Settlement runs nightly.")
-LEDGER_3 = edited(LEDGER_2, "Ready for review.").replace("**Status**: Draft", "**Status**: Review")
-BILLING_1 = draft("Billing", author="Tom")
-BILLING_2 = edited(BILLING_1, "Invoices are monthly.")
-BILLING_3 = edited(BILLING_2, "Credit notes too.")
-README = "# Team specs\n\nThe specs live in specs/.\n"
-
-
-@dataclass(frozen=True)
-class History:
-    repo: Path
-    shas: dict[str, str]
-
-
-def git(
-    repo: Path, *args: str, who: str = "Ada Lovelace", when: str = "2024-01-01T12:00:00Z"
-) -> str:
-    """Run git in ``repo`` as ``who`` at ``when`` (author and committer), ignoring the
-    machine's git configuration."""
-    email = f"{who.split()[0].lower()}@example.com"
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": who,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_NAME": who,
-        "GIT_COMMITTER_EMAIL": email,
-        "GIT_COMMITTER_DATE": when,
-    }
-    command = ["git", "-C", str(repo), *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=30, check=False)
-    assert done.returncode == 0, f"{' '.join(args)}: {done.stderr}"
-    return done.stdout.strip()
-
-
-def commit(repo: Path, message: str, who: str, when: str, files: dict[str, str | None]) -> str:
-    """Write (or, for None, delete) ``files`` and commit everything; returns the sha."""
-    for name, text in files.items():
-        path = repo / name
-        if text is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, who=who, when=when)
-    return git(repo, "rev-parse", "HEAD")
-
-
-def build(repo: Path) -> dict[str, str]:
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    shas = {}
-    shas["add"] = commit(
-        repo,
-        "Add the ledger spec\n\nFirst draft, for the team.",
-        "Ada Lovelace",
-        "2024-01-01T10:00:00+01:00",
-        {"specs/ledger.md": LEDGER_1, "README.md": README, "notes.txt": "outside the glob\n"},
-    )
-    shas["edit"] = commit(
-        repo,
-        "Ledger: settlement; add billing",
-        "Tom Kilburn",
-        "2024-01-02T11:00:00+00:00",
-        {"specs/ledger.md": LEDGER_2, "specs/billing.md": BILLING_1},
-    )
-    git(repo, "mv", "specs/ledger.md", "specs/payments-ledger.md")
-    shas["rename"] = commit(
-        repo, "Rename the ledger spec", "Ada Lovelace", "2024-01-03T12:00:00Z", {}
-    )
-    git(repo, "checkout", "-q", "-b", "side")
-    shas["side1"] = commit(
-        repo,
-        "Billing: invoices",
-        "Sue Side",
-        "2024-01-04T10:00:00Z",
-        {"specs/billing.md": BILLING_2},
-    )
-    shas["side2"] = commit(
-        repo,
-        "Billing: credit notes",
-        "Sue Side",
-        "2024-01-04T12:00:00Z",
-        {"specs/billing.md": BILLING_3},
-    )
-    git(repo, "checkout", "-q", "main")
-    shas["review"] = commit(
-        repo,
-        "Ledger ready for review",
-        "Tom Kilburn",
-        "2024-01-05T08:00:00Z",
-        {"specs/payments-ledger.md": LEDGER_3},
-    )
-    message = "Merge branch 'side': billing review"
-    when = "2024-01-06T15:30:00Z"
-    git(repo, "merge", "-q", "--no-ff", "side", "-m", message, who="Pat Merger", when=when)
-    shas["merge"] = git(repo, "rev-parse", "HEAD")
-    return shas
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> History:
-    repo = tmp_path_factory.mktemp("git") / "specs-repo"
-    return History(repo, build(repo))
-
-
-@pytest.fixture
-def own_history(history: History, tmp_path: Path) -> History:
-    """A copy of the history that a test may add commits to."""
-    repo = tmp_path / "repo"
-    shutil.copytree(history.repo, repo)
-    return History(repo, dict(history.shas))
 
 
 def texts(store: Store, slug: str) -> list[str]:
@@ -483,96 +371,3 @@ def test_a_bad_repository_or_glob_is_one_clear_error(
 
 
 # -- the command -----------------------------------------------------------------------
-
-
-def run(db_url: str, *args: str, user: str | None = None) -> Result:
-    """``techspec ARGS --db DB_URL``, with ``TECHSPEC_USER`` set to ``user`` (unset by default)."""
-    runner = CliRunner(env={"TECHSPEC_USER": user})
-    result = runner.invoke(cli, [*args, "--db", db_url], catch_exceptions=True)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"techspec {args} crashed: {result.exception!r}\n{result.output}")
-    return result
-
-
-def test_import_git_prints_each_revision_and_notes_files_that_are_not_specs_with_exit_0(
-    db_url: str, history: History
-) -> None:
-    result = run(db_url, "import", "--git", str(history.repo))
-    assert result.exit_code == 0, result.output
-    assert f"created   ledger r1 {history.shas['add'][:12]}" in result.stdout
-    assert f"revised   billing r2 {history.shas['merge'][:12]}" in result.stdout
-    assert (
-        result.stdout.splitlines()[-1] == "2 created, 3 revised, 1 unchanged, 0 skipped, 1 ignored"
-    )
-    assert result.stderr.startswith("techspec: ignored README.md: not a spec")
-
-
-def test_import_git_run_again_prints_no_revisions_and_exits_0(
-    db_url: str, history: History
-) -> None:
-    run(db_url, "import", "--git", str(history.repo))
-    again = run(db_url, "import", "--git", str(history.repo))
-    assert again.exit_code == 0, again.output
-    assert again.stdout.splitlines() == ["0 created, 0 revised, 0 unchanged, 0 skipped, 1 ignored"]
-
-
-def test_import_git_exits_1_when_a_spec_was_skipped(
-    db_url: str, history: History, tmp_path: Path
-) -> None:
-    run(db_url, "import", "--git", str(history.repo))
-    (tmp_path / "ledger.md").write_text(edited(LEDGER_3, "Edited by hand."), encoding="utf-8")
-    assert run(db_url, "import", str(tmp_path / "ledger.md")).exit_code == 0
-    result = run(db_url, "import", "--git", str(history.repo))
-    assert result.exit_code == 1, result.output
-    assert "techspec: skipped specs/payments-ledger.md: spec 'ledger' changed" in result.stderr
-
-
-def test_import_git_with_a_path_glob_imports_only_the_files_it_matches(
-    db_url: str, history: History
-) -> None:
-    result = run(db_url, "import", "--git", str(history.repo), "--path", "specs/billing.*")
-    assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == (
-        "1 created, 1 revised, 0 unchanged, 0 skipped, 0 ignored"
-    )
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--git", "{tmp}"], "techspec: {tmp}: not a git repository"),
-        (
-            ["--path", "*.md"],
-            "techspec: give --git REPO [--path GLOB], without PATH... or --message",
-        ),
-        (
-            ["--git", "{tmp}", "x.md"],
-            "techspec: give --git REPO [--path GLOB], without PATH... or --message",
-        ),
-        ([], "techspec: give PATH... or --git REPO"),
-    ],
-)
-def test_import_git_usage_and_repository_errors_are_one_line_and_exit_2(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
-) -> None:
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    result = run(db_url, "import", *[arg.format(tmp=tmp_path) for arg in args])
-    assert result.exit_code == 2
-    assert result.stderr.splitlines() == [message.format(tmp=tmp_path)]
-
-
-@pytest.mark.parametrize(
-    ("args", "user", "message"),
-    [
-        (["--as", "Ada"], None, "--as does not apply to --git"),
-        ([], "Ada", "TECHSPEC_USER does not apply to --git"),
-    ],
-)
-def test_import_git_refuses_a_user_because_authors_come_from_the_commits(
-    db_url: str, history: History, args: list[str], user: str | None, message: str
-) -> None:
-    result = run(db_url, "import", "--git", str(history.repo), *args, user=user)
-    assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        f"techspec: {message}: each revision's author is its commit's"
-    ]

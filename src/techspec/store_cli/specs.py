@@ -126,14 +126,15 @@ def import_command(
 
 
 def _refuse_user_with_git(user: str | None) -> None:
-    """Authors come from the commits: a user given for the run would be silently unused."""
+    """Authors come from the commits: ``--as`` given for the run would be silently unused.
+    ``TECHSPEC_USER`` is only a default, often exported for every command: it is left
+    unused without complaint."""
     from techspec.errors import UsageError
 
-    if user is None:
-        return
     source = click.get_current_context().get_parameter_source("user")
-    given = "TECHSPEC_USER" if source is ParameterSource.ENVIRONMENT else "--as"
-    raise UsageError(f"{given} does not apply to --git: each revision's author is its commit's")
+    if user is None or source is ParameterSource.ENVIRONMENT:
+        return
+    raise UsageError("--as does not apply to --git: each revision's author is its commit's")
 
 
 def _import_git(repo: str, glob: str | None, template: Template | None, db: str | None) -> None:
