@@ -14,8 +14,10 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 import fix_bench
 
 
-def test_a_small_run_reports_every_measurement_and_both_kinds_of_ratio() -> None:
-    results = fix_bench.measure(count=3, repeat=2, seed=7, log=False, counted=None)
+def test_a_small_run_reports_every_measurement_and_both_kinds_of_ratio(tmp_path: Path) -> None:
+    results = fix_bench.measure(count=3, repeat=2, seed=7, log=False, counted=None, place=tmp_path)
+
+    assert list(tmp_path.iterdir()) == []  # the corpus was written there, and removed
 
     assert results["files"] == 3
     assert results["files_fixed"] == 3  # every file had a section deleted
