@@ -603,6 +603,19 @@ def test_show_reads_standard_input(draft: Path) -> None:
     assert json.loads(result.stdout)["title"] == "Technical Specification: Payments Ledger"
 
 
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"# Title\n\xff\xfe broken\n", "not UTF-8 text: invalid byte 0xff at line 2, column 1"),
+        (b"", "empty file: nothing to lint"),
+    ],
+)
+def test_show_checks_standard_input_like_a_file(data: bytes, problem: str) -> None:
+    result = run_cli(["show", "-"], stdin=data)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"techspec: -: {problem}"]
+
+
 def test_show_a_missing_file_is_one_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "missing.md"
     result = run_process(["show", str(missing)])

@@ -102,10 +102,10 @@ def lint(
 @reports_errors
 def show(path: Path, fmt: str) -> None:
     """Print the parsed model of a spec: metadata, sections, tables, checklists."""
-    from techspec.files import read_text
+    from techspec.files import read_stdin, read_text
     from techspec.parser import parse
 
-    text = sys.stdin.read() if str(path) == "-" else read_text(path)
+    text = read_stdin() if str(path) == "-" else read_text(path)
     spec = parse(text, str(path))
     if fmt == "json":
         click.echo(json.dumps(spec.to_dict(), indent=2, ensure_ascii=False))

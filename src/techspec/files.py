@@ -32,6 +32,16 @@ def decode(data: bytes, path: str) -> str:
         ) from None
 
 
+def read_stdin() -> str:
+    """Standard input with the checks a file gets: size, empty, binary, UTF-8."""
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"over the {MAX_BYTES // (1024 * 1024)} MiB limit for a spec", path="-")
+    return decode(data, "-")
+
+
 def read_text(path: Path) -> str:
     """Read a spec file, with one clear error naming the file when it cannot be linted."""
     name = str(path)

@@ -110,22 +110,11 @@ def is_file_argument(ref: str) -> bool:
 
 
 def _from_file(name: str, option: Path | None) -> Source:
-    from techspec.files import read_text
+    from techspec.files import read_stdin, read_text
 
-    text = _read_stdin() if name == "-" else read_text(Path(name))
+    text = read_stdin() if name == "-" else read_text(Path(name))
     compiled, selection = _settings(Path(name), option)
     return Source(text, None if name == "-" else name, compiled, selection)
-
-
-def _read_stdin() -> str:
-    """Standard input with the checks a file gets: size, empty, binary, UTF-8."""
-    from techspec.errors import InputError
-    from techspec.files import MAX_BYTES, decode
-
-    data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InputError(f"over the {MAX_BYTES // (1024 * 1024)} MiB limit for a spec", path="-")
-    return decode(data, "-")
 
 
 def _from_store(ref: str, number: int | None, option: Path | None, db: str | None) -> Source:

@@ -14,6 +14,7 @@ from web_support import REVIEWERS, filled, password, raw_draft
 
 from techspec import store_cli, web_cli
 from techspec.errors import UsageError
+from techspec.render.html import split_title
 from techspec.store import revisions, workflow
 from techspec.store.engine import Store
 from techspec.store.users import find_user
@@ -28,7 +29,7 @@ from techspec.web.passwords import (
     verify,
 )
 from techspec.web.sessions import Session, SessionCodec
-from techspec.web.specview import document_view, split_title
+from techspec.web.specview import document_view
 
 # -- the list -----------------------------------------------------------------------------
 

@@ -126,7 +126,7 @@ def _author_meta(spec: Spec) -> list[str]:
 
 
 def _header(spec: Spec, template: Template) -> str:
-    kicker, name = _split_title(spec.title, template)
+    kicker, name = split_title(spec.title, template)
     status = spec.status
     badge = escape(status) if status else "No status"
     rows = "".join(
@@ -145,7 +145,7 @@ def _header(spec: Spec, template: Template) -> str:
     )
 
 
-def _split_title(title: str | None, template: Template) -> tuple[str, str]:
+def split_title(title: str | None, template: Template) -> tuple[str, str]:
     """``Technical Specification: Payments`` -> (``Technical Specification``, ``Payments``)."""
     if not title:
         return "", UNTITLED

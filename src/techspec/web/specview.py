@@ -20,7 +20,7 @@ from techspec.linter import count_by_severity, lint
 from techspec.model import Section, Spec
 from techspec.parser import parse
 from techspec.render.body import heading_ids, render_body, render_inline
-from techspec.render.html import section_progress
+from techspec.render.html import section_progress, split_title
 from techspec.template import Template
 
 CACHE_SIZE = 256
@@ -124,17 +124,6 @@ def _anchor_by_line(spec: Spec, ids: dict[int, str], line: int) -> str | None:
         if section.line <= line:
             holder = section
     return ids[holder.line] if holder is not None else None
-
-
-def split_title(title: str | None, template: Template) -> tuple[str, str]:
-    """``Technical Specification: Payments`` -> (``Technical Specification``, ``Payments``)."""
-    if not title:
-        return "", "Untitled specification"
-    prefix = template.title.partition(":")[0].strip()
-    head, colon, rest = title.partition(":")
-    if colon and prefix and head.strip().casefold() == prefix.casefold() and rest.strip():
-        return head.strip(), rest.strip()
-    return "", title
 
 
 class ViewCache:
