@@ -30,6 +30,11 @@ class InputError(TechspecError):
     http_status = 422
 
 
+class NotASpec(InputError):
+    """Text that is readable but is no spec of the template (a README): callers that
+    searched a directory pass over it, as ``techspec lint`` does."""
+
+
 class TemplateError(TechspecError):
     """A template that does not compile into rules."""
 

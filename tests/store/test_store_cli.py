@@ -84,18 +84,43 @@ def test_two_files_with_the_same_title_stay_two_specs(db_url: str, tmp_path: Pat
     assert sorted(item["slug"] for item in listed) == ["a", "b"]
 
 
-def test_a_non_spec_file_is_skipped_with_a_reason_and_nothing_is_written(
+def test_files_in_a_directory_that_are_not_specs_are_ignored_and_unreadable_ones_skipped(
     db_url: str, tmp_path: Path
 ) -> None:
     (tmp_path / "notes.md").write_text("# Groceries\n\n- eggs\n", "utf-8")
     (tmp_path / "bin.md").write_bytes(b"\x00\x01binary")
     _files(tmp_path)
     result = run(db_url, "import", str(tmp_path))
-    assert result.exit_code == 1
-    assert "skipped" in result.stderr and "notes.md: not a spec" in result.stderr
-    assert "bin.md: binary file" in result.stderr
+    assert result.exit_code == 1  # the binary file could not be read
+    assert f"techspec: ignored {tmp_path / 'notes.md'}: not a spec" in result.stderr
+    assert f"techspec: skipped {tmp_path / 'bin.md'}: binary file" in result.stderr
+    assert (
+        result.stdout.splitlines()[-1] == "2 created, 0 revised, 0 unchanged, 1 skipped, 1 ignored"
+    )
     listed = json.loads(run(db_url, "list", "--format", "json").stdout)
     assert sorted(item["slug"] for item in listed) == ["0001-ledger", "0002-crlf"]
+
+
+def test_a_directory_whose_only_other_file_is_a_readme_imports_with_exit_0(
+    db_url: str, tmp_path: Path
+) -> None:
+    """As ``techspec lint`` passes over Markdown that is no spec, so does import."""
+    (tmp_path / "README.md").write_text("# Team specs\n\nThey live here.\n", "utf-8")
+    _files(tmp_path)
+    result = run(db_url, "import", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"techspec: ignored {tmp_path / 'README.md'}: not a spec")
+
+
+def test_a_named_file_that_is_not_a_spec_is_skipped_with_exit_1(
+    db_url: str, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Groceries\n\n- eggs\n", "utf-8")
+    result = run(db_url, "import", str(notes))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"techspec: skipped {notes}: not a spec")
+    assert json.loads(run(db_url, "list", "--format", "json").stdout) == []
 
 
 def test_list_filters_by_status_and_prints_json(db_url: str, tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 A spec's identity is its file name stem: re-importing an edited file adds a revision
 to the same spec, two files with the same title stay two specs.  Importing the same
-bytes again adds nothing.  Each file is its own transaction: a file that is not a spec
-(or cannot be read) is skipped with a reason and leaves nothing behind.  Export writes
+bytes again adds nothing.  Each file is its own transaction: a file that cannot be read,
+or a named file that is not a spec, is skipped with a reason and leaves nothing behind.  A
+file found in a directory that is not a spec (a README) is ignored, as ``techspec lint``
+passes over it.  Export writes
 each current revision byte for byte, so import -> export round-trips exactly.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from techspec.errors import InputError, TechspecError
+from techspec.errors import InputError, NotASpec, TechspecError
 from techspec.files import markdown_files, read_text
 from techspec.store import revisions
 from techspec.store.engine import Store
@@ -22,7 +24,7 @@ from techspec.store.errors import Conflict, NotFound, StoreError
 from techspec.store.users import User
 from techspec.template import Template
 
-Outcome = Literal["created", "revised", "unchanged", "skipped"]
+Outcome = Literal["created", "revised", "unchanged", "skipped", "ignored"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +54,28 @@ def import_paths(
     message: str = "",
     progress: Callable[[Path], None] | None = None,
 ) -> list[Imported]:
+    """Import every file named and every ``*.md`` below the directories named."""
     results: list[Imported] = []
-    for path in collect(paths):
-        results.append(import_file(store, path, author=author, template=template, message=message))
-        if progress is not None:
-            progress(path)
+    seen: set[Path] = set()
+    for name in paths:
+        named = Path(name)
+        searched = named.is_dir()
+        for path in markdown_files(named) if searched else [named]:
+            if path in seen:
+                continue
+            seen.add(path)
+            results.append(
+                import_file(
+                    store,
+                    path,
+                    author=author,
+                    template=template,
+                    message=message,
+                    searched=searched,
+                )
+            )
+            if progress is not None:
+                progress(path)
     return results
 
 
@@ -67,7 +86,10 @@ def import_file(
     author: User | None = None,
     template: Template | None = None,
     message: str = "",
+    searched: bool = False,
 ) -> Imported:
+    """Import one file; ``searched`` says it was found in a directory rather than named,
+    so that not being a spec makes it ignored rather than skipped."""
     slug = path.stem
     try:
         text = read_text(path)
@@ -79,6 +101,8 @@ def import_file(
         raise Conflict(f"spec '{slug}' kept changing while it was imported")
     except StoreError:
         raise
+    except NotASpec as error:
+        return Imported(str(path), slug, "ignored" if searched else "skipped", None, error.message)
     except TechspecError as error:
         reason = error.message if isinstance(error, InputError) else str(error)
         return Imported(str(path), slug, "skipped", None, reason)

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from techspec.errors import InputError, UsageError
+from techspec.errors import NotASpec, UsageError
 from techspec.linter import LintContext
 from techspec.parser import parse
 from techspec.store import audit, search
@@ -138,7 +138,7 @@ def create_spec(
     chosen = template or builtin_template()
     found = facts(text, chosen)
     if not found.is_spec:
-        raise InputError(
+        raise NotASpec(
             f"not a spec: no '# {chosen.title}' heading and no metadata or sections of the template"
         )
     at = now()

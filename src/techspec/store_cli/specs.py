@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -23,6 +23,8 @@ from techspec.cli_support import (
 )
 
 if TYPE_CHECKING:
+    from techspec.store.git_import import GitImported
+    from techspec.store.importer import Imported
     from techspec.store.search import Filters, Listed
     from techspec.template import Template
 
@@ -73,7 +75,9 @@ def import_command(
     db: str | None,
 ) -> None:
     """Import spec files (or directories of them).  A spec is named by its file stem;
-    the same bytes again add nothing.  Exit 1 when a file was skipped.
+    the same bytes again add nothing.  Markdown found in a directory that is not a spec
+    (a README) is noted on stderr and ignored; a file that cannot be read, or a named
+    file that is not a spec, is skipped.  Exit 1 when a file was skipped.
 
     With --git REPO, every commit on the first-parent line of REPO's HEAD that changed
     a spec becomes a revision with the commit's author (so no --as), date and message;
@@ -97,31 +101,38 @@ def import_command(
         raise UsageError("give PATH... or --git REPO")
     store = open_store_at(db)
     author = find_user(store, user) if user else None
-    files = collect(paths)
-    if sys.stdout.isatty() and len(files) >= 10:
-        with click.progressbar(length=len(files), label="Importing") as bar:
+    count = len(collect(paths))
+    if sys.stdout.isatty() and count >= 10:
+        with click.progressbar(length=count, label="Importing") as bar:
             results = import_paths(
                 store,
-                [str(f) for f in files],
+                paths,
                 author=author,
                 template=compiled,
                 message=message,
                 progress=lambda _path: bar.update(1),
             )
     else:
-        results = import_paths(
-            store, [str(f) for f in files], author=author, template=compiled, message=message
-        )
-    counts = {"created": 0, "revised": 0, "unchanged": 0, "skipped": 0}
-    for result in results:
-        counts[result.outcome] += 1
-        if result.outcome == "skipped":
-            click.echo(f"techspec: skipped {result.path}: {result.reason}", err=True)
-        else:
-            note = f" ({result.reason})" if result.reason else ""
-            click.echo(f"{result.outcome:<9} {result.slug} r{result.revision}{note}")
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+        results = import_paths(store, paths, author=author, template=compiled, message=message)
     store.close()
+    _report_imports([(result, f"r{result.revision}") for result in results])
+
+
+ImportOutcome = tuple["Imported | GitImported", str]
+"""A file's import result, with what its line shows after the spec's name."""
+
+
+def _report_imports(outcomes: list[ImportOutcome]) -> NoReturn:
+    """One line per revision (what happened, the spec, then ``detail``), skipped and
+    ignored files on stderr, the counts, and the exit status: 1 when a file was skipped."""
+    counts = {"created": 0, "revised": 0, "unchanged": 0, "skipped": 0, "ignored": 0}
+    for result, detail in outcomes:
+        counts[result.outcome] += 1
+        if result.outcome in ("skipped", "ignored"):
+            click.echo(f"techspec: {result.outcome} {result.path}: {result.reason}", err=True)
+        else:
+            click.echo(f"{result.outcome:<9} {result.slug} {detail}")
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     sys.exit(1 if counts["skipped"] else 0)
 
 
@@ -146,15 +157,7 @@ def _import_git(repo: str, glob: str | None, template: Template | None, db: str 
         results = import_git(store, repo, glob or DEFAULT_GLOB, template=template)
     finally:
         store.close()
-    counts = {"created": 0, "revised": 0, "unchanged": 0, "skipped": 0, "ignored": 0}
-    for result in results:
-        counts[result.outcome] += 1
-        if result.outcome in ("skipped", "ignored"):
-            click.echo(f"techspec: {result.outcome} {result.path}: {result.reason}", err=True)
-        else:
-            click.echo(f"{result.outcome:<9} {result.slug} r{result.revision} {result.commit[:12]}")
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
-    sys.exit(1 if counts["skipped"] else 0)
+    _report_imports([(r, f"r{r.revision} {r.commit[:12]}") for r in results])
 
 
 @click.command("export")
