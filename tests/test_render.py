@@ -1,34 +1,26 @@
-"""``techspec render``: one standalone, script-free HTML page per spec, and a PDF of it."""
+"""``techspec render``: one standalone, script-free HTML page per spec, and a PDF of it.
+
+The command line is tested in ``test_render_cli``."""
 
 from __future__ import annotations
 
 import builtins
 import io
 import re
-import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conftest_cli import ADR_CLEAN, ADR_TEMPLATE, run_cli, stderr_lines
+from conftest_cli import run_cli, stderr_lines
+from html_dom import BROKEN, LEDGER, REINDEX, Element, dom
 from techspec.linter import count_by_severity, lint
 from techspec.model import Spec
 from techspec.parser import parse
 from techspec.render import RenderError, html_to_pdf, render_html, render_pdf
-from techspec.template import Template
-
-EXAMPLES = Path(__file__).parents[1] / "examples"
-LEDGER = EXAMPLES / "0001-payments-ledger.md"
-REINDEX = EXAMPLES / "0002-search-reindexing.md"
-BROKEN = EXAMPLES / "0003-broken-notifications.md"
 
 HOSTILE = """\
 # Technical Specification: Hostile <b>Spec</b>
@@ -59,86 +51,6 @@ HOSTILE = """\
 """
 
 SAFE_HREF = re.compile(r"^(#|https?://|mailto:|[^:]*$)", re.IGNORECASE)
-
-
-# -- a small DOM over html.parser ----------------------------------------------------------
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Element | str] = field(default_factory=list)
-
-    def iter(self) -> Iterator[Element]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Element]:
-        return [
-            element
-            for element in self.iter()
-            if (tag is None or element.tag == tag)
-            and (cls is None or cls in element.attrs.get("class", "").split())
-        ]
-
-    def find(self, tag: str | None = None, cls: str | None = None) -> Element:
-        found = self.find_all(tag, cls)
-        assert found, f"no <{tag or '*'} class={cls}>"
-        return found[0]
-
-    @property
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text for c in self.children]
-        return " ".join("".join(parts).split())
-
-
-class _Builder(HTMLParser):
-    VOID: ClassVar[set[str]] = {
-        "meta",
-        "link",
-        "input",
-        "img",
-        "br",
-        "hr",
-        "col",
-        "wbr",
-        "source",
-        "area",
-        "embed",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(element)
-        if tag not in self.VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for index in range(len(self.stack) - 1, 0, -1):
-            if self.stack[index].tag == tag:
-                del self.stack[index:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def dom(page: str) -> Element:
-    builder = _Builder()
-    builder.feed(page)
-    builder.close()
-    return builder.root
 
 
 def rendered(path: Path) -> tuple[Spec, Element]:
@@ -428,126 +340,3 @@ def test_a_weasyprint_failure_is_a_render_error_naming_the_cause(
     assert stderr_lines(result) == [
         "techspec: cannot write the PDF: ValueError: no font for U+1F600"
     ]
-
-
-# -- the command -----------------------------------------------------------------------
-
-
-def test_render_writes_a_standalone_html_file(tmp_path: Path) -> None:
-    out = tmp_path / "ledger.html"
-    result = run_cli(["render", str(LEDGER), "--format", "html", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert result.stdout == ""
-    page = out.read_text("utf-8")
-    assert page.startswith("<!DOCTYPE html>")
-    assert dom(page).find("title").text == parse(LEDGER.read_text("utf-8")).title
-
-
-def test_render_writes_html_to_standard_output_by_default() -> None:
-    result = run_cli(["render", str(REINDEX)])
-    assert result.exit_code == 0
-    assert dom(result.stdout).find("span", "badge").text == "Draft"
-
-
-def test_render_writes_a_pdf_file(tmp_path: Path) -> None:
-    out = tmp_path / "reindex.pdf"
-    result = run_cli(["render", str(REINDEX), "--format", "pdf", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert out.read_bytes().startswith(b"%PDF-")
-    assert "Search Reindexing Job" in PdfReader(out).pages[0].extract_text()
-
-
-def test_render_reads_standard_input_for_a_dash() -> None:
-    result = run_cli(["render", "-"], stdin=REINDEX.read_bytes())
-    assert result.exit_code == 0, result.output
-    page = dom(result.stdout)
-    assert page.find("h1", "spec-title").text == "Search Reindexing Job"
-    assert "from" not in page.find("footer").text
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"# Technical Specification: X\n\xff\xfe\n", "not UTF-8 text: invalid byte 0xff"),
-        (b" \n\n", "empty file: nothing to lint"),
-        (b"# T\n\0\0", "binary file (contains NUL bytes), not Markdown"),
-    ],
-    ids=["invalid-utf8", "empty", "binary"],
-)
-def test_render_checks_standard_input_like_a_file(data: bytes, message: str) -> None:
-    result = run_cli(["render", "-"], stdin=data)
-    assert result.exit_code == 2
-    lines = stderr_lines(result)
-    assert len(lines) == 1 and lines[0].startswith(f"techspec: -: {message}"), lines
-    assert result.stdout == ""
-
-
-def test_render_help_names_both_kinds_of_argument_and_the_dash() -> None:
-    result = run_cli(["render", "--help"])
-    assert result.exit_code == 0
-    assert "render [OPTIONS] SPEC|FILE\n" in result.stdout
-    assert "- for standard input" in result.stdout
-    assert "--revision" in result.stdout and "--db" in result.stdout
-
-
-def test_render_of_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
-    missing = tmp_path / "nope.md"
-    result = run_cli(["render", str(missing), "-o", str(tmp_path / "out.html")])
-    assert result.exit_code == 2
-    assert stderr_lines(result) == [f"techspec: {missing}: no such file or directory"]
-    assert not (tmp_path / "out.html").exists()
-
-
-def test_render_rejects_an_unknown_format_as_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli(["render", str(LEDGER), "--format", "docx", "-o", str(tmp_path / "x")])
-    assert result.exit_code == 2
-    assert "Invalid value for '--format'" in result.stderr
-    assert not (tmp_path / "x").exists()
-
-
-def test_render_reports_an_output_it_cannot_write(tmp_path: Path) -> None:
-    out = tmp_path / "no-such-dir" / "out.html"
-    result = run_cli(["render", str(LEDGER), "-o", str(out)])
-    assert result.exit_code == 2
-    assert stderr_lines(result) == [
-        f"techspec: {out}: cannot write the HTML: No such file or directory"
-    ]
-
-
-def test_render_lints_against_the_template_option(tmp_path: Path) -> None:
-    template, spec = tmp_path / "adr-template.md", tmp_path / "adr.md"
-    template.write_text(ADR_TEMPLATE, encoding="utf-8")
-    spec.write_text(ADR_CLEAN, encoding="utf-8")
-    with_adr = run_cli(["render", str(spec), "--template", str(template)])
-    builtin = run_cli(["render", str(spec)])
-    assert with_adr.exit_code == builtin.exit_code == 0
-    assert dom(with_adr.stdout).find("p", "clean").text.startswith("No findings")
-    assert dom(builtin.stdout).find("span", "count-error").text != "0 errors"
-    kicker = dom(with_adr.stdout).find("p", "kicker").text
-    assert kicker == Template.from_markdown(ADR_TEMPLATE).title.partition(":")[0]
-
-
-def test_the_version_flag_does_not_load_the_renderer() -> None:
-    script = (
-        "import sys\nfrom techspec.cli import main\nsys.argv=['techspec','--version']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('markdown_it', 'nh3', 'weasyprint') if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
-
-
-def test_rendering_a_file_does_not_load_the_store(tmp_path: Path) -> None:
-    script = (
-        "import sys\nfrom techspec.cli import main\n"
-        f"sys.argv=['techspec','render',{str(LEDGER)!r},'-o',{str(tmp_path / 'out.html')!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('sqlalchemy', 'techspec.store') if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
-    assert (tmp_path / "out.html").read_text("utf-8").startswith("<!DOCTYPE html>")

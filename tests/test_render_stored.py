@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest_cli import ADR_CLEAN, ADR_TEMPLATE, run_cli, stderr_lines
-from test_render import LEDGER, REINDEX, Element, dom
+from html_dom import LEDGER, REINDEX, Element, dom
 
 ADDED = "A sentence added in the second revision."
 
