@@ -4,6 +4,7 @@ The command line is tested in ``test_render_cli``."""
 
 from __future__ import annotations
 
+import base64
 import builtins
 import io
 import re
@@ -291,14 +292,16 @@ def test_the_pdf_is_a4_with_numbered_pages(ledger_pdf: PdfReader) -> None:
     assert ledger_pdf.metadata.title == "Technical Specification: Payments Ledger Service"
 
 
+DOT_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf000000040001f5d8d4d10000000049454e44ae426082"
+)
+"""A one-pixel PNG."""
+
+
 def test_the_pdf_fetches_no_local_files(tmp_path: Path) -> None:
     image = tmp_path / "dot.png"
-    image.write_bytes(
-        bytes.fromhex(
-            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-            "1f15c4890000000d49444154789c6360f8cf000000040001f5d8d4d10000000049454e44ae426082"
-        )
-    )
+    image.write_bytes(DOT_PNG)
     page = f'<!DOCTYPE html><html><body><img src="{image.as_uri()}"></body></html>'
     reader = PdfReader(io.BytesIO(html_to_pdf(page)))
     assert list(reader.pages[0].images) == []
@@ -340,3 +343,33 @@ def test_a_weasyprint_failure_is_a_render_error_naming_the_cause(
     assert stderr_lines(result) == [
         "techspec: cannot write the PDF: ValueError: no font for U+1F600"
     ]
+
+
+def test_an_image_embedded_in_the_spec_reaches_the_page_and_the_pdf() -> None:
+    embedded = "data:image/png;base64," + base64.b64encode(DOT_PNG).decode("ascii")
+    text = LEDGER.read_text("utf-8").replace(
+        "## Executive Summary\n", f"## Executive Summary\n\n![the dot]({embedded})\n", 1
+    )
+    images = [e for e in dom(render_html(text)).iter() if e.tag == "img"]
+    assert [(e.attrs.get("src"), e.attrs.get("alt")) for e in images] == [(embedded, "the dot")]
+    with_dot = PdfReader(io.BytesIO(render_pdf(text)))
+    without = PdfReader(io.BytesIO(render_pdf(LEDGER.read_text("utf-8"))))
+    # WeasyPrint lists an image in the resources every page shares.
+    names = [
+        {image.name for page in pdf.pages for image in page.images} for pdf in (with_dot, without)
+    ]
+    assert len(names[0]) == 1 and names[1] == set()
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+        '<img src="data:text/html,<script>alert(1)</script>">',
+        "[a link](data:image/png;base64,iVBORw0KGgo=)",
+    ],
+)
+def test_data_urls_other_than_an_embedded_raster_image_are_dropped(markdown: str) -> None:
+    page = render_html(f"# Technical Specification: X\n\n## Executive Summary\n\n{markdown}\n")
+    urls = [v for e in dom(page).iter() for k, v in e.attrs.items() if k in ("src", "href")]
+    assert urls and not [url for url in urls if url.lower().startswith("data:")]

@@ -42,7 +42,12 @@ CLASSES: dict[str, set[str]] = {
 }
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-"""Relative URLs and ``#fragment`` links pass too; ``javascript:``, ``data:``, ``file:`` do not."""
+"""Relative URLs and ``#fragment`` links pass too; ``javascript:``, ``file:`` do not, and
+``data:`` only as a raster image (:data:`EMBEDDED_IMAGES`)."""
+
+EMBEDDED_IMAGES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+"""Images written into the spec itself: the one kind a PDF shows (it fetches nothing) and
+the page shows without asking another host.  SVG is left out: it can carry script."""
 
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "noscript", "object", "template", "textarea"}
 
@@ -56,8 +61,17 @@ def sanitize(html: str) -> str:
         attributes=ATTRIBUTES,
         allowed_classes=CLASSES,
         set_tag_attribute_values={"input": {"type": "checkbox", "disabled": "disabled"}},
-        url_schemes=set(URL_SCHEMES),
+        url_schemes={*URL_SCHEMES, "data"},
+        attribute_filter=_embedded_images_only,
         filter_style_properties={"text-align"},
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
+
+
+def _embedded_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Let a ``data:`` URL through only as the ``src`` of an image of a raster type."""
+    if attribute not in ("href", "src") or not value.strip().lower().startswith("data:"):
+        return value
+    image = tag == "img" and attribute == "src"
+    return value if image and value.strip().lower().startswith(EMBEDDED_IMAGES) else None
