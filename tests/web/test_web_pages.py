@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_security import sign_in, token
+from web_client import sign_in, token
 from web_support import filled, raw_draft
 
 from techspec.store import revisions, workflow

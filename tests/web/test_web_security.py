@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from web_client import sign_in, token
 from web_support import password
 
 from techspec.api.limits import RateLimiter
@@ -14,28 +14,6 @@ from techspec.store.audit import events
 from techspec.store.engine import Store
 from techspec.web.passwords import set_password
 from techspec.web.security import CSP
-
-_TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def token(client: TestClient, path: str = "/login") -> str:
-    found = _TOKEN.search(client.get(path).text)
-    assert found is not None
-    return found.group(1)
-
-
-def sign_in(client: TestClient, name: str, secret: str | None = None, next: str = "/") -> int:
-    response = client.post(
-        "/login",
-        data={
-            "username": name,
-            "password": secret or password(name),
-            "csrf": token(client),
-            "next": next,
-        },
-        follow_redirects=False,
-    )
-    return response.status_code
 
 
 @pytest.mark.parametrize("path", ["/login", "/", "/specs", "/no-such-page", "/static/app.css"])

@@ -6,8 +6,11 @@ secret of its own.  It is ``HttpOnly`` (no script reads it), ``SameSite=Lax`` (n
 site's form posts it) and ``Secure`` when the request came over HTTPS.  Every visitor,
 signed in or not, gets one, so that the sign-in form carries a CSRF token too.
 
-The signing key is ``$TECHSPEC_SECRET_KEY``; without it each process makes a random one
-(sessions then end when the server restarts and are not shared between workers).
+The signing key is ``$TECHSPEC_SECRET_KEY``.  Without it, a server on a SQLite file keeps
+a random key in a file beside the database (``techspec.db.secret``, readable by its owner
+only), so that signing in survives a restart and every worker on that file shares it.  On
+PostgreSQL, with no such file, each process makes a random one (sessions then end when the
+server restarts and are not shared between workers).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -53,16 +57,56 @@ class Session:
         return replace(self, flash=())
 
 
-def secret_key(environ: dict[str, str] | None = None) -> str:
-    """The signing key from the environment, or a random one for this process."""
+def secret_key(environ: dict[str, str] | None = None, key_file: Path | None = None) -> str:
+    """The signing key from the environment; else the one kept in ``key_file`` (made on
+    first use); else a random one for this process."""
     source = os.environ if environ is None else environ
     found = source.get(SECRET_ENV, "").strip()
     if found:
         return found
+    if key_file is not None:
+        try:
+            return _kept_key(key_file)
+        except OSError as error:
+            log.warning("cannot keep the session key in %s: %s", key_file, error.strerror or error)
     log.warning(
         "%s is not set: sessions use a random key and end when the server restarts", SECRET_ENV
     )
     return secrets.token_urlsafe(32)
+
+
+def _kept_key(path: Path) -> str:
+    """The key in ``path``, written first (owner-only, never overwritten) when missing.
+    Two servers starting at once agree: the one that loses the race reads the winner's."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text("ascii").strip()
+        if len(key) < 32:
+            raise OSError(f"the key in {path} is shorter than 32 characters") from None
+        return key
+    key = secrets.token_urlsafe(32)
+    with os.fdopen(handle, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    return key
+
+
+def key_file_for(database_url: str) -> Path | None:
+    """Where a server on ``database_url`` keeps its session key: beside a SQLite file
+    (None for PostgreSQL or an in-memory database)."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(database_url)
+    except (ArgumentError, ValueError):
+        return None
+    name = parsed.database or ""
+    in_memory = name in ("", ":memory:") or name.startswith("file:")
+    if parsed.get_backend_name() != "sqlite" or in_memory:
+        return None
+    database = Path(name)
+    return database.with_name(database.name + ".secret")
 
 
 class SessionCodec:

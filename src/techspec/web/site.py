@@ -27,7 +27,7 @@ from techspec.web.context import WebContext, visitor
 from techspec.web.pages import environment
 from techspec.web.routing import error_page
 from techspec.web.security import SecurityHeaders
-from techspec.web.sessions import SessionCodec, secret_key
+from techspec.web.sessions import SessionCodec, key_file_for, secret_key
 
 SIGN_IN_RATE = 0.2
 """Sign-in attempts per second per user name, after a burst of :data:`SIGN_IN_BURST`."""
@@ -42,7 +42,7 @@ def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> Web
     web = WebContext(
         api=api,
         templates=environment(),
-        sessions=SessionCodec(secret or secret_key()),
+        sessions=SessionCodec(secret or secret_key(key_file=key_file_for(settings.database_url))),
         sign_ins=RateLimiter(SIGN_IN_RATE, SIGN_IN_BURST),
         https_only=settings.public_url.startswith("https://"),
     )
