@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from git_history import LEDGER_3, History
-from store_specs import edited
+from git_history import LEDGER_3, History, commit
+from store_specs import draft, edited
 
 from techspec.cli import cli
 
@@ -109,3 +109,34 @@ def test_import_git_leaves_a_techspec_user_from_the_environment_unused(
     assert result.exit_code == 0, result.output
     assert "created   ledger r1" in result.stdout
     assert "Ada" not in result.stderr
+
+
+def test_import_git_skips_a_blob_too_large_or_not_utf8_by_name_imports_the_rest_and_exits_1(
+    db_url: str, own_history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("techspec.store.git_import.MAX_BYTES", 1024 * 1024)
+    repo = own_history.repo
+    (repo / "specs" / "latin.md").write_bytes(draft("Zoë's plan").encode("latin-1"))
+    big = edited(draft("API"), "x" * (1024 * 1024))
+    commit(repo, "Big and latin", "Ada Lovelace", "2024-02-01T12:00:00Z", {"specs/api.md": big})
+    result = run(db_url, "import", "--git", str(repo))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[1:] == [
+        "techspec: skipped specs/api.md: file is over the 1 MiB limit for a spec",
+        "techspec: skipped specs/latin.md: not UTF-8 text: invalid byte 0xeb at line 1, column 30",
+    ]
+    assert result.stdout.splitlines()[-1] == (
+        "2 created, 3 revised, 1 unchanged, 2 skipped, 1 ignored"
+    )
+
+
+def test_import_git_without_git_on_path_is_one_error_line_and_exits_2(
+    db_url: str, history: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run(db_url, "import", "--git", str(history.repo))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"techspec: {history.repo}: git is not installed (not found on PATH)"
+    ]
+    assert result.stdout == ""
