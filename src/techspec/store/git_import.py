@@ -18,10 +18,12 @@ Idempotency: the audit event written with each imported revision carries
 ``git_commit`` and ``git_path``, and a commit that changed a spec's file but not its
 text (a pure rename) leaves a ``spec.unchanged`` event with the same details.  Running
 again continues each spec after the newest commit either event names, so only new
-commits add revisions or report anything; no table or column is needed.  A
-spec changed in the store after its last import (an edit or a workflow step), one that
-was never imported from git, or one whose last imported commit is no longer on the
-main line (a rewritten history) is skipped with a reason and left as it is.
+commits add revisions; no table or column is needed.  A spec changed in the store after
+its last import (an edit or a workflow step), one that was never imported from git, one
+deleted in the store, or one whose last imported commit is no longer on the main line (a
+rewritten history) is skipped with a reason and left as it is.  Such a spec is reported
+on every run (exit status 1) until someone settles it, as a lint error is: silence would
+let the store and the repository drift apart unnoticed.
 """
 
 from __future__ import annotations
