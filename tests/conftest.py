@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_cli import clean_spec, new_draft, without_section
+from conftest_cli import clean_spec, new_draft, spec_without_scope
 
 
 @pytest.fixture
@@ -24,7 +24,4 @@ def clean(tmp_path: Path) -> Path:
 @pytest.fixture
 def no_scope(tmp_path: Path) -> tuple[Path, int]:
     """A clean spec with ``## Scope`` and its subsections deleted, and the line it was on."""
-    text, line = without_section(clean_spec(tmp_path / "scratch").read_text("utf-8"), "## Scope")
-    path = tmp_path / "no-scope.md"
-    path.write_text(text, encoding="utf-8")
-    return path, line
+    return spec_without_scope(tmp_path, "no-scope.md")

@@ -6,6 +6,7 @@ Not a ``conftest.py``: test modules import what they need from here explicitly.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -196,5 +197,30 @@ def without_section(text: str, heading: str) -> tuple[str, int]:
     return "".join(lines[:start] + lines[end:]), start + 1
 
 
+def spec_without_scope(directory: Path, name: str) -> tuple[Path, int]:
+    """A clean spec written to ``directory/name`` with ``## Scope`` and its subsections
+    deleted (one error), and the line the heading was on."""
+    text, line = without_section(fill(draft_text()), "## Scope")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path, line
+
+
 def today() -> str:
     return date.today().isoformat()
+
+
+def modules_loaded_by(args: Sequence[str], modules: Sequence[str]) -> list[str]:
+    """Which of ``modules`` a fresh Python process has imported after ``techspec ARGS``:
+    commands must not load what they do not use (start-up time is a feature)."""
+    script = (
+        "import json, sys\nfrom techspec.cli import main\n"
+        f"sys.argv=['techspec', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps(sorted(m for m in {list(modules)!r} if m in sys.modules)))\n"
+    )
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conftest_cli import modules_loaded_by
+
 CORE = ["techspec.parser", "techspec.template", "techspec.linter", "techspec.model"]
 FORBIDDEN = [
     "click",
@@ -34,12 +36,4 @@ def test_the_core_imports_nothing_from_the_outer_layers() -> None:
 
 
 def test_the_version_flag_does_not_load_the_markdown_parser() -> None:
-    script = (
-        "import sys\nfrom techspec.cli import main\nsys.argv=['techspec','--version']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('pyromark' in sys.modules, 'rich' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "False False"
+    assert modules_loaded_by(["--version"], ["pyromark", "rich"]) == []

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest_cli import (
-    clean_spec,
     finding_lines,
     rules_in,
     run_cli,
     run_process,
+    spec_without_scope,
     stderr_lines,
-    without_section,
 )
 
 MiB = 1024 * 1024
@@ -123,10 +122,7 @@ BAD: dict[str, Bad] = {
 @pytest.fixture
 def other(tmp_path: Path) -> tuple[Path, int]:
     """A good spec with one error (no ``## Scope``), given in the same run as the bad input."""
-    text, line = without_section(clean_spec(tmp_path / "scratch").read_text("utf-8"), "## Scope")
-    path = tmp_path / "other.md"
-    path.write_text(text, encoding="utf-8")
-    return path, line
+    return spec_without_scope(tmp_path, "other.md")
 
 
 def _assert_one_clear_line(stderr: str, path: Path, words: str) -> None:
@@ -189,9 +185,7 @@ def test_a_directory_of_specs_is_still_linted_next_to_a_directory_without_specs(
 ) -> None:
     empty = _directory_without_specs(tmp_path)
     specs = tmp_path / "specs"
-    text, line = without_section(clean_spec(tmp_path / "scratch").read_text("utf-8"), "## Scope")
-    specs.mkdir()
-    (specs / "ledger.md").write_text(text, encoding="utf-8")
+    _, line = spec_without_scope(specs, "ledger.md")
     result = run_cli(["lint", str(specs), str(empty)])
     assert result.exit_code == 2
     _assert_one_clear_line(result.stderr, empty, "no specs found")

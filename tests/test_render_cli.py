@@ -3,14 +3,12 @@ and what the command does not load."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest_cli import ADR_CLEAN, ADR_TEMPLATE, run_cli, stderr_lines
+from conftest_cli import ADR_CLEAN, ADR_TEMPLATE, modules_loaded_by, run_cli, stderr_lines
 from html_dom import LEDGER, REINDEX, dom
 from techspec.parser import parse
 from techspec.template import Template
@@ -111,26 +109,11 @@ def test_render_lints_against_the_template_option(tmp_path: Path) -> None:
 
 
 def test_the_version_flag_does_not_load_the_renderer() -> None:
-    script = (
-        "import sys\nfrom techspec.cli import main\nsys.argv=['techspec','--version']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('markdown_it', 'nh3', 'weasyprint') if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert modules_loaded_by(["--version"], ["markdown_it", "nh3", "weasyprint"]) == []
 
 
 def test_rendering_a_file_does_not_load_the_store(tmp_path: Path) -> None:
-    script = (
-        "import sys\nfrom techspec.cli import main\n"
-        f"sys.argv=['techspec','render',{str(LEDGER)!r},'-o',{str(tmp_path / 'out.html')!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('sqlalchemy', 'techspec.store') if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
-    assert (tmp_path / "out.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    out = tmp_path / "out.html"
+    args = ["render", str(LEDGER), "-o", str(out)]
+    assert modules_loaded_by(args, ["sqlalchemy", "techspec.store"]) == []
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")

@@ -113,3 +113,16 @@ def build(repo: Path) -> dict[str, str]:
     git(repo, "merge", "-q", "--no-ff", "side", "-m", message, who="Pat Merger", when=when)
     shas["merge"] = git(repo, "rev-parse", "HEAD")
     return shas
+
+
+LIMIT = 1024 * 1024
+"""The size limit the bad-blob tests set (``techspec.files.MAX_BYTES`` is 10 MiB)."""
+
+
+def commit_bad_blobs(repo: Path) -> str:
+    """Commit a spec over :data:`LIMIT` bytes (``specs/api.md``) and one in Latin-1
+    (``specs/latin.md``); returns the sha.  Tests patch the import's limit to LIMIT."""
+    (repo / "specs" / "latin.md").write_bytes(draft("Zoë's plan").encode("latin-1"))
+    big = edited(draft("API", author="Tom"), "x" * LIMIT)
+    when = "2024-02-01T12:00:00Z"
+    return commit(repo, "Big and latin", "Ada Lovelace", when, {"specs/api.md": big})

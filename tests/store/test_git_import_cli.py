@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from git_history import LEDGER_3, History, commit
-from store_specs import draft, edited
+from git_history import LEDGER_3, LIMIT, History, commit_bad_blobs
+from store_specs import edited
 
 from techspec.cli import cli
 
@@ -114,12 +114,9 @@ def test_import_git_leaves_a_techspec_user_from_the_environment_unused(
 def test_import_git_skips_a_blob_too_large_or_not_utf8_by_name_imports_the_rest_and_exits_1(
     db_url: str, own_history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("techspec.store.git_import.MAX_BYTES", 1024 * 1024)
-    repo = own_history.repo
-    (repo / "specs" / "latin.md").write_bytes(draft("Zoë's plan").encode("latin-1"))
-    big = edited(draft("API"), "x" * (1024 * 1024))
-    commit(repo, "Big and latin", "Ada Lovelace", "2024-02-01T12:00:00Z", {"specs/api.md": big})
-    result = run(db_url, "import", "--git", str(repo))
+    monkeypatch.setattr("techspec.store.git_import.MAX_BYTES", LIMIT)
+    commit_bad_blobs(own_history.repo)
+    result = run(db_url, "import", "--git", str(own_history.repo))
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[1:] == [
         "techspec: skipped specs/api.md: file is over the 1 MiB limit for a spec",

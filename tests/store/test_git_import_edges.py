@@ -8,7 +8,7 @@ The command line's exit status for these cases is tested in ``test_git_import_cl
 from __future__ import annotations
 
 import pytest
-from git_history import BILLING_3, LEDGER_3, History, commit, git
+from git_history import BILLING_3, LEDGER_3, LIMIT, History, commit, commit_bad_blobs, git
 from store_specs import draft, edited
 
 from techspec.store import audit, revisions
@@ -87,13 +87,9 @@ def test_a_blob_too_large_or_not_utf8_is_skipped_by_name_and_the_rest_imports(
     store: Store, own_history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The limit is a spec's (``techspec.files.MAX_BYTES``), made 1 MiB here for speed."""
-    monkeypatch.setattr("techspec.store.git_import.MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr("techspec.store.git_import.MAX_BYTES", LIMIT)
     repo = own_history.repo
-    (repo / "specs" / "latin.md").write_bytes(draft("Zoë's plan").encode("latin-1"))
-    big = edited(API, "x" * (1024 * 1024))
-    sha = commit(
-        repo, "Big and latin", "Ada Lovelace", "2024-02-01T12:00:00Z", {"specs/api.md": big}
-    )
+    sha = commit_bad_blobs(repo)
     later = commit(
         repo, "API, short", "Ada Lovelace", "2024-02-02T12:00:00Z", {"specs/api.md": API}
     )
