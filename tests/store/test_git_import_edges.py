@@ -105,7 +105,7 @@ def test_a_blob_too_large_or_not_utf8_is_skipped_by_name_and_the_rest_imports(
     assert texts(store, "billing")[-1] == BILLING_3
 
 
-def test_a_submodule_the_glob_matches_is_skipped_as_no_file_and_the_commit_still_imports(
+def test_a_submodule_the_glob_matches_is_ignored_as_no_file_and_the_commit_still_imports(
     store: Store, own_history: History
 ) -> None:
     """A gitlink (mode 160000) has no text to read: git cannot give it as a blob."""
@@ -119,7 +119,7 @@ def test_a_submodule_the_glob_matches_is_skipped_as_no_file_and_the_commit_still
     results = import_git(store, str(repo))
     assert reported([r for r in results if r.commit == sha]) == [
         ("specs/api.md", "created", ""),
-        ("specs/sub.md", "skipped", "a submodule, not a file"),
+        ("specs/sub.md", "ignored", "a submodule, not a file"),
     ]
     assert texts(store, "api") == [API]
     assert texts(store, "billing")[-1] == BILLING_3

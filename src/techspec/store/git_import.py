@@ -11,8 +11,8 @@ Identity: a spec is named by the file stem its file had when it first appeared i
 history, and keeps that name across renames (``git log -M``), so the name never depends
 on when an import ran.  A second live file with the same stem is skipped with a reason
 rather than merged into the first one's history.  A matching file that is not a spec
-(a README) is ignored, as ``techspec lint`` ignores non-specs found in a directory: it
-is reported, but it is no failure to import.
+(a README) or no file at all (a submodule) is ignored, as ``techspec lint`` ignores
+non-specs found in a directory: it is reported, but it is no failure to import.
 
 Idempotency: the audit event written with each imported revision carries
 ``git_commit`` and ``git_path``, and a commit that changed a spec's file but not its
@@ -181,7 +181,7 @@ class _Run:
         if self.places[step.commit.sha] <= state.done:
             return None  # imported by an earlier run
         if step.change.mode == SUBMODULE:
-            return step.result("skipped", reason="a submodule, not a file")
+            return step.result("ignored", reason="a submodule, not a file")
         try:
             text = _text(self.read(step.change.blob), step.change.path)
         except InputError as error:
