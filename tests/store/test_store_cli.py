@@ -76,6 +76,21 @@ def test_reimporting_an_edited_file_adds_a_revision_to_the_same_spec(
     assert [h["revision"] for h in history] == [1, 2]
 
 
+def test_reimporting_an_edited_approved_spec_says_the_store_sent_it_back_to_review(
+    db_url: str, tmp_path: Path
+) -> None:
+    approved = Path(__file__).parents[2] / "examples" / "0001-payments-ledger.md"
+    spec = tmp_path / "ledger.md"
+    spec.write_text(approved.read_text("utf-8"), encoding="utf-8")
+    assert run(db_url, "import", str(spec)).exit_code == 0
+    spec.write_text(edited(spec.read_text("utf-8"), "Settlement is nightly."), encoding="utf-8")
+    again = run(db_url, "import", str(spec))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0] == (
+        "revised   ledger r2 (content changed after approval: approvals are stale, back to Review)"
+    )
+
+
 def test_two_files_with_the_same_title_stay_two_specs(db_url: str, tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(draft("Same"), "utf-8")
     (tmp_path / "b.md").write_text(draft("Same"), "utf-8")

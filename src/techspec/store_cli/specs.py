@@ -115,7 +115,13 @@ def import_command(
     else:
         results = import_paths(store, paths, author=author, template=compiled, message=message)
     store.close()
-    _report_imports([(result, f"r{result.revision}") for result in results])
+    _report_imports([(result, _revision_and_note(result)) for result in results])
+
+
+def _revision_and_note(result: Imported) -> str:
+    """``r2``, with what the store did to the text in brackets (an approved spec sent
+    back to Review, say)."""
+    return f"r{result.revision}" + (f" ({result.reason})" if result.reason else "")
 
 
 ImportOutcome = tuple["Imported | GitImported", str]
