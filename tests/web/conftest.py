@@ -29,7 +29,7 @@ from web_support import (
 from techspec.api.app import create_app
 from techspec.api.settings import Settings
 from techspec.store.engine import Store, open_store
-from techspec.store.importer import import_paths
+from techspec.store.importer import collect, import_paths
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +38,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("web-template") / "techspec.db"
     store = open_store(f"sqlite:///{path}")
     add_people(store)
-    import_paths(store, [str(ROOT / "examples")])
+    import_paths(store, collect([str(ROOT / "examples")]))
     store.close()
     return path
 

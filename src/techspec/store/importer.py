@@ -36,46 +36,50 @@ class Imported:
     reason: str = ""
 
 
-def collect(paths: Iterable[str]) -> list[Path]:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file to import; ``searched`` when it was found in a directory rather than named,
+    so that not being a spec makes it ignored rather than skipped."""
+
+    path: Path
+    searched: bool
+
+
+def collect(paths: Iterable[str]) -> list[Found]:
     """Files named, plus every ``*.md`` below directories named, in order, once each."""
-    found: list[Path] = []
+    found: dict[Path, Found] = {}
     for name in paths:
-        path = Path(name)
-        found.extend(markdown_files(path) if path.is_dir() else [path])
-    return list(dict.fromkeys(found))
+        named = Path(name)
+        searched = named.is_dir()
+        for path in markdown_files(named) if searched else [named]:
+            found.setdefault(path, Found(path, searched))
+    return list(found.values())
 
 
 def import_paths(
     store: Store,
-    paths: Iterable[str],
+    files: Iterable[Found],
     *,
     author: User | None = None,
     template: Template | None = None,
     message: str = "",
     progress: Callable[[Path], None] | None = None,
 ) -> list[Imported]:
-    """Import every file named and every ``*.md`` below the directories named."""
+    """Import each file :func:`collect` found."""
     results: list[Imported] = []
-    seen: set[Path] = set()
-    for name in paths:
-        named = Path(name)
-        searched = named.is_dir()
-        for path in markdown_files(named) if searched else [named]:
-            if path in seen:
-                continue
-            seen.add(path)
-            results.append(
-                import_file(
-                    store,
-                    path,
-                    author=author,
-                    template=template,
-                    message=message,
-                    searched=searched,
-                )
+    for file in files:
+        results.append(
+            import_file(
+                store,
+                file.path,
+                author=author,
+                template=template,
+                message=message,
+                searched=file.searched,
             )
-            if progress is not None:
-                progress(path)
+        )
+        if progress is not None:
+            progress(file.path)
     return results
 
 

@@ -101,19 +101,19 @@ def import_command(
         raise UsageError("give PATH... or --git REPO")
     store = open_store_at(db)
     author = find_user(store, user) if user else None
-    count = len(collect(paths))
-    if sys.stdout.isatty() and count >= 10:
-        with click.progressbar(length=count, label="Importing") as bar:
+    files = collect(paths)
+    if sys.stdout.isatty() and len(files) >= 10:
+        with click.progressbar(length=len(files), label="Importing") as bar:
             results = import_paths(
                 store,
-                paths,
+                files,
                 author=author,
                 template=compiled,
                 message=message,
                 progress=lambda _path: bar.update(1),
             )
     else:
-        results = import_paths(store, paths, author=author, template=compiled, message=message)
+        results = import_paths(store, files, author=author, template=compiled, message=message)
     store.close()
     _report_imports([(result, _revision_and_note(result)) for result in results])
 
