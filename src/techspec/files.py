@@ -32,14 +32,20 @@ def decode(data: bytes, path: str) -> str:
         ) from None
 
 
+def decode_within_limit(data: bytes, path: str) -> str:
+    """:func:`decode` for bytes read with at most one past :data:`MAX_BYTES` (a pipe or
+    a git blob has no size to check first): more than the limit is refused."""
+    if len(data) > MAX_BYTES:
+        limit = MAX_BYTES // (1024 * 1024)
+        raise InputError(f"file is over the {limit} MiB limit for a spec", path=path)
+    return decode(data, path)
+
+
 def read_stdin() -> str:
     """Standard input with the checks a file gets: size, empty, binary, UTF-8."""
     import sys
 
-    data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InputError(f"over the {MAX_BYTES // (1024 * 1024)} MiB limit for a spec", path="-")
-    return decode(data, "-")
+    return decode_within_limit(sys.stdin.buffer.read(MAX_BYTES + 1), "-")
 
 
 def read_text(path: Path) -> str:
@@ -56,9 +62,6 @@ def read_text(path: Path) -> str:
         with path.open("rb") as handle:
             # Read at most one byte over the limit: a device or pipe has no size to stat.
             data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            limit = MAX_BYTES // (1024 * 1024)
-            raise InputError(f"file is over the {limit} MiB limit for a spec", path=name)
     except FileNotFoundError:
         raise InputError("no such file or directory", path=name) from None
     except IsADirectoryError:
@@ -67,7 +70,7 @@ def read_text(path: Path) -> str:
         raise InputError("permission denied", path=name) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", path=name) from None
-    return decode(data, name)
+    return decode_within_limit(data, name)
 
 
 def markdown_files(directory: Path) -> Iterator[Path]:

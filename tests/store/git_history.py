@@ -121,7 +121,7 @@ LIMIT = 1024 * 1024
 
 def commit_bad_blobs(repo: Path) -> str:
     """Commit a spec over :data:`LIMIT` bytes (``specs/api.md``) and one in Latin-1
-    (``specs/latin.md``); returns the sha.  Tests patch the import's limit to LIMIT."""
+    (``specs/latin.md``); returns the sha.  Tests patch ``techspec.files.MAX_BYTES`` to LIMIT."""
     (repo / "specs" / "latin.md").write_bytes(draft("Zoë's plan").encode("latin-1"))
     big = edited(draft("API", author="Tom"), "x" * LIMIT)
     when = "2024-02-01T12:00:00Z"

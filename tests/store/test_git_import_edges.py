@@ -87,7 +87,7 @@ def test_a_blob_too_large_or_not_utf8_is_skipped_by_name_and_the_rest_imports(
     store: Store, own_history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The limit is a spec's (``techspec.files.MAX_BYTES``), made 1 MiB here for speed."""
-    monkeypatch.setattr("techspec.store.git_import.MAX_BYTES", LIMIT)
+    monkeypatch.setattr("techspec.files.MAX_BYTES", LIMIT)
     repo = own_history.repo
     sha = commit_bad_blobs(repo)
     later = commit(

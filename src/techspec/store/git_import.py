@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from techspec.errors import InputError
-from techspec.files import MAX_BYTES, decode
+from techspec.files import decode_within_limit
 from techspec.store import audit, search
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
@@ -183,7 +183,7 @@ class _Run:
         if step.change.mode == SUBMODULE:
             return step.result("ignored", reason="a submodule, not a file")
         try:
-            text = _text(self.read(step.change.blob), step.change.path)
+            text = decode_within_limit(self.read(step.change.blob), step.change.path)
         except InputError as error:
             return step.result("skipped", reason=error.message)
         if state.record is None:
@@ -364,12 +364,6 @@ def _find_or_add(store: Store, name: str) -> User:
         return add_user(store, name, [ROLE])
     except Conflict:
         return find_user(store, name)  # added meanwhile by another import
-
-
-def _text(data: bytes, path: str) -> str:
-    if len(data) > MAX_BYTES:
-        raise InputError(f"file is over the {MAX_BYTES // (1024 * 1024)} MiB limit for a spec")
-    return decode(data, path)
 
 
 def _once(results: list[GitImported]) -> list[GitImported]:
