@@ -232,11 +232,9 @@ class Spec:
         ask for several labelled tables of every spec."""
         if self._labelled is None:
             labelled: dict[str, Table] = {}
-            for blocks in _block_lists(self):
-                for block in blocks:
-                    node = block.node
-                    if isinstance(node, Table) and node.label is not None:
-                        labelled.setdefault(node.label.casefold(), node)
+            for table in self.tables:
+                if table.label is not None:
+                    labelled.setdefault(table.label.casefold(), table)
             self._labelled = labelled
         return self._labelled.get(label.casefold())
 
@@ -245,12 +243,6 @@ class Spec:
         from techspec._serialize import spec_to_dict
 
         return spec_to_dict(self)
-
-
-def _block_lists(spec: Spec) -> Iterator[list[Block]]:
-    yield spec.preamble
-    for section in spec.walk():
-        yield section.blocks
 
 
 def _walk(sections: list[Section]) -> Iterator[Section]:

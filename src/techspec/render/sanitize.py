@@ -71,7 +71,8 @@ def sanitize(html: str) -> str:
 
 def _embedded_images_only(tag: str, attribute: str, value: str) -> str | None:
     """Let a ``data:`` URL through only as the ``src`` of an image of a raster type."""
-    if attribute not in ("href", "src") or not value.strip().lower().startswith("data:"):
+    url = value.strip().lower()
+    if attribute not in ("href", "src") or not url.startswith("data:"):
         return value
     image = tag == "img" and attribute == "src"
-    return value if image and value.strip().lower().startswith(EMBEDDED_IMAGES) else None
+    return value if image and url.startswith(EMBEDDED_IMAGES) else None
