@@ -42,7 +42,7 @@ from typing import Any
 
 import httpx
 
-from techspec.demo import demo_specs
+from techspec.service.demo import demo_specs
 from techspec.store import revisions
 from techspec.store.engine import open_store
 from techspec.store.users import add_user, create_token

@@ -35,13 +35,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from techspec.content_hash import revision_sha256
+from techspec.authoring.content_hash import revision_sha256
+from techspec.lint.template import builtin_template
 from techspec.store import migrations
 from techspec.store.engine import Store, make_engine, open_store
 from techspec.store.revisions import get_revision
 from techspec.store.schema import revisions, specs, templates
 from techspec.store.search import Filters, list_specs, search
-from techspec.template import builtin_template
 
 STATUSES = ("Draft", "Review", "Approved", "Implemented")
 VOCABULARY = 20_000

@@ -215,7 +215,7 @@ def modules_loaded_by(args: Sequence[str], modules: Sequence[str]) -> list[str]:
     """Which of ``modules`` a fresh Python process has imported after ``techspec ARGS``:
     commands must not load what they do not use (start-up time is a feature)."""
     script = (
-        "import json, sys\nfrom techspec.cli import main\n"
+        "import json, sys\nfrom techspec.cli.main import main\n"
         f"sys.argv=['techspec', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         f"print(json.dumps(sorted(m for m in {list(modules)!r} if m in sys.modules)))\n"

@@ -7,7 +7,12 @@ import sys
 
 from conftest_cli import modules_loaded_by
 
-CORE = ["techspec.parser", "techspec.template", "techspec.linter", "techspec.model"]
+CORE = [
+    "techspec.document.parser",
+    "techspec.lint.template",
+    "techspec.lint.linter",
+    "techspec.document.model",
+]
 FORBIDDEN = [
     "click",
     "rich",
@@ -25,7 +30,7 @@ def test_the_core_imports_nothing_from_the_outer_layers() -> None:
     script = (
         "import sys\n"
         + "".join(f"import {module}\n" for module in CORE)
-        + "from techspec.linter import lint_text\n"
+        + "from techspec.lint.linter import lint_text\n"
         + "lint_text('# Technical Specification: X\\n')\n"
         + f"print(sorted(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
     )

@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 
 from corpus import generate_corpus
-from techspec.linter import lint_text
+from techspec.lint.linter import lint_text
 
 TEMPLATE = Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md"
 KB = 1024

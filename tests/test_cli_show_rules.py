@@ -11,7 +11,7 @@ import pytest
 
 import techspec
 from conftest_cli import TECHSPEC, run_cli, run_process, stderr_lines
-from techspec.rules import all_rules
+from techspec.lint.rules import all_rules
 
 # -- show ------------------------------------------------------------------------------
 

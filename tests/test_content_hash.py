@@ -11,9 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from techspec.content_hash import MANAGED, content_hash, normalize, revision_sha256
-from techspec.template import Template, builtin_template
-from techspec.writeback import add_history_row, check_review_items, set_status, sign, unsign
+from techspec.authoring.content_hash import MANAGED, content_hash, normalize, revision_sha256
+from techspec.authoring.writeback import (
+    add_history_row,
+    check_review_items,
+    set_status,
+    sign,
+    unsign,
+)
+from techspec.lint.template import Template, builtin_template
 
 APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 
@@ -169,8 +175,8 @@ def test_any_history_row_and_status_keep_the_hash(
 def test_a_save_that_passes_its_parse_gets_the_same_hash(ending: str) -> None:
     """A save parses once and hands that parse over; with CRLF lines the hash must read the
     normalized text, so the given parse is not used and the answer is still the same."""
-    from techspec.linter import LintContext
-    from techspec.parser import parse
+    from techspec.document.parser import parse
+    from techspec.lint.linter import LintContext
 
     text = APPROVED.replace("\n", ending)
     parsed = LintContext(parse(text), builtin_template())

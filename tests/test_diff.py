@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from techspec.diff import (
+from techspec.authoring.diff import (
     MetadataChange,
     ProgressChange,
     SectionChange,

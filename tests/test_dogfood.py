@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from techspec.linter import lint_text
+from techspec.lint.linter import lint_text
 
 ROOT = Path(__file__).parents[1]
 DESIGN_SPECS = sorted((ROOT / "docs" / "specs").glob("*.md"))

@@ -1,4 +1,4 @@
-"""``techspec.fix``: repairs read off the template, made only by inserting text."""
+"""``techspec.authoring.fix``: repairs read off the template, made only by inserting text."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 
 from corpus import generate_corpus
 from fix_bench import damage
-from techspec.fix import SourceLines, apply_edits, find_repairs, fix_text, render_edits
-from techspec.linter import LintContext, lint, lint_text
-from techspec.parser import parse, parsed_lines
-from techspec.selection import Selection
-from techspec.template import builtin_template
+from techspec.authoring.fix import SourceLines, apply_edits, find_repairs, fix_text, render_edits
+from techspec.document.parser import parse, parsed_lines
+from techspec.lint.linter import LintContext, lint, lint_text
+from techspec.lint.selection import Selection
+from techspec.lint.template import builtin_template
 
 CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 DAY = date(2026, 4, 1)
@@ -443,7 +443,7 @@ def test_a_dropped_round_reports_the_text_from_before_it_as_lint_does(
     """The round's re-parse takes the parsed text's nodes over; dropping the round must
     still report exactly what lint says of the text kept."""
     damaged = without(CLEAN, r"^### Out of Scope\n\n(- .*\n)+\n")
-    monkeypatch.setattr("techspec.fix._took", lambda *args: False)
+    monkeypatch.setattr("techspec.authoring.fix._took", lambda *args: False)
     result = fix_text(damaged, today=DAY, parsed=parse(damaged))
     assert result.text == damaged and result.fixed == []
     assert result.remaining == lint(parse(damaged))

@@ -14,12 +14,12 @@ import jsonschema
 import pytest
 
 from techspec.errors import UsageError
-from techspec.findings import FileReport, Finding
 from techspec.formats import FORMATS, render
 from techspec.formats import sarif as sarif_module
 from techspec.formats.github import escape_data, escape_property
 from techspec.formats.sarif import artifact_uri, render_sarif
-from techspec.rules.registry import Rule, all_rules
+from techspec.lint.findings import FileReport, Finding
+from techspec.lint.rules.registry import Rule, all_rules
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -122,7 +122,7 @@ def test_render_passes_the_tool_version_to_sarif() -> None:
 def test_plain_text_imports_neither_rich_nor_the_other_formats() -> None:
     code = (
         "import sys\n"
-        "from techspec.findings import FileReport\n"
+        "from techspec.lint.findings import FileReport\n"
         "from techspec.formats import render\n"
         "render([FileReport('a.md', None, [])], 'text')\n"
         "heavy = {'rich', 'xml.etree.ElementTree', 'techspec.formats.sarif'}\n"

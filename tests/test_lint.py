@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from techspec.linter import lint_text
-from techspec.selection import Selection
+from techspec.lint.linter import lint_text
+from techspec.lint.selection import Selection
 
 APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 TEMPLATE = (Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md").read_text()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from techspec.linter import LintContext, lint
-from techspec.parser import parse
-from techspec.rules.registry import Rule, checks
-from techspec.selection import Selection
-from techspec.template import builtin_template
+from techspec.document.parser import parse
+from techspec.lint.linter import LintContext, lint
+from techspec.lint.rules.registry import Rule, checks
+from techspec.lint.selection import Selection
+from techspec.lint.template import builtin_template
 
 CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 DAMAGED = (

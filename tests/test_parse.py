@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from techspec import parse
-from techspec.model import CodeBlock, Spec
+from techspec.document.model import CodeBlock, Spec
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from techspec.linter import lint
-from techspec.parser import parse
+from techspec.document.parser import parse
+from techspec.lint.linter import lint
 
 TEMPLATE = (Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md").read_text()
 FRAGMENTS = [line + "\n" for line in TEMPLATE.splitlines()] + [

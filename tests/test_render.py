@@ -18,10 +18,10 @@ from pypdf import PdfReader
 
 from conftest_cli import run_cli, stderr_lines
 from html_dom import BROKEN, LEDGER, REINDEX, Element, dom
-from techspec.linter import count_by_severity, lint
-from techspec.model import Spec
-from techspec.parser import parse
-from techspec.render import RenderError, html_to_pdf, render_html, render_pdf
+from techspec.authoring.render import RenderError, html_to_pdf, render_html, render_pdf
+from techspec.document.model import Spec
+from techspec.document.parser import parse
+from techspec.lint.linter import count_by_severity, lint
 
 HOSTILE = """\
 # Technical Specification: Hostile <b>Spec</b>

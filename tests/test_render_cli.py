@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from conftest_cli import ADR_CLEAN, ADR_TEMPLATE, modules_loaded_by, run_cli, stderr_lines
 from html_dom import LEDGER, REINDEX, dom
-from techspec.parser import parse
-from techspec.template import Template
+from techspec.document.parser import parse
+from techspec.lint.template import Template
 
 
 def test_render_writes_a_standalone_html_file(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""``techspec.reparse``: reading again only what insertions touched gives exactly the Spec
+"""``techspec.document.reparse``: reading again only what insertions touched gives exactly the Spec
 a full parse of the new text gives, pieces and all."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 
 from corpus import generate_corpus
 from fix_bench import damage
-from techspec.fix import find_repairs, render_edits
-from techspec.linter import LintContext, lint
-from techspec.model import Spec
-from techspec.parser import parse
-from techspec.reparse import Insertion, reparse
-from techspec.template import builtin_template
+from techspec.authoring.fix import find_repairs, render_edits
+from techspec.document.model import Spec
+from techspec.document.parser import parse
+from techspec.document.reparse import Insertion, reparse
+from techspec.lint.linter import LintContext, lint
+from techspec.lint.template import builtin_template
 
 TEMPLATE = (Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md").read_text()
 CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
@@ -195,7 +195,7 @@ def test_fix_insertions_never_need_a_full_parse(
     def full_parse(text: str, path: str | None = None) -> Spec:
         raise AssertionError("fell back to a full parse")
 
-    monkeypatch.setattr("techspec.reparse.parse", full_parse)
+    monkeypatch.setattr("techspec.document.reparse.parse", full_parse)
     for text in damaged_corpus:
         spec = parse(text, "spec.md")
         assert reparse(spec, fix_insertions(spec)).text.startswith("# Technical")
@@ -211,7 +211,7 @@ def falls_back(monkeypatch: pytest.MonkeyPatch) -> Callable[[], bool]:
         calls.append(text)
         return parse(text, path)
 
-    monkeypatch.setattr("techspec.reparse.parse", full_parse)
+    monkeypatch.setattr("techspec.document.reparse.parse", full_parse)
     return lambda: bool(calls)
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from techspec.findings import Finding
-from techspec.linter import lint_text
-from techspec.rules import all_rules
+from techspec.lint.findings import Finding
+from techspec.lint.linter import lint_text
+from techspec.lint.rules import all_rules
 
 APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 

@@ -19,9 +19,9 @@ from conftest_cli import (
     stderr_lines,
     today,
 )
-from techspec import scaffold
+from techspec.authoring import scaffold
 from techspec.errors import InputError
-from techspec.template import builtin_template
+from techspec.lint.template import builtin_template
 
 TEMPLATE_TEXT = files("techspec").joinpath("templates/technical-spec.md").read_text("utf-8")
 

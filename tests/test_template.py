@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from techspec.errors import TemplateError
-from techspec.linter import lint_text
-from techspec.template import Template, builtin_template
+from techspec.lint.linter import lint_text
+from techspec.lint.template import Template, builtin_template
 
 ADR = """\
 # ADR: [Decision Title]

@@ -1,11 +1,11 @@
-"""``techspec.batch.worker_pool``: workers forked ready to work, the parent left as it was."""
+"""``techspec.lint.batch.worker_pool``: workers forked ready to work, the parent left as it was."""
 
 from __future__ import annotations
 
 import gc
 import os
 
-from techspec.batch import worker_pool
+from techspec.lint.batch import worker_pool
 
 _warmed_in: list[int] = []
 

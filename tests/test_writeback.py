@@ -11,12 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from techspec.content_hash import content_hash
-from techspec.errors import TechspecError
-from techspec.linter import lint_text
-from techspec.parser import parse
-from techspec.template import Template
-from techspec.writeback import (
+from techspec.authoring.content_hash import content_hash
+from techspec.authoring.writeback import (
     WritebackError,
     add_history_row,
     check_review_items,
@@ -25,6 +21,10 @@ from techspec.writeback import (
     signoff_roles,
     unsign,
 )
+from techspec.document.parser import parse
+from techspec.errors import TechspecError
+from techspec.lint.linter import lint_text
+from techspec.lint.template import Template
 
 APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
 DAY = date(2026, 3, 5)

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from techspec.document.model import Spec
+    from techspec.document.parser import parse
     from techspec.errors import TechspecError
-    from techspec.findings import FileReport, Finding
-    from techspec.linter import lint, lint_text
-    from techspec.model import Spec
-    from techspec.parser import parse
-    from techspec.template import Template, builtin_template
+    from techspec.lint.findings import FileReport, Finding
+    from techspec.lint.linter import lint, lint_text
+    from techspec.lint.template import Template, builtin_template
 
 __all__ = [
     "FileReport",
@@ -33,14 +33,14 @@ __all__ = [
 
 _LAZY = {
     "TechspecError": "techspec.errors",
-    "FileReport": "techspec.findings",
-    "Finding": "techspec.findings",
-    "lint": "techspec.linter",
-    "lint_text": "techspec.linter",
-    "Spec": "techspec.model",
-    "parse": "techspec.parser",
-    "Template": "techspec.template",
-    "builtin_template": "techspec.template",
+    "FileReport": "techspec.lint.findings",
+    "Finding": "techspec.lint.findings",
+    "lint": "techspec.lint.linter",
+    "lint_text": "techspec.lint.linter",
+    "Spec": "techspec.document.model",
+    "parse": "techspec.document.parser",
+    "Template": "techspec.lint.template",
+    "builtin_template": "techspec.lint.template",
 }
 
 

@@ -1,3 +1,3 @@
-from techspec.cli import main
+from techspec.cli.main import main
 
 main()

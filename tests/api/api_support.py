@@ -20,11 +20,11 @@ import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from techspec.scaffold import scaffold
+from techspec.authoring.scaffold import scaffold
+from techspec.lint.template import builtin_template
 from techspec.store import webhooks
 from techspec.store.engine import Store, make_engine
 from techspec.store.users import add_user, create_token
-from techspec.template import builtin_template
 
 TECHSPEC = Path(sys.executable).parent / "techspec"
 _SIGNOFF = re.compile(r"\| \[Name\]\s*\| \[Date\]\s*\| \[Approval\]\s*\|")

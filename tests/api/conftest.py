@@ -13,8 +13,8 @@ from api_support import add_people, draft
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from techspec.api.app import create_app
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store.engine import Store, open_store
 
 People = dict[str, dict[str, str]]

@@ -20,9 +20,9 @@ from api_support import draft, edited
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from techspec.api.app import create_app
 from techspec.api.context import ApiContext
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store import revisions, workflow
 from techspec.store.engine import open_store
 from techspec.store.users import find_user
@@ -156,7 +156,7 @@ def matrix_client(
 
 @functools.cache
 def _fills() -> dict[str, str]:
-    from techspec.template import builtin_template
+    from techspec.lint.template import builtin_template
 
     return {
         "EDITED": edited(draft(), "Edited."),

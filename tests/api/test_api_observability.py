@@ -10,9 +10,9 @@ import pytest
 from api_support import draft, raw_draft
 from fastapi.testclient import TestClient
 
-from techspec.api.app import create_app
 from techspec.api.logging import JsonFormatter
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store.engine import Store, make_engine
 
 People = dict[str, dict[str, str]]

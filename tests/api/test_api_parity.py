@@ -12,8 +12,8 @@ from api_support import draft, edited, raw_draft
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from techspec.api.app import create_app
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.cli import cli
 from techspec.store import revisions
 from techspec.store.engine import Store, open_store

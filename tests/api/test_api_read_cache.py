@@ -16,9 +16,9 @@ from api_support import draft, edited
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from techspec.api.app import create_app
 from techspec.api.read_cache import SPEC, Entry, LoopVersion, ReadCache
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store import revisions
 from techspec.store.engine import Store, open_store
 

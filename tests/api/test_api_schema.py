@@ -23,9 +23,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from techspec.api.app import create_app
 from techspec.api.routes import routers
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 
 People = dict[str, dict[str, str]]
 CHECKS = [

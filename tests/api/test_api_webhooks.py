@@ -16,8 +16,8 @@ from api_support import draft
 from fastapi.testclient import TestClient
 from receiver import Receiver, receiver
 
-from techspec.api.app import create_app
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store.engine import Store
 
 People = dict[str, dict[str, str]]

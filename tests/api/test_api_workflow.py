@@ -150,7 +150,7 @@ def test_revisions_and_a_diff_show_the_workflow_write_back(
 def test_templates_list_the_builtin_one_and_admins_add_more(
     client: TestClient, people: People
 ) -> None:
-    from techspec.template import builtin_template
+    from techspec.lint.template import builtin_template
 
     listed = client.get("/api/v1/templates", headers=people["vic"]).json()
     assert listed[0]["name"] == "technical-spec"

@@ -14,7 +14,7 @@ import pytest
 from lsp_harness import CLEAN, Session, SharedServer, run, session, shared_server
 from lsprotocol import types
 
-from techspec.linter import lint_text
+from techspec.lint.linter import lint_text
 
 BROKEN = re.sub(r"^### Out of Scope\n\n(- .*\n)+\n", "", CLEAN, count=1, flags=re.M).replace(
     "**Date**: 2026-03-02", "**Date**: 2026-13-45"

@@ -10,8 +10,8 @@ import pytest
 from lsp_harness import CLEAN, Session, SharedServer, apply, line_of, shared_server
 from lsprotocol import types
 
-from techspec.fix import fix_text
-from techspec.linter import lint_text
+from techspec.authoring.fix import fix_text
+from techspec.lint.linter import lint_text
 
 NO_OUT_OF_SCOPE = re.sub(r"^### Out of Scope\n\n(- .*\n)+\n", "", CLEAN, count=1, flags=re.M)
 NO_TESTING = re.sub(r"^## Testing Strategy\n[\s\S]*?(?=^## Monitoring)", "", CLEAN, flags=re.M)

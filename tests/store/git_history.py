@@ -116,12 +116,13 @@ def build(repo: Path) -> dict[str, str]:
 
 
 LIMIT = 1024 * 1024
-"""The size limit the bad-blob tests set (``techspec.files.MAX_BYTES`` is 10 MiB)."""
+"""The size limit the bad-blob tests set (``techspec.document.files.MAX_BYTES`` is 10 MiB)."""
 
 
 def commit_bad_blobs(repo: Path) -> str:
     """Commit a spec over :data:`LIMIT` bytes (``specs/api.md``) and one in Latin-1
-    (``specs/latin.md``); returns the sha.  Tests patch ``techspec.files.MAX_BYTES`` to LIMIT."""
+    (``specs/latin.md``); returns the sha.  Tests patch
+    ``techspec.document.files.MAX_BYTES`` to LIMIT."""
     (repo / "specs" / "latin.md").write_bytes(draft("Zoë's plan").encode("latin-1"))
     big = edited(draft("API", author="Tom"), "x" * LIMIT)
     when = "2024-02-01T12:00:00Z"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from techspec.scaffold import scaffold
-from techspec.template import builtin_template
+from techspec.authoring.scaffold import scaffold
+from techspec.lint.template import builtin_template
 
 _SIGNOFF = re.compile(r"\| \[Name\]\s*\| \[Date\]\s*\| \[Approval\]\s*\|")
 _PLACEHOLDER = re.compile(r"\[(?! \]|x\])([^\[\]\n]+)\]")

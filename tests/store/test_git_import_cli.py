@@ -114,7 +114,7 @@ def test_import_git_leaves_a_techspec_user_from_the_environment_unused(
 def test_import_git_skips_a_blob_too_large_or_not_utf8_by_name_imports_the_rest_and_exits_1(
     db_url: str, own_history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("techspec.files.MAX_BYTES", LIMIT)
+    monkeypatch.setattr("techspec.document.files.MAX_BYTES", LIMIT)
     commit_bad_blobs(own_history.repo)
     result = run(db_url, "import", "--git", str(own_history.repo))
     assert result.exit_code == 1, result.output

@@ -86,8 +86,8 @@ def test_a_spec_deleted_in_the_store_is_neither_recreated_nor_revised_by_a_new_r
 def test_a_blob_too_large_or_not_utf8_is_skipped_by_name_and_the_rest_imports(
     store: Store, own_history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The limit is a spec's (``techspec.files.MAX_BYTES``), made 1 MiB here for speed."""
-    monkeypatch.setattr("techspec.files.MAX_BYTES", LIMIT)
+    """The limit is a spec's (``techspec.document.files.MAX_BYTES``), made 1 MiB here for speed."""
+    monkeypatch.setattr("techspec.document.files.MAX_BYTES", LIMIT)
     repo = own_history.repo
     sha = commit_bad_blobs(repo)
     later = commit(

@@ -327,7 +327,7 @@ def test_db_upgrade_creates_and_then_keeps_the_schema(tmp_path: Path) -> None:
 
 def test_loading_the_command_line_does_not_load_the_store() -> None:
     script = (
-        "import sys\nimport techspec.cli\n"
+        "import sys\nimport techspec.cli.main\n"
         "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg', 'techspec.store')"
         " if m in sys.modules))\n"
     )

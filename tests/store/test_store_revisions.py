@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from store_specs import draft, edited, raw_draft
 
-from techspec.content_hash import revision_sha256
+from techspec.authoring.content_hash import revision_sha256
 from techspec.errors import InputError
 from techspec.store import revisions
 from techspec.store.engine import Store

@@ -8,10 +8,10 @@ import re
 import pytest
 from store_specs import draft, edited, raw_draft, with_tasks_done
 
-from techspec.content_hash import content_hash
+from techspec.authoring.content_hash import content_hash
+from techspec.document.parser import parse
 from techspec.errors import UsageError
-from techspec.linter import lint_text
-from techspec.parser import parse
+from techspec.lint.linter import lint_text
 from techspec.store import approvals, revisions, workflow
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, GateRefused, InvalidTransition

@@ -26,8 +26,8 @@ from web_support import (
     serve,
 )
 
-from techspec.api.app import create_app
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store.engine import Store, open_store
 from techspec.store.importer import collect, import_paths
 

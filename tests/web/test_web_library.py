@@ -12,22 +12,23 @@ from click.testing import CliRunner
 from starlette.requests import Request
 from web_support import REVIEWERS, filled, password, raw_draft
 
-from techspec import store_cli, web_cli
+from techspec.authoring.render.html import split_title
+from techspec.cli import passwords as web_cli
+from techspec.cli import store as store_cli
 from techspec.errors import UsageError
-from techspec.render.html import split_title
-from techspec.store import revisions, workflow
-from techspec.store.engine import Store
-from techspec.store.users import find_user
-from techspec.template import builtin_template
-from techspec.web import csrf, dashboard, diffs, drafts, editing, listing, review
-from techspec.web.pages import ago, plural
-from techspec.web.passwords import (
+from techspec.lint.template import builtin_template
+from techspec.service.passwords import (
     BadCredentials,
     demo_passwords,
     session_user,
     set_password,
     verify,
 )
+from techspec.store import revisions, workflow
+from techspec.store.engine import Store
+from techspec.store.users import find_user
+from techspec.web import csrf, dashboard, diffs, drafts, editing, listing, review
+from techspec.web.pages import ago, plural
 from techspec.web.sessions import Session, SessionCodec
 from techspec.web.specview import document_view
 

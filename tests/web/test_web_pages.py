@@ -76,7 +76,7 @@ def test_the_audit_log_is_for_admins_only(client: TestClient) -> None:
 
 
 def test_a_user_without_a_role_may_not_read(client: TestClient, store: Store) -> None:
-    from techspec.web.passwords import set_password
+    from techspec.service.passwords import set_password
 
     add_user(store, "nobody")
     set_password(store, "nobody", "nobody-password")

@@ -10,9 +10,9 @@ from web_client import sign_in, token
 from web_support import password
 
 from techspec.api.limits import RateLimiter
+from techspec.service.passwords import set_password
 from techspec.store.audit import events
 from techspec.store.engine import Store
-from techspec.web.passwords import set_password
 from techspec.web.security import CSP
 
 

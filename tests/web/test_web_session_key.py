@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from web_client import sign_in
 
-from techspec.api.app import create_app
 from techspec.api.settings import Settings
+from techspec.asgi import create_app
 from techspec.store.engine import Store
 from techspec.web.sessions import SECRET_ENV, key_file_for, secret_key
 

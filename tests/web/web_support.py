@@ -19,11 +19,11 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
-from techspec.scaffold import scaffold
+from techspec.authoring.scaffold import scaffold
+from techspec.lint.template import builtin_template
+from techspec.service.passwords import set_password
 from techspec.store.engine import Store
 from techspec.store.users import add_user
-from techspec.template import builtin_template
-from techspec.web.passwords import set_password
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"

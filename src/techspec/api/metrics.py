@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
-from techspec.findings import FileReport
+from techspec.lint.findings import FileReport
 from techspec.store.engine import Store
 from techspec.store.schema import specs
 

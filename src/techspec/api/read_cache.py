@@ -33,7 +33,7 @@ from techspec.api.auth import known_user
 from techspec.api.conditional import none_match
 from techspec.api.context import ApiContext
 from techspec.api.errors import TooManyRequests
-from techspec.api.permissions import may_read
+from techspec.service.permissions import may_read
 from techspec.store.engine import Store
 
 LISTING = "/api/v1/specs"

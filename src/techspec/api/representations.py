@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
-from techspec.linter import lint
-from techspec.parser import parse
+from techspec.document.parser import parse
+from techspec.lint.linter import lint
+from techspec.lint.template import Template
 from techspec.store.approvals import Approval
 from techspec.store.audit import Event, Verification
 from techspec.store.clock import iso
@@ -23,7 +24,6 @@ from techspec.store.revisions import Revision, SpecRecord
 from techspec.store.search import Listed
 from techspec.store.webhooks import Delivery, Webhook
 from techspec.store.workflow import Outcome
-from techspec.template import Template
 
 API = "/api/v1"
 

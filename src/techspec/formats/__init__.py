@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from techspec.errors import UsageError
-from techspec.findings import FileReport
+from techspec.lint.findings import FileReport
 
 __all__ = ["FORMATS", "render"]
 

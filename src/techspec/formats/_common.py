@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from techspec.findings import FileReport, Finding
+from techspec.lint.findings import FileReport, Finding
 
 
 def ordered(reports: list[FileReport]) -> list[tuple[FileReport, list[Finding]]]:

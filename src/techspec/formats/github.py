@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from techspec.findings import FileReport
 from techspec.formats._common import each_finding, span
+from techspec.lint.findings import FileReport
 
 COMMANDS: dict[str, str] = {"error": "error", "warning": "warning", "info": "notice"}
 

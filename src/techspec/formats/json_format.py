@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from techspec.findings import FileReport, Finding
 from techspec.formats._common import ordered, span, totals
+from techspec.lint.findings import FileReport, Finding
 
 JSON_VERSION = 1
 """Bumped whenever a key is renamed or removed, so consumers can refuse what they don't know."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from techspec.findings import FileReport, Finding
 from techspec.formats._common import ordered, span
+from techspec.lint.findings import FileReport, Finding
 
 SUITE = "techspec"
 # Characters XML 1.0 forbids even when escaped; one in a message would make the file unreadable.

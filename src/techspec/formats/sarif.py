@@ -9,9 +9,9 @@ from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from techspec.findings import FileReport, Finding
 from techspec.formats._common import each_finding, span
-from techspec.rules.registry import Rule, get_rule
+from techspec.lint.findings import FileReport, Finding
+from techspec.lint.rules.registry import Rule, get_rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -6,8 +6,8 @@ import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from techspec.findings import FileReport, Finding
 from techspec.formats._common import Totals, each_finding, plural, span, totals
+from techspec.lint.findings import FileReport, Finding
 
 if TYPE_CHECKING:
     from rich.text import Text

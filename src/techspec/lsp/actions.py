@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from techspec.findings import Finding
-from techspec.fix import Edit, Repair, SourceLines, find_repairs, render_edits
+from techspec.authoring.fix import Edit, Repair, SourceLines, find_repairs, render_edits
+from techspec.document.model import Block, Table
+from techspec.lint.findings import Finding
 from techspec.lsp.diagnostics import Analysis
-from techspec.model import Block, Table
 
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.techspec"
 KINDS = (types.CodeActionKind.QuickFix.value, types.CodeActionKind.Source.value, FIX_ALL)

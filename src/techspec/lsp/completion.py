@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from techspec.lint.template import ValueRule
 from techspec.lsp.diagnostics import Analysis
 from techspec.lsp.expectations import cell_at, field_at
-from techspec.template import ValueRule
 
 TRIGGERS = ("#", ":", "|", " ")
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from lsprotocol import types
 
 from techspec import __version__
-from techspec.findings import Finding
-from techspec.linter import LintContext, lint
+from techspec.document.model import Spec
+from techspec.document.parser import parse
+from techspec.lint.findings import Finding
+from techspec.lint.linter import LintContext, lint
+from techspec.lint.selection import Selection
+from techspec.lint.template import Template, builtin_template
 from techspec.lsp.positions import Positions
-from techspec.model import Spec
-from techspec.parser import parse
-from techspec.selection import Selection
-from techspec.template import Template, builtin_template
 
 SOURCE = "techspec"
 _SEVERITY = {
@@ -80,8 +80,8 @@ def analyze(
 
 
 def _settings(path: Path) -> tuple[Template, Selection]:
-    from techspec.batch import load_template
-    from techspec.config import find_config
+    from techspec.lint.batch import load_template
+    from techspec.lint.config import find_config
 
     config = find_config(path)
     chosen = config.template_for(path)
@@ -127,7 +127,7 @@ def rule_doc(code: str) -> str | None:
 
 
 def _write_doc(code: str) -> str | None:
-    from techspec.rules import get_rule
+    from techspec.lint.rules import get_rule
 
     entry = get_rule(code)
     if entry is None:

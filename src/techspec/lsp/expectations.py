@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from techspec.linter import TablePair
+from techspec.lint.linter import TablePair
+from techspec.lint.template import FieldRule, ValueRule
 from techspec.lsp.diagnostics import Analysis
-from techspec.template import FieldRule, ValueRule
 
 _FIELD = re.compile(
     r"^(?P<lead>[ \t]*(?:[-*+][ \t]+)?)\*\*(?P<key>[^*]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from techspec.lint.template import SectionRule
 from techspec.lsp.diagnostics import Analysis
 from techspec.lsp.expectations import cell_at, describe, field_at
-from techspec.template import SectionRule
 
 _BLOCKS = {"checklist": "a checklist", "list": "a list", "table": "a table", "code": "a code block"}
 

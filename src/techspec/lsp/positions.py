@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
-from techspec.fix import Edit, SourceLines
+from techspec.authoring.fix import Edit, SourceLines
 
 
 def _utf16(text: str) -> int:

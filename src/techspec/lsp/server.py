@@ -128,7 +128,7 @@ def serve(debounce: float = 0.15) -> None:
     """
     import gc
 
-    from techspec.linter import lint_text
+    from techspec.lint.linter import lint_text
 
     server = create_server(debounce)
     lint_text("# Technical Specification: warm-up\n")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from techspec.linter import MissingSection
+from techspec.document.model import Section
+from techspec.lint.linter import MissingSection
 from techspec.lsp.diagnostics import Analysis
-from techspec.model import Section
 
 MISSING = "(missing)"
 _SECTION = types.SymbolKind.Namespace

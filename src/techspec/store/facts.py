@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from techspec.content_hash import content_hash, revision_sha256
-from techspec.linter import LintContext, count_by_severity, lint
-from techspec.model import Spec, Table
-from techspec.parser import parse
-from techspec.template import Template
+from techspec.authoring.content_hash import content_hash, revision_sha256
+from techspec.document.model import Spec, Table
+from techspec.document.parser import parse
+from techspec.lint.linter import LintContext, count_by_severity, lint
+from techspec.lint.template import Template
 
 RISK_COLUMNS = ("probability", "impact", "risk level", "risk")
 """Columns whose ``High`` marks a risk rated High (Risks & Mitigations, Dependencies)."""

@@ -37,8 +37,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from techspec.document.files import decode_within_limit
 from techspec.errors import InputError
-from techspec.files import decode_within_limit
+from techspec.lint.template import Template, builtin_template
 from techspec.store import audit, search
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
@@ -69,7 +70,6 @@ from techspec.store.revisions import (
 )
 from techspec.store.schema import specs
 from techspec.store.users import User, add_user, find_user
-from techspec.template import Template, builtin_template
 
 Outcome = Literal["created", "revised", "unchanged", "skipped", "ignored"]
 """``skipped``: a spec that could not be imported, a failure; ``ignored``: a file that

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from techspec.document.files import markdown_files, read_text
 from techspec.errors import InputError, NotASpec, TechspecError
-from techspec.files import markdown_files, read_text
+from techspec.lint.template import Template
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound, StoreError
 from techspec.store.users import User
-from techspec.template import Template
 
 Outcome = Literal["created", "revised", "unchanged", "skipped", "ignored"]
 

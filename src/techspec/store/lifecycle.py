@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import contextlib
 
-from techspec.content_hash import content_hash
-from techspec.errors import UsageError
-from techspec.linter import LintContext, lint_text
-from techspec.parser import parse
-from techspec.store.errors import Gate, InvalidTransition
-from techspec.store.records import Revision
-from techspec.template import Template
-from techspec.writeback import (
+from techspec.authoring.content_hash import content_hash
+from techspec.authoring.writeback import (
     WritebackError,
     check_review_items,
     set_status,
     signoff_roles,
     unsign,
 )
+from techspec.document.parser import parse
+from techspec.errors import UsageError
+from techspec.lint.linter import LintContext, lint_text
+from techspec.lint.template import Template
+from techspec.store.errors import Gate, InvalidTransition
+from techspec.store.records import Revision
 
 
 def lifecycle(template: Template) -> tuple[str, str, str, str]:
@@ -123,7 +123,7 @@ def _signoff_line(text: str, template: Template, role: str) -> int | None:
 def next_history_version(text: str, template: Template) -> str:
     """A version just above the history's highest, in a patch position (1.0 -> 1.0.1,
     1.0.1 -> 1.0.2), so workflow rows never claim a new Document Version."""
-    from techspec.rules.values import is_version, version_key
+    from techspec.lint.rules.values import is_version, version_key
 
     context = LintContext(parse(text), template)
     best: tuple[int, ...] = (1, 0)

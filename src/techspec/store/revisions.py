@@ -20,9 +20,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from techspec.document.parser import parse
 from techspec.errors import NotASpec, UsageError
-from techspec.linter import LintContext
-from techspec.parser import parse
+from techspec.lint.linter import LintContext
+from techspec.lint.template import Template, builtin_template
 from techspec.store import audit, search
 from techspec.store.clock import now
 from techspec.store.engine import Store
@@ -34,7 +35,6 @@ from techspec.store.records import SpecRecord as SpecRecord
 from techspec.store.records import revision_record, spec_record
 from techspec.store.schema import revisions, specs, templates, users
 from techspec.store.users import User
-from techspec.template import Template, builtin_template
 
 Kind = Literal["import", "edit", "workflow"]
 CONTENT_KINDS = ("import", "edit")

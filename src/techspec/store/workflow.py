@@ -17,7 +17,9 @@ from typing import Literal
 
 from sqlalchemy.engine import Connection
 
+from techspec.authoring.writeback import add_history_row, set_status, sign, signoff_roles, unsign
 from techspec.errors import UsageError
+from techspec.lint.template import Template
 from techspec.store import approvals, audit, revisions
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
@@ -32,8 +34,6 @@ from techspec.store.lifecycle import (
 )
 from techspec.store.records import Revision, SpecRecord
 from techspec.store.users import User
-from techspec.template import Template
-from techspec.writeback import add_history_row, set_status, sign, signoff_roles, unsign
 
 __all__ = [
     "Outcome",

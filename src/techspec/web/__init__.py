@@ -1,6 +1,6 @@
 """The web UI: server-rendered pages (Jinja2) with htmx, on the API's app and store.
 
-:func:`mount` adds the pages to the app that :func:`techspec.api.app.create_app` builds.
+:func:`mount` adds the pages to the app that :func:`techspec.asgi.create_app` builds.
 Pages are readable without JavaScript; htmx (vendored in ``static/``, no CDN) adds the
 editor's live lint.  Routes stay thin: each page's data is built by a module named after
 it (:mod:`~techspec.web.dashboard`, :mod:`~techspec.web.listing`,

@@ -18,15 +18,15 @@ from starlette.templating import Jinja2Templates
 
 from techspec.api.context import ApiContext
 from techspec.api.limits import RateLimiter
-from techspec.api.permissions import ADMIN, AUTHOR, require_reader
 from techspec.errors import TechspecError
+from techspec.lint.template import Template
+from techspec.service.passwords import session_user
+from techspec.service.permissions import ADMIN, AUTHOR, require_reader
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.records import SpecRecord
 from techspec.store.users import User
-from techspec.template import Template
 from techspec.web import csrf
-from techspec.web.passwords import session_user
 from techspec.web.sessions import Session, SessionCodec
 from techspec.web.specview import ViewCache
 

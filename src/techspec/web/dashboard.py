@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from techspec.linter import LintContext
-from techspec.parser import parse
+from techspec.authoring.writeback import signoff_roles
+from techspec.document.parser import parse
+from techspec.lint.linter import LintContext
+from techspec.lint.template import Template, builtin_template
 from techspec.store import approvals, revisions, search
 from techspec.store.engine import Store
 from techspec.store.facts import RISK_COLUMNS
@@ -23,8 +25,6 @@ from techspec.store.schema import revisions as revision_table
 from techspec.store.schema import specs as spec_table
 from techspec.store.search import Filters, Listed
 from techspec.store.users import User
-from techspec.template import Template, builtin_template
-from techspec.writeback import signoff_roles
 
 SHOWN = 8
 """Specs per dashboard list."""

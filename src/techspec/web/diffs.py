@@ -1,12 +1,12 @@
 """Diffs as the pages show them: a section-aware diff between two revisions (the core's
-:func:`techspec.diff.diff_specs`) with each unified-diff line classified for colour."""
+:func:`techspec.authoring.diff.diff_specs`) with each unified-diff line classified for colour."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from techspec.diff import SpecDiff, diff_specs
+from techspec.authoring.diff import SpecDiff, diff_specs
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.records import Revision

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from techspec.api.specs import create
+from techspec.authoring.scaffold import scaffold
+from techspec.document.parser import parse
 from techspec.errors import UsageError
-from techspec.parser import parse
-from techspec.scaffold import scaffold
+from techspec.lint.template import Template
+from techspec.service.specs import create
 from techspec.store.engine import Store
 from techspec.store.records import Saved
 from techspec.store.users import User
-from techspec.template import Template
 
 MAX_TITLE = 200
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from techspec.api.permissions import require_owner
-from techspec.diff import SpecDiff, diff_specs
+from techspec.authoring.diff import SpecDiff, diff_specs
+from techspec.service.permissions import require_owner
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.records import Revision, Saved

@@ -3,7 +3,7 @@ filters, the values every page gets (user, CSRF token, flash messages) and the s
 cookie written back when it changed.
 
 Templates are autoescaped; the only HTML that reaches them unescaped is the sanitized
-body of a spec (:func:`techspec.render.body.render_body`, nh3) wrapped in ``Markup``.
+body of a spec (:func:`techspec.authoring.render.body.render_body`, nh3) wrapped in ``Markup``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from techspec import __version__
-from techspec.render.html import status_class
+from techspec.authoring.render.html import status_class
 from techspec.store.clock import as_utc, iso
 from techspec.web.context import Visit
 from techspec.web.diffs import lines

@@ -3,7 +3,7 @@ each role, every decision (current or stale) and, for a stale approval, what cha
 in the document since it was given.
 
 Which buttons a user sees follows the same rules the server enforces on the POST (the
-store's workflow and :mod:`techspec.api.permissions`): hiding a button is a courtesy,
+store's workflow and :mod:`techspec.service.permissions`): hiding a button is a courtesy,
 refusing the request is the check.
 """
 
@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from techspec.api.permissions import ADMIN, AUTHOR, owns
-from techspec.content_hash import normalize
-from techspec.diff import SectionChange, diff_specs
+from techspec.authoring.content_hash import normalize
+from techspec.authoring.diff import SectionChange, diff_specs
+from techspec.authoring.writeback import signoff_roles
 from techspec.errors import UsageError
+from techspec.lint.template import Template
+from techspec.service.permissions import ADMIN, AUTHOR, owns
 from techspec.store import approvals, revisions
 from techspec.store.approvals import Approval
 from techspec.store.engine import Store
@@ -23,8 +25,6 @@ from techspec.store.errors import Gate
 from techspec.store.lifecycle import approval_gates, gates, lifecycle
 from techspec.store.records import Revision, SpecRecord
 from techspec.store.users import User
-from techspec.template import Template
-from techspec.writeback import signoff_roles
 
 SignOffState = Literal["approved", "changes", "stale", "pending", "unrecorded"]
 
@@ -89,7 +89,8 @@ class Panel:
 
 
 def may_edit(store: Store, user: User, spec: SpecRecord) -> bool:
-    """Admins, and authors whose spec it is (as :func:`~techspec.api.permissions.require_owner`)."""
+    """Admins, and authors whose spec it is (as
+    :func:`~techspec.service.permissions.require_owner`)."""
     if user.has_role(ADMIN):
         return True
     return user.has_role(AUTHOR) and owns(store, user, spec)

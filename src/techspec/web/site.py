@@ -35,7 +35,7 @@ SIGN_IN_BURST = 10
 
 
 def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> WebContext:
-    """Add the web UI to ``app`` (built by :func:`techspec.api.app.create_app`)."""
+    """Add the web UI to ``app`` (built by :func:`techspec.asgi.create_app`)."""
     from techspec.web.routes import routers
 
     api: ApiContext = app.state.api

@@ -3,7 +3,7 @@ checklist progress per section and the lint findings, each finding tied to its l
 and to the section that holds it.
 
 Everything is built from the revision's Markdown with the core (parse, lint) and the
-renderer (:mod:`techspec.render.body`, sanitized by nh3).  A revision never changes, so
+renderer (:mod:`techspec.authoring.render.body`, sanitized by nh3).  A revision never changes, so
 a view is computed once per revision and template and kept (a small LRU).
 """
 
@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from techspec.findings import Finding
-from techspec.linter import count_by_severity, lint
-from techspec.model import Section, Spec
-from techspec.parser import parse
-from techspec.render.body import heading_ids, render_body, render_inline
-from techspec.render.html import section_progress, split_title
-from techspec.template import Template
+from techspec.authoring.render.body import heading_ids, render_body, render_inline
+from techspec.authoring.render.html import section_progress, split_title
+from techspec.document.model import Section, Spec
+from techspec.document.parser import parse
+from techspec.lint.findings import Finding
+from techspec.lint.linter import count_by_severity, lint
+from techspec.lint.template import Template
 
 CACHE_SIZE = 256
 

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from techspec.api import bodies
-from techspec.api import specs as ops
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
-from techspec.api.permissions import require_admin
 from techspec.api.representations import event, verification
 from techspec.api.schemas import EventOut, VerificationOut
+from techspec.service import specs as ops
+from techspec.service.permissions import require_admin
 from techspec.store import audit
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])

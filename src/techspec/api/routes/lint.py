@@ -9,19 +9,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api import bodies, catalog
+from techspec.api import bodies
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
-from techspec.api.permissions import require_reader
 from techspec.api.schemas import LintIn, LintOut
-from techspec.config import unknown_selectors
+from techspec.document.parser import parse
 from techspec.errors import UsageError
-from techspec.findings import FileReport
 from techspec.formats.json_format import render_json
-from techspec.linter import lint
-from techspec.parser import parse
-from techspec.selection import Selection
-from techspec.template import Template
+from techspec.lint.config import unknown_selectors
+from techspec.lint.findings import FileReport
+from techspec.lint.linter import lint
+from techspec.lint.selection import Selection
+from techspec.lint.template import Template
+from techspec.service import catalog
+from techspec.service.permissions import require_reader
 
 router = APIRouter(prefix="/api/v1", tags=["lint"])
 Api = Annotated[ApiContext, Depends(api_context)]

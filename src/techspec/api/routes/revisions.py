@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from techspec.api import bodies
-from techspec.api import specs as ops
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
-from techspec.api.permissions import require_reader
 from techspec.api.representations import revision_document, revision_summary
 from techspec.api.schemas import DiffOut, RevisionOut, RevisionSummary
-from techspec.diff import diff_specs, diff_to_dict
+from techspec.authoring.diff import diff_specs, diff_to_dict
+from techspec.service import specs as ops
+from techspec.service.permissions import require_reader
 from techspec.store import revisions
 
 router = APIRouter(prefix="/api/v1", tags=["revisions"])

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api import bodies, catalog, conditional, paging, read_cache
-from techspec.api import specs as ops
+from techspec.api import bodies, conditional, paging, read_cache
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
-from techspec.api.permissions import require_author, require_owner, require_reader
 from techspec.api.representations import dumps, etag, lint_counts, spec_document, spec_head
 from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage, SpecSaved
+from techspec.service import catalog
+from techspec.service import specs as ops
+from techspec.service.permissions import require_author, require_owner, require_reader
 from techspec.store import revisions
 from techspec.store.revisions import Saved
 from techspec.store.users import User

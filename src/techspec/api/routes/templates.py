@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api import bodies, catalog
+from techspec.api import bodies
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.errors import BadRequest
-from techspec.api.permissions import require_admin, require_reader
 from techspec.api.representations import dumps
 from techspec.api.schemas import TemplateIn, TemplateOut
+from techspec.service import catalog
+from techspec.service.permissions import require_admin, require_reader
 
 router = APIRouter(prefix="/api/v1", tags=["templates"])
 Api = Annotated[ApiContext, Depends(api_context)]

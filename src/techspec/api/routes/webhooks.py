@@ -11,9 +11,9 @@ from starlette.responses import Response
 from techspec.api import bodies
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
-from techspec.api.permissions import require_admin
 from techspec.api.representations import delivery, dumps, webhook
 from techspec.api.schemas import DeliveryOut, WebhookIn, WebhookOut
+from techspec.service.permissions import require_admin
 from techspec.store import webhooks
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"])

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from techspec.api import bodies
-from techspec.api import specs as ops
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
-from techspec.api.permissions import require_reader
 from techspec.api.representations import approval, outcome
 from techspec.api.schemas import ApprovalIn, ApprovalOut, OutcomeOut, TransitionIn
-from techspec.api.transitions import transition
+from techspec.service import specs as ops
+from techspec.service.permissions import require_reader
+from techspec.service.transitions import transition
 from techspec.store import approvals, workflow
 from techspec.store.errors import Forbidden
 from techspec.store.users import User

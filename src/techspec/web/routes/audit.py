@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from starlette.responses import Response
 
-from techspec.api.permissions import require_admin
+from techspec.service.permissions import require_admin
 from techspec.store import audit
 from techspec.store.errors import NotFound
 from techspec.store.revisions import get_spec

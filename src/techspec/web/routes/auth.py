@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from techspec.api.errors import TooManyRequests
+from techspec.service.passwords import MAX_LENGTH, BadCredentials, verify
 from techspec.web import csrf
 from techspec.web.context import Anyone
 from techspec.web.pages import redirect, render
-from techspec.web.passwords import MAX_LENGTH, BadCredentials, verify
 from techspec.web.routing import router as web_router
 from techspec.web.sessions import Session
 

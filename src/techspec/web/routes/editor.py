@@ -10,8 +10,8 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api.permissions import require_owner
-from techspec.api.specs import current
+from techspec.service.permissions import require_owner
+from techspec.service.specs import current
 from techspec.store.errors import Conflict, InvalidTransition
 from techspec.web import editing
 from techspec.web.context import Poster, Reader, Visit

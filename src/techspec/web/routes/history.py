@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from starlette.responses import Response
 
-from techspec.api.specs import current
+from techspec.service.specs import current
 from techspec.store import revisions
 from techspec.web.context import Reader
 from techspec.web.diffs import compare

@@ -9,10 +9,10 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api import catalog
-from techspec.api.permissions import require_author
 from techspec.errors import UsageError
-from techspec.template import Template
+from techspec.lint.template import Template
+from techspec.service import catalog
+from techspec.service.permissions import require_author
 from techspec.web.context import Poster, Reader, Visit
 from techspec.web.drafts import create_from_template
 from techspec.web.pages import redirect, render

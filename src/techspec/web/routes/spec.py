@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from techspec.api.specs import current
+from techspec.service.specs import current
 from techspec.store.errors import GateRefused
 from techspec.web import review
 from techspec.web.context import Reader, Visit

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from techspec.api import catalog
+from techspec.authoring.writeback import signoff_roles
+from techspec.service import catalog
 from techspec.store.users import list_users
 from techspec.web import listing
 from techspec.web.context import Reader
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
-from techspec.writeback import signoff_roles
 
 router = web_router()
 

@@ -6,13 +6,13 @@ from fastapi import Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from techspec.api import catalog
-from techspec.parser import parse
-from techspec.render.body import heading_ids, render_body
+from techspec.authoring.render.body import heading_ids, render_body
+from techspec.authoring.writeback import signoff_roles
+from techspec.document.parser import parse
+from techspec.service import catalog
 from techspec.web.context import Reader
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
-from techspec.writeback import signoff_roles
 
 router = web_router()
 

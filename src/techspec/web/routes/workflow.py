@@ -15,9 +15,9 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.api.permissions import require_owner
-from techspec.api.specs import current
-from techspec.api.transitions import transition
+from techspec.service.permissions import require_owner
+from techspec.service.specs import current
+from techspec.service.transitions import transition
 from techspec.store import workflow
 from techspec.store.errors import Forbidden, GateRefused
 from techspec.store.lifecycle import lifecycle

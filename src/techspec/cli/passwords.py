@@ -1,0 +1,68 @@
+"""``techspec user passwd USER``: set the password a user signs in to the web UI with.
+
+Only click is imported at module level; the store and argon2 load when the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command("passwd")
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
+@click.option("--generate", is_flag=True, help="Make a random password and print it once.")
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    envvar="TECHSPEC_DATABASE_URL",
+    help="Database URL (default sqlite:///techspec.db; postgresql+psycopg://...).",
+)
+def passwd_command(name: str, from_stdin: bool, generate: bool, db: str | None) -> None:
+    """Set NAME's web sign-in password (prompted twice unless given another way).
+
+    Setting a password signs the user out of every browser."""
+    from techspec.errors import TechspecError
+    from techspec.service.passwords import check_strength, set_password
+    from techspec.service.passwords import generate as make_password
+    from techspec.store.engine import open_store
+
+    if from_stdin and generate:
+        raise click.UsageError("give --password-stdin or --generate, not both")
+    try:
+        if generate:
+            password = make_password()
+        elif from_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt(
+                f"New password for {name}", hide_input=True, confirmation_prompt=True
+            )
+        check_strength(password)
+        store = open_store(db)
+        try:
+            user = set_password(store, name, password)
+        finally:
+            store.close()
+    except TechspecError as error:
+        click.echo(f"techspec: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"password set for {user.name}", err=generate)
+    if generate:
+        click.echo(password)
+
+
+def register(group: click.Group) -> None:
+    """Add ``passwd`` to the ``user`` group of ``group`` (made by the store commands)."""
+    users = group.commands.get("user")
+    if not isinstance(users, click.Group):
+        raise RuntimeError("register the store commands (the 'user' group) first")
+    users.add_command(passwd_command)

@@ -1,0 +1,162 @@
+"""Server commands: ``serve``, ``token create|revoke`` and ``webhook add|list``.
+
+Only click is imported at module level; the web stack (FastAPI, uvicorn) loads when
+``serve`` runs, so the rest of the command line stays quick to start.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import ParamSpec, TypeVar
+
+import click
+
+from techspec.cli.support import db_option, reports_errors
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", help="Interface to listen on (default 127.0.0.1; $TECHSPEC_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default 1).")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Seed an empty database with demo specs and users; print the admin's token.",
+)
+@reports_errors
+def serve(
+    db: str | None, host: str | None, port: int | None, workers: int | None, demo: bool
+) -> None:
+    """Serve the REST API (/api/v1, docs at /api/v1/docs) until interrupted."""
+    import uvicorn
+
+    from techspec.api import logging as api_logging
+    from techspec.api.settings import Settings
+    from techspec.store.engine import database_url, open_store
+
+    settings = Settings.from_env(
+        database_url=database_url(db), host=host, port=port, workers=workers
+    )
+    api_logging.configure(settings.log_level)
+    store = open_store(settings.database_url)  # a bad URL or old schema fails here, once
+    token = None
+    if demo:
+        from techspec.service.demo import seed
+
+        token = seed(store)
+    store.close()
+    base = f"http://{settings.host}:{settings.port}"
+    click.echo(f"techspec web UI: {base}/")
+    click.echo(f"techspec API: {base}/api/v1 (docs at {base}/api/v1/docs)")
+    if demo:
+        if token is not None:
+            click.echo(f"demo admin token (shown once): {token}")
+        else:
+            click.echo("demo data already seeded; make a token with: techspec token create admin")
+    sys.stdout.flush()
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "techspec.asgi:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
+
+
+@click.group("token")
+def token_group() -> None:
+    """API tokens (stored only as a hash)."""
+
+
+@token_group.command("create")
+@click.argument("user")
+@click.option("--label", default="", help="A note on what the token is for.")
+@db_option
+@reports_errors
+def token_create(user: str, label: str, db: str | None) -> None:
+    """Make an API token for USER.  It is printed once, alone on the last line."""
+    from techspec.store.engine import open_store
+    from techspec.store.users import create_token
+
+    store = open_store(db)
+    token = create_token(store, user, label)
+    store.close()
+    click.echo(f"token for {user} (shown once; stored only as a hash):", err=True)
+    click.echo(token)
+
+
+@token_group.command("revoke")
+@click.argument("user")
+@db_option
+@reports_errors
+def token_revoke(user: str, db: str | None) -> None:
+    """Revoke every token of USER."""
+    from techspec.store.engine import open_store
+    from techspec.store.users import revoke_tokens
+
+    store = open_store(db)
+    count = revoke_tokens(store, user)
+    store.close()
+    click.echo(f"revoked {count} token{'s' if count != 1 else ''} of {user}")
+
+
+@click.group("webhook")
+def webhook_group() -> None:
+    """Webhook receivers: POSTed a signed JSON payload on revisions, transitions and
+    approvals."""
+
+
+@webhook_group.command("add")
+@click.argument("url")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    type=click.Choice(["revision", "transition", "approval"]),
+    help="An event to send (repeatable; default: all).",
+)
+@click.option("--secret", help="The HMAC key (default: a new random one, printed once).")
+@db_option
+@reports_errors
+def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str | None) -> None:
+    """Register URL; prints its id and signing secret (the secret alone on the last line)."""
+    from techspec.store import webhooks
+    from techspec.store.engine import open_store
+
+    store = open_store(db)
+    found = webhooks.add(store, url, events or webhooks.EVENT_NAMES, secret=secret)
+    store.close()
+    click.echo(f"webhook {found.id}: {found.url} ({', '.join(found.events)})")
+    click.echo(found.secret)
+
+
+@webhook_group.command("list")
+@db_option
+@reports_errors
+def webhook_list(db: str | None) -> None:
+    """List active receivers."""
+    from techspec.store import webhooks
+    from techspec.store.engine import open_store
+
+    store = open_store(db)
+    for found in webhooks.all_webhooks(store):
+        click.echo(f"{found.id:>4} {found.url}  {', '.join(found.events)}")
+    store.close()
+
+
+COMMANDS: tuple[click.Command, ...] = (serve, token_group, webhook_group)
+
+
+def register(group: click.Group) -> None:
+    """Add the server commands to the ``techspec`` group."""
+    for command in COMMANDS:
+        group.add_command(command)

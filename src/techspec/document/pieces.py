@@ -1,0 +1,383 @@
+"""Reading each top-level Markdown block into a :class:`Piece`, on its own.
+
+The parser works in two steps.  This module is the first and costly one: it turns the
+pulldown-cmark events of one top-level block into model nodes (a table with its cells, a
+list with its items, fields, links, placeholders), looking at nothing outside the block.
+The second step (:mod:`techspec.document.parser`) places the pieces into sections, which is cheap.
+Because a piece depends only on its own block, an incremental re-parse
+(:mod:`techspec.document.reparse`) can keep the pieces of blocks an edit did not touch.
+
+Only two things are read from the raw source of a block the parser already identified:
+bold-key field lines inside a paragraph, and bracketed placeholders, whose exact columns the
+event stream does not keep.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from techspec.document.events import first_inline, is_bold_only, is_event, plain_text, top_level
+from techspec.document.model import (
+    Block,
+    Cell,
+    CodeBlock,
+    Comment,
+    Field,
+    Link,
+    ListBlock,
+    ListItem,
+    Placeholder,
+    Table,
+)
+
+LINE_END = re.compile(rb"\r\n?|\n")
+_FIELD_LINE = re.compile(
+    rb"^[ \t]*\*\*(?P<key>[^*\r\n]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)[ \t]*"
+    rb"(?P<value>[^\r\n]*?)[ \t]*\\?[ \t]*\r?$",
+    re.MULTILINE,
+)
+_BRACKETS = re.compile(rb"\[(?P<inner>[^\[\]\r\n]*[^\[\]\s][^\[\]\r\n]*)\]")
+_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
+_ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
+_TASK_BOX = {b"x", b"X", b" ", b""}
+
+_HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    title: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Piece:
+    """What one top-level block yields, before it is placed in a section.
+
+    ``links``, ``comments`` and ``placeholders`` are counts: the block's own ones follow
+    those of the blocks before it in the document-wide lists.
+    """
+
+    start: int
+    """Byte offset of the block in the UTF-8 body (the text without a BOM)."""
+    end: int
+    line: int
+    end_line: int
+    block: Block | None = None
+    """What goes into the open section's blocks (None for headings and front matter)."""
+    label: str | None = None
+    """The text of a bold-only paragraph: it names a table right after it."""
+    heading: Heading | None = None
+    fields: list[Field] | None = None
+    front_matter: str | None = None
+    atx: bool = False
+    """A one-line ``#`` heading: Markdown reading restarts afresh at its line."""
+    links: int = 0
+    comments: int = 0
+    placeholders: int = 0
+
+
+@dataclass(slots=True)
+class Reading:
+    """What :func:`techspec.document.parser.parse` keeps beside a Spec so that a re-parse after an
+    edit can reuse the pieces of the blocks the edit did not touch."""
+
+    pieces: list[Piece]
+    data: bytes
+    """The body (the text without a BOM) in UTF-8: what the pieces' offsets index."""
+    exact: bool
+    """The body encoded to UTF-8 as it is (no lone surrogates were replaced)."""
+    starts: list[int] | None = None
+    """Byte offsets of the body's line starts, when the parser counted them."""
+
+
+class Positions:
+    """Maps UTF-8 byte offsets to 1-based (line, character column) pairs.
+
+    ``first_line`` numbers the first line of ``data``: a slice of a document that starts at
+    a line start keeps the document's line numbers.
+    """
+
+    def __init__(self, data: bytes, first_line: int = 1) -> None:
+        self.data = data
+        self.starts = [0] + [m.end() for m in LINE_END.finditer(data)]
+        self.ascii = data.isascii()
+        self.shift = first_line - 1
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) + self.shift
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self.starts, offset)
+        start = self.starts[index - 1]
+        if self.ascii:
+            return index + self.shift, offset - start + 1
+        return index + self.shift, len(self.data[start:offset].decode("utf-8", "replace")) + 1
+
+    def end_line(self, start: int, end: int) -> int:
+        """The line of the last character in ``[start, end)``, ignoring a trailing newline."""
+        data = self.data
+        while end > start and data[end - 1] in b"\r\n":
+            end -= 1
+        return self.line(max(start, end - 1))
+
+
+def read_pieces(data: bytes, evs: list[Any], pos: Positions) -> _Reader:
+    """Read every top-level block of ``evs`` (the events of ``data``)."""
+    reader = _Reader(data, pos)
+    for first, last in top_level(evs):
+        event, span = evs[first]
+        reader.block(event, span["start"], span["end"], evs[first + 1 : last])
+    return reader
+
+
+class _Reader:
+    def __init__(self, data: bytes, pos: Positions) -> None:
+        self.data = data
+        self.pos = pos
+        self.pieces: list[Piece] = []
+        self.links: list[Link] = []
+        self.comments: list[Comment] = []
+        self.placeholders: list[Placeholder] = []
+
+    def block(self, event: Any, start: int, end: int, inner: list[Any]) -> None:
+        pos = self.pos
+        piece = Piece(start, end, pos.line(start), pos.end_line(start, end))
+        self._dispatch(piece, event, inner)
+        piece.links = len(self.links)
+        piece.comments = len(self.comments)
+        piece.placeholders = len(self.placeholders)
+        self.pieces.append(piece)
+
+    def _dispatch(self, piece: Piece, event: Any, inner: list[Any]) -> None:
+        start, end, line, end_line = piece.start, piece.end, piece.line, piece.end_line
+        if not isinstance(event, dict) or "Start" not in event:
+            if event == "Rule":
+                piece.block = Block("rule", line, end_line)
+            return
+        tag = event["Start"]
+        name = tag if isinstance(tag, str) else next(iter(tag))
+        if name == "Heading":
+            self._heading(piece, tag["Heading"], inner)
+        elif name == "Paragraph":
+            self._paragraph(piece, inner)
+        elif name == "Table":
+            piece.block = Block("table", line, end_line, node=self._table(line, end_line, inner))
+            self._inline(start, end, inner)
+        elif name == "List":
+            items = self._list_items(inner)
+            node = ListBlock(items, tag["List"] is not None, line, end_line)
+            piece.block = Block("list", line, end_line, node=node)
+            self._inline(start, end, inner)
+        elif name == "CodeBlock":
+            self._code(piece, tag["CodeBlock"], inner)
+        elif name == "HtmlBlock":
+            self._comments(start, end)
+            piece.block = Block("html", line, end_line, text=self._source(start, end))
+        elif name == "MetadataBlock" and line == 1:
+            piece.front_matter = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+        else:
+            piece.block = Block("quote", line, end_line, text=self._source(start, end))
+            self._inline(start, end, inner)
+
+    # -- blocks --------------------------------------------------------------------
+
+    def _heading(self, piece: Piece, info: dict[str, Any], inner: list[Any]) -> None:
+        level = _HEADING_LEVELS.get(info.get("level", "H1"), 1)
+        line, column = self.pos.at(first_inline(inner, piece.start))
+        piece.heading = Heading(level, plain_text(inner).strip(), line, column)
+        piece.atx = piece.line == piece.end_line and _is_atx(self.data, piece.start)
+        self._inline(piece.start, piece.end, inner)
+
+    def _paragraph(self, piece: Piece, inner: list[Any]) -> None:
+        start, end = piece.start, piece.end
+        text = plain_text(inner)
+        piece.fields = self._fields(start, end) or None
+        piece.label = text.strip() if is_bold_only(inner) else None
+        piece.block = Block("paragraph", piece.line, piece.end_line, text=text)
+        self._inline(start, end, inner)
+
+    def _fields(self, start: int, end: int) -> list[Field]:
+        fields = []
+        for match in _FIELD_LINE.finditer(self.data, start, end):
+            line, column = self.pos.at(match.start("key") - 2)
+            value_start = match.start("value")
+            fields.append(
+                Field(
+                    key=match["key"].decode("utf-8", "replace").strip(),
+                    value=match["value"].decode("utf-8", "replace").strip(),
+                    line=line,
+                    column=column,
+                    value_column=self.pos.at(value_start)[1],
+                )
+            )
+        return fields
+
+    def _table(self, line: int, end_line: int, inner: list[Any]) -> Table:
+        header: list[Cell] = []
+        rows: list[list[Cell]] = []
+        current: list[Cell] = header
+        for event, span in inner:
+            if not isinstance(event, dict) or "Start" not in event:
+                continue
+            tag = event["Start"]
+            if tag == "TableRow":
+                current = []
+                rows.append(current)
+            elif tag == "TableCell":
+                current.append(self._cell(span["start"], span["end"]))
+        return Table(header, rows, line, end_line)
+
+    def _cell(self, start: int, end: int) -> Cell:
+        raw = self.data[start:end]
+        stripped = raw.lstrip(b" \t|")
+        offset = start + len(raw) - len(stripped)
+        text = stripped.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|")
+        line, column = self.pos.at(offset)
+        return Cell(text.strip(), line, column)
+
+    def _list_items(self, inner: list[Any]) -> list[ListItem]:
+        """Flatten a (possibly nested) list into items; a nested list's text is its own."""
+        items: list[ListItem] = []
+        open_items: list[_OpenItem] = []
+        depth = 0
+        for event, span in inner:
+            if isinstance(event, str):
+                if open_items and event in ("SoftBreak", "HardBreak"):
+                    open_items[-1].parts.append(" ")
+                continue
+            if "Start" in event:
+                tag = event["Start"]
+                if tag == "Item":
+                    line, column = self.pos.at(span["start"])
+                    item = ListItem("", line, column, None, depth)
+                    items.append(item)
+                    open_items.append(_OpenItem(item))
+                    continue
+                if isinstance(tag, dict) and "List" in tag:
+                    depth += 1
+                    if open_items:
+                        open_items[-1].freeze()
+                    continue
+            elif "End" in event:
+                tag = event["End"]
+                if tag == "Item" and open_items:
+                    open_items.pop().freeze()
+                elif isinstance(tag, dict) and "List" in tag:
+                    depth -= 1
+                continue
+            if not open_items or open_items[-1].frozen:
+                continue
+            current = open_items[-1]
+            if "TaskListMarker" in event:
+                current.item.checked = bool(event["TaskListMarker"])
+                continue
+            if not current.positioned:
+                current.item.line, current.item.column = self.pos.at(span["start"])
+                current.positioned = True
+            text = event.get("Text") or event.get("Code")
+            if text:
+                current.parts.append(text)
+        return items
+
+    def _code(self, piece: Piece, tag: Any, inner: list[Any]) -> None:
+        fenced = isinstance(tag, dict) and "Fenced" in tag
+        info = tag["Fenced"] if fenced else ""
+        content = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+        node = CodeBlock(info.strip(), content, piece.line, piece.end_line, fenced)
+        piece.block = Block("code", piece.line, piece.end_line, text=content, node=node)
+        if inner:
+            content_start = inner[0][1]["start"]
+            content_end = inner[-1][1]["end"]
+            self._placeholders(content_start, content_end, [], in_code=True)
+
+    # -- inline content ------------------------------------------------------------
+
+    def _inline(self, start: int, end: int, inner: list[Any]) -> None:
+        """Collect links, comments and placeholders inside a block's inline content."""
+        excluded: list[tuple[int, int]] = []
+        link_stack: list[tuple[str, int, list[str]]] = []
+        for event, span in inner:
+            if isinstance(event, dict):
+                if "Start" in event:
+                    tag = event["Start"]
+                    if isinstance(tag, dict) and ("Link" in tag or "Image" in tag):
+                        target = str(
+                            (tag.get("Link") or tag.get("Image") or {}).get("dest_url", "")
+                        )
+                        link_stack.append((target, span["start"], []))
+                        excluded.append((span["start"], span["end"]))
+                elif "End" in event:
+                    if event["End"] in ("Link", "Image") and link_stack:
+                        target, link_start, parts = link_stack.pop()
+                        line, column = self.pos.at(link_start)
+                        self.links.append(Link("".join(parts), target, line, column))
+                elif "Text" in event:
+                    if link_stack:
+                        link_stack[-1][2].append(event["Text"])
+                elif "InlineHtml" in event or "Html" in event:
+                    excluded.append((span["start"], span["end"]))
+                    self._comments(span["start"], span["end"])
+                else:  # Code, TaskListMarker, FootnoteReference, math
+                    excluded.append((span["start"], span["end"]))
+        self._placeholders(start, end, excluded, in_code=False)
+
+    def _placeholders(
+        self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
+    ) -> None:
+        data = self.data
+        for match in _BRACKETS.finditer(data, start, end):
+            left, right = match.span()
+            if match["inner"].strip() in _TASK_BOX or match["inner"].startswith(b"^"):
+                continue
+            if not in_code:
+                if left > 0 and data[left - 1 : left] in (b"\\", b"]", b"!"):
+                    continue
+                if data[right : right + 1] in (b"(", b"[", b":"):
+                    continue
+                if any(a < right and left < b for a, b in excluded):
+                    continue
+            line, column = self.pos.at(left)
+            end_column = self.pos.at(right)[1]
+            text = match[0].decode("utf-8", "replace")
+            self.placeholders.append(Placeholder(text, line, column, end_column, in_code))
+
+    def _comments(self, start: int, end: int) -> None:
+        for match in _COMMENT.finditer(self.data, start, end):
+            line, column = self.pos.at(match.start())
+            end_line = self.pos.line(match.end() - 1)
+            text = match[1].decode("utf-8", "replace").strip()
+            self.comments.append(Comment(text, line, column, end_line))
+
+    def _source(self, start: int, end: int) -> str:
+        return self.data[start:end].decode("utf-8", "replace")
+
+
+class _OpenItem:
+    """A list item whose inline text is still being collected."""
+
+    __slots__ = ("frozen", "item", "parts", "positioned")
+
+    def __init__(self, item: ListItem) -> None:
+        self.item = item
+        self.parts: list[str] = []
+        self.frozen = False
+        self.positioned = False
+
+    def freeze(self) -> None:
+        """Stop collecting: a nested list or the item's end was reached."""
+        if not self.frozen:
+            self.item.text = "".join(self.parts).strip()
+            self.frozen = True
+
+
+def _is_atx(data: bytes, start: int) -> bool:
+    """An unindented ``#`` heading that starts a line."""
+    if start > 0 and data[start - 1 : start] not in (b"\n", b"\r"):
+        return False
+    return _ATX.match(data, start) is not None

@@ -1,0 +1,75 @@
+"""Templates by name: the built-in one plus those stored with the store's specs or added
+by an admin.  A name means one template: adding different text under a taken name is
+a conflict (a new version gets a new name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from techspec.authoring.writeback import signoff_roles
+from techspec.lint.template import Template, builtin_template
+from techspec.store.engine import Store
+from techspec.store.errors import Conflict, NotFound
+from techspec.store.schema import templates
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    template: Template
+    builtin: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.template.name,
+            "sha256": self.template.sha256,
+            "title": self.template.title,
+            "statuses": list(self.template.statuses),
+            "signoff_roles": signoff_roles(self.template),
+            "builtin": self.builtin,
+        }
+
+
+def entries(store: Store) -> list[Entry]:
+    """The built-in template first, then stored ones by name."""
+    builtin = builtin_template()
+    found = [Entry(builtin, True)]
+    query = sa.select(templates.c.name, templates.c.text).order_by(templates.c.name)
+    with store.read() as connection:
+        rows = connection.execute(query).all()
+    for row in rows:
+        template = Template.from_markdown(row.text, row.name)
+        if template.sha256 != builtin.sha256:
+            found.append(Entry(template, False))
+    return found
+
+
+def find(store: Store, name: str) -> Template:
+    for entry in entries(store):
+        if entry.template.name == name:
+            return entry.template
+    known = ", ".join(entry.template.name for entry in entries(store))
+    raise NotFound(f"unknown template '{name}' (known: {known})")
+
+
+def add(store: Store, name: str, text: str) -> Entry:
+    """Compile and store a template (a :class:`TemplateError` when it does not compile)."""
+    template = Template.from_markdown(text, name)
+    for entry in entries(store):
+        same_text = entry.template.sha256 == template.sha256
+        if entry.template.name == name and same_text:
+            return entry
+        if entry.template.name == name:
+            raise Conflict(f"a different template named '{name}' exists: choose another name")
+        if same_text:
+            raise Conflict(f"this template is already known as '{entry.template.name}'")
+    try:
+        with store.write() as connection:
+            connection.execute(
+                sa.insert(templates).values(sha256=template.sha256, name=name, text=text)
+            )
+    except IntegrityError:
+        raise Conflict("this template is already stored under another name") from None
+    return Entry(Template.from_markdown(text, name), False)

@@ -1,0 +1,168 @@
+"""Spec operations the HTTP layer needs on top of the store: names from titles, reads of
+a spec with its current revision in one transaction, and a save conditional on an ETag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from techspec.api.errors import PreconditionFailed
+from techspec.authoring.scaffold import scaffold, slugify
+from techspec.document.parser import parse
+from techspec.lint.template import Template
+from techspec.store import revisions
+from techspec.store.clock import as_utc
+from techspec.store.engine import Store
+from techspec.store.errors import Conflict, NotFound
+from techspec.store.revisions import Revision, Saved, SpecRecord
+from techspec.store.schema import revisions as revisions_table
+from techspec.store.schema import specs
+from techspec.store.users import User
+
+MAX_SUFFIX = 100
+
+
+def ref(value: str) -> str:
+    """A URL's spec reference as the store spells it: digits are an id, else a slug."""
+    return f"#{value}" if value.isdigit() else value
+
+
+def derive_slug(text: str) -> str:
+    """``Technical Specification: Payments Ledger`` -> ``payments-ledger``."""
+    title = parse(text).title or "spec"
+    _, colon, name = title.partition(":")
+    return slugify(name if colon and name.strip() else title)
+
+
+def create(
+    store: Store,
+    text: str,
+    *,
+    author: User,
+    slug: str | None = None,
+    template: Template | None = None,
+    message: str = "",
+) -> Saved:
+    """A new spec; a name taken by another spec gets ``-2``, ``-3``... unless it was given."""
+    base = slug if slug is not None else derive_slug(text)
+    for attempt in range(1, MAX_SUFFIX + 1):
+        name = base if attempt == 1 else f"{base}-{attempt}"
+        try:
+            return revisions.create_spec(
+                store, name, text, author=author, template=template, message=message
+            )
+        except Conflict:
+            if slug is not None:
+                raise
+    raise Conflict(f"specs named '{base}' to '{base}-{MAX_SUFFIX}' all exist: give a slug")
+
+
+def from_template(template: Template, title: str, author: str) -> str:
+    return scaffold(template, title.strip(), author, date.today())
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A spec and its current revision's number and sha256 (the ETag), without the text."""
+
+    spec: SpecRecord
+    sha256: str
+
+
+_HEAD = (
+    sa.select(specs, revisions_table.c.sha256.label("revision_sha256"))
+    .join(
+        revisions_table,
+        (revisions_table.c.spec_id == specs.c.id)
+        & (revisions_table.c.number == specs.c.current_revision),
+    )
+    .where(specs.c.deleted == sa.false())
+)
+_HEAD_BY_ID = _HEAD.where(specs.c.id == sa.bindparam("ref", type_=sa.Integer))
+_HEAD_BY_SLUG = _HEAD.where(specs.c.slug == sa.bindparam("ref", type_=sa.String))
+_DATES = ("created_at", "updated_at")
+
+
+def head(store: Store, reference: str) -> Head:
+    """One indexed query (built once): the spec row joined to its current revision's hash."""
+    by_id = reference.startswith("#") and reference[1:].isdigit()
+    query, value = (_HEAD_BY_ID, int(reference[1:])) if by_id else (_HEAD_BY_SLUG, reference)
+    with store.read() as connection:
+        row = connection.execute(query, {"ref": value}).first()
+    if row is None:
+        raise NotFound(f"unknown spec '{reference}' (see 'techspec list')")
+    found = row._asdict()
+    sha256 = found.pop("revision_sha256")
+    found["deleted"] = bool(found["deleted"])
+    for name in _DATES:
+        found[name] = as_utc(found[name])
+    return Head(SpecRecord(**found), sha256)
+
+
+def saved_head(store: Store, saved: Saved) -> Head:
+    """The head of the revision a save wrote (not whatever is current by now: answering
+    with a later writer's ETag would let the client overwrite work it never saw)."""
+    query = sa.select(revisions_table.c.sha256).where(
+        revisions_table.c.spec_id == saved.spec.id, revisions_table.c.number == saved.revision
+    )
+    with store.read() as connection:
+        return Head(saved.spec, connection.execute(query).scalar_one())
+
+
+def revision_text(store: Store, spec: SpecRecord, sha256: str) -> tuple[str, Template]:
+    """The text (and template) of ``spec``'s revision whose hash is ``sha256``."""
+    query = sa.select(revisions_table.c.text).where(
+        revisions_table.c.spec_id == spec.id, revisions_table.c.sha256 == sha256
+    )
+    with store.read() as connection:
+        text = connection.execute(query.limit(1)).scalar_one()
+        return text, revisions.template_of(connection, spec)
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    spec: SpecRecord
+    revision: Revision
+
+
+def current(store: Store, reference: str, number: int | None = None) -> Current:
+    with store.read() as connection:
+        spec = revisions.resolve(connection, reference)
+        return Current(spec, revisions.revision_row(connection, spec, number))
+
+
+def template(store: Store, spec: SpecRecord) -> Template:
+    with store.read() as connection:
+        return revisions.template_of(connection, spec)
+
+
+def save_if_match(
+    store: Store, found: Head, text: str, tags: list[str], *, author: User, message: str = ""
+) -> Saved:
+    """Save ``text`` over ``found`` when ``tags`` names its revision; 412 otherwise, also
+    when another writer moved the spec between our read and our write."""
+    if found.sha256 not in tags:
+        raise _stale(found.spec, found.sha256)
+    try:
+        return revisions.save(
+            store,
+            f"#{found.spec.id}",
+            text,
+            base=found.spec.current_revision,
+            author=author,
+            message=message,
+        )
+    except Conflict:
+        latest = head(store, f"#{found.spec.id}")
+        raise _stale(latest.spec, latest.sha256) from None
+
+
+def _stale(spec: SpecRecord, sha256: str) -> PreconditionFailed:
+    return PreconditionFailed(
+        f"spec '{spec.slug}' has changed since the revision you edited (it is at revision "
+        f"{spec.current_revision}): GET it again, reapply your change and send its ETag",
+        etag=sha256,
+    )
