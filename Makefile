@@ -29,6 +29,7 @@ test: system-deps $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	for dir in tests/*/; do [ -n "$$(ls $$dir*.py 2>/dev/null)" ] || continue; $(BIN)/mypy $$dir || exit 1; done
+	$(BIN)/lint-imports --no-logo --cache-dir $(VENV)/.import_linter_cache
 	$(BIN)/pytest -n auto; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$rc
 
