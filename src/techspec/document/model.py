@@ -4,16 +4,16 @@ Every node records where it came from: 1-based lines and 1-based columns that co
 characters (not bytes) in the original text.  The model never owns a copy of the
 document that differs from the source: ``Spec.text`` is the input, byte for byte, so
 the Markdown file stays the source of truth and the model is only a view of it.
+
+A Spec also keeps the :class:`Piece` of each top-level block (its :class:`Reading`), which
+:mod:`techspec.document.pieces` reads, so that a re-parse after an edit can reuse them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from techspec.document.pieces import Reading
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 BlockKind = Literal["paragraph", "list", "table", "code", "html", "quote", "rule"]
 
@@ -169,6 +169,55 @@ class Placeholder:
 
 
 @dataclass(slots=True)
+class Heading:
+    level: int
+    title: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Piece:
+    """What one top-level block yields, before it is placed in a section.
+
+    ``links``, ``comments`` and ``placeholders`` are counts: the block's own ones follow
+    those of the blocks before it in the document-wide lists.
+    """
+
+    start: int
+    """Byte offset of the block in the UTF-8 body (the text without a BOM)."""
+    end: int
+    line: int
+    end_line: int
+    block: Block | None = None
+    """What goes into the open section's blocks (None for headings and front matter)."""
+    label: str | None = None
+    """The text of a bold-only paragraph: it names a table right after it."""
+    heading: Heading | None = None
+    fields: list[Field] | None = None
+    front_matter: str | None = None
+    atx: bool = False
+    """A one-line ``#`` heading: Markdown reading restarts afresh at its line."""
+    links: int = 0
+    comments: int = 0
+    placeholders: int = 0
+
+
+@dataclass(slots=True)
+class Reading:
+    """What :func:`techspec.document.parser.parse` keeps beside a Spec so that a re-parse after an
+    edit can reuse the pieces of the blocks the edit did not touch."""
+
+    pieces: list[Piece]
+    data: bytes
+    """The body (the text without a BOM) in UTF-8: what the pieces' offsets index."""
+    exact: bool
+    """The body encoded to UTF-8 as it is (no lone surrogates were replaced)."""
+    starts: list[int] | None = None
+    """Byte offsets of the body's line starts, when the parser counted them."""
+
+
+@dataclass(slots=True)
 class Spec:
     """A parsed specification.  Build one with :func:`techspec.parse`."""
 
@@ -239,10 +288,8 @@ class Spec:
         return self._labelled.get(label.casefold())
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view of the model (used by ``techspec show --format json``)."""
-        from techspec.document.serialize import spec_to_dict
-
-        return spec_to_dict(self)
+        """A JSON-ready view of the model (used by ``techspec show --format json`` and the API)."""
+        return _spec_dict(self)
 
 
 def _walk(sections: list[Section]) -> Iterator[Section]:
@@ -262,3 +309,41 @@ def _find_field(fields: list[Field], key: str) -> Field | None:
         if candidate.key.casefold() == wanted:
             return candidate
     return None
+
+
+def _spec_dict(spec: Spec) -> dict[str, Any]:
+    return {
+        "path": spec.path,
+        "title": spec.title,
+        "title_line": spec.title_line,
+        "status": spec.status,
+        "line_count": spec.line_count,
+        "front_matter": spec.front_matter,
+        "metadata": [asdict(f) for f in spec.metadata],
+        "sections": [_section_dict(s) for s in spec.sections],
+        "links": [asdict(link) for link in spec.links],
+        "placeholders": [asdict(p) for p in spec.placeholders],
+        "comments": [asdict(c) for c in spec.comments],
+    }
+
+
+def _section_dict(section: Section) -> dict[str, Any]:
+    return {
+        "title": section.title,
+        "level": section.level,
+        "path": section.path,
+        "line": section.line,
+        "end_line": section.end_line,
+        "fields": [asdict(f) for f in section.fields],
+        "blocks": [_block_dict(b) for b in section.blocks],
+        "children": [_section_dict(c) for c in section.children],
+    }
+
+
+def _block_dict(block: Block) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": block.kind, "line": block.line, "end_line": block.end_line}
+    if block.node is not None:
+        data.update(asdict(block.node))
+    elif block.text:
+        data["text"] = block.text
+    return data

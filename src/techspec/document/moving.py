@@ -15,13 +15,14 @@ from techspec.document.model import (
     CodeBlock,
     Comment,
     Field,
+    Heading,
     Link,
     ListBlock,
     ListItem,
+    Piece,
     Placeholder,
     Table,
 )
-from techspec.document.pieces import Heading, Piece
 
 Counts = tuple[int, int, int]
 """What to add to a piece's counts of links, comments and placeholders."""

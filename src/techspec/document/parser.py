@@ -13,8 +13,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from techspec.document import markdown as _markdown
-from techspec.document.model import Block, Comment, Field, Link, Placeholder, Section, Spec, Table
-from techspec.document.pieces import Heading, Piece, Positions, Reading, read_pieces
+from techspec.document.model import (
+    Block,
+    Comment,
+    Field,
+    Heading,
+    Link,
+    Piece,
+    Placeholder,
+    Reading,
+    Section,
+    Spec,
+    Table,
+)
+from techspec.document.pieces import Positions, read_pieces
 
 
 def parse(text: str, path: str | None = None) -> Spec:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Any
 
 from techspec.document.events import first_inline, is_bold_only, is_event, plain_text, top_level
@@ -26,9 +25,11 @@ from techspec.document.model import (
     CodeBlock,
     Comment,
     Field,
+    Heading,
     Link,
     ListBlock,
     ListItem,
+    Piece,
     Placeholder,
     Table,
 )
@@ -45,55 +46,6 @@ _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
 _TASK_BOX = {b"x", b"X", b" ", b""}
 
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
-
-
-@dataclass(slots=True)
-class Heading:
-    level: int
-    title: str
-    line: int
-    column: int
-
-
-@dataclass(slots=True)
-class Piece:
-    """What one top-level block yields, before it is placed in a section.
-
-    ``links``, ``comments`` and ``placeholders`` are counts: the block's own ones follow
-    those of the blocks before it in the document-wide lists.
-    """
-
-    start: int
-    """Byte offset of the block in the UTF-8 body (the text without a BOM)."""
-    end: int
-    line: int
-    end_line: int
-    block: Block | None = None
-    """What goes into the open section's blocks (None for headings and front matter)."""
-    label: str | None = None
-    """The text of a bold-only paragraph: it names a table right after it."""
-    heading: Heading | None = None
-    fields: list[Field] | None = None
-    front_matter: str | None = None
-    atx: bool = False
-    """A one-line ``#`` heading: Markdown reading restarts afresh at its line."""
-    links: int = 0
-    comments: int = 0
-    placeholders: int = 0
-
-
-@dataclass(slots=True)
-class Reading:
-    """What :func:`techspec.document.parser.parse` keeps beside a Spec so that a re-parse after an
-    edit can reuse the pieces of the blocks the edit did not touch."""
-
-    pieces: list[Piece]
-    data: bytes
-    """The body (the text without a BOM) in UTF-8: what the pieces' offsets index."""
-    exact: bool
-    """The body encoded to UTF-8 as it is (no lone surrogates were replaced)."""
-    starts: list[int] | None = None
-    """Byte offsets of the body's line starts, when the parser counted them."""
 
 
 class Positions:
