@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from techspec.document.parser import parse
-from techspec.lint.linter import LintContext, lint
-from techspec.lint.rules.registry import Rule, checks
+from techspec.lint.linter import lint
+from techspec.lint.rules.checks import all_checks
+from techspec.lint.rules.context import LintContext
+from techspec.lint.rules.registry import Rule
 from techspec.lint.selection import Selection
 from techspec.lint.template import builtin_template
 
@@ -47,7 +49,7 @@ def test_a_shared_context_runs_each_check_once_and_gives_what_a_fresh_lint_gives
     spec = parse(DAMAGED)
     context = LintContext(spec, builtin_template())
     first = lint(spec, context=context, only=fixable)
-    rule, check = next((rule, check) for rule, check in checks() if rule.fixable)
+    rule, check = next((rule, check) for rule, check in all_checks() if rule.fixable)
     kept = context.checked(rule, check)
     assert lint(spec, context=context) == lint(spec)
     assert context.checked(rule, check) is kept

@@ -22,7 +22,6 @@ from techspec.errors import InputError, TechspecError, TemplateError
 from techspec.lint.config import find_config
 from techspec.lint.findings import FileReport
 from techspec.lint.linter import lint
-from techspec.lint.rules import registry
 from techspec.lint.selection import Selection
 from techspec.lint.template import Template, builtin_template
 
@@ -118,8 +117,7 @@ def worker_pool(
     worker.  The parent's objects are frozen out of the garbage collector while the
     workers run, so that collections in a worker do not touch, and so copy, the pages
     it shares with the parent."""
-    builtin_template()
-    registry.checks()
+    builtin_template()  # the rules are registered when this module is imported
     if warm is not None:
         warm()
     gc.freeze()

@@ -18,7 +18,7 @@ from techspec.lint.findings import Finding
 from techspec.lint.rules.registry import get_rule
 
 if TYPE_CHECKING:
-    from techspec.lint.linter import LintContext
+    from techspec.lint.rules.context import LintContext
 
 _DIRECTIVE = re.compile(
     r"^techspec-(?P<kind>disable-next-line|disable-file|disable|enable)\b(?P<codes>.*)$",

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from techspec.lint.findings import Finding
-from techspec.lint.rules.registry import document, rule
+from techspec.lint.rules.checks import rule
+from techspec.lint.rules.registry import document
 
 if TYPE_CHECKING:
-    from techspec.lint.linter import LintContext
+    from techspec.lint.rules.context import LintContext
 
 document(
     code="TS001",

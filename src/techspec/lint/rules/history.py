@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from techspec.document.model import Table
 from techspec.lint.findings import Finding
-from techspec.lint.rules.registry import rule
+from techspec.lint.rules.checks import rule
 from techspec.lint.rules.values import is_iso_date, is_version, version_key
 
 if TYPE_CHECKING:
-    from techspec.lint.linter import LintContext
+    from techspec.lint.rules.context import LintContext
 
 
 def _history(ctx: LintContext) -> tuple[Table, int, int] | None:

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from techspec.lint.findings import Finding
-from techspec.lint.rules.registry import rule
+from techspec.lint.rules.checks import rule
 
 if TYPE_CHECKING:
-    from techspec.lint.linter import LintContext
+    from techspec.lint.rules.context import LintContext
 
 
 @rule(

@@ -1,16 +1,14 @@
-"""The rule registry: one table that feeds the linter, ``techspec rules`` and the docs."""
+"""The rule registry: one table that feeds the linter, ``techspec rules`` and the docs.
+
+Importing :mod:`techspec.lint.rules` fills it: each rule module registers its rules, with
+their check functions (:func:`techspec.lint.rules.checks.rule`) or, for a rule the linter
+reports itself, with :func:`document`.  The table knows nothing of checks or contexts, so
+everything else in the linter can look a rule up here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from techspec.lint.findings import Finding
-    from techspec.lint.linter import LintContext
-
-Check = Callable[["LintContext"], Iterator["Finding"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +35,15 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-_CHECKS: list[tuple[Rule, Check]] = []
 
 
-def rule(**fields: object) -> Callable[[Check], Check]:
-    """Register a check function together with its rule's documentation."""
-
-    def register(check: Check) -> Check:
-        entry = Rule(**fields)  # type: ignore[arg-type]
-        if entry.code in _RULES:
-            raise ValueError(f"duplicate rule code {entry.code}")
-        _RULES[entry.code] = entry
-        _CHECKS.append((entry, check))
-        return check
-
-    return register
+def register(**fields: object) -> Rule:
+    """Register a rule that has a check function: its code must be new."""
+    entry = Rule(**fields)  # type: ignore[arg-type]
+    if entry.code in _RULES:
+        raise ValueError(f"duplicate rule code {entry.code}")
+    _RULES[entry.code] = entry
+    return entry
 
 
 def document(**fields: object) -> Rule:
@@ -63,13 +55,11 @@ def document(**fields: object) -> Rule:
 
 def all_rules() -> list[Rule]:
     """Every rule, ordered by code."""
-    _load()
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
 def get_rule(code_or_name: str) -> Rule | None:
     """Look a rule up by code (``TS101``) or name (``missing-section``), case-insensitively."""
-    _load()
     wanted = code_or_name.strip().casefold()
     for entry in _RULES.values():
         if wanted in (entry.code.casefold(), entry.name.casefold(), entry.label.casefold()):
@@ -77,10 +67,14 @@ def get_rule(code_or_name: str) -> Rule | None:
     return None
 
 
-def checks() -> list[tuple[Rule, Check]]:
-    _load()
-    return list(_CHECKS)
+_BY_CODE: dict[str, Rule] = {}
 
 
-def _load() -> None:
-    import techspec.lint.rules.checks  # noqa: F401  (registers every rule on import)
+def rule_of(code: str) -> Rule:
+    """The rule of a code a check reports, remembered: every finding asks for its rule."""
+    rule = _BY_CODE.get(code)
+    if rule is None:
+        found = get_rule(code)
+        assert found is not None, code
+        rule = _BY_CODE[code] = found
+    return rule

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from techspec.document.model import Section
 from techspec.lint.findings import Finding
-from techspec.lint.rules.registry import rule
+from techspec.lint.rules.checks import rule
 from techspec.lint.template import BlockExpectation
 
 if TYPE_CHECKING:
-    from techspec.lint.linter import LintContext
+    from techspec.lint.rules.context import LintContext
 
 
 @rule(

@@ -1,0 +1,219 @@
+"""What every rule check reads: a spec matched to its template once (a
+:class:`LintContext`), and the findings it makes for a rule's code.
+
+It sits in the rules package, below the checks that read it and beside the registry it
+asks for a rule's name and severity, so that the linter, the checks and the registry
+depend on it in one direction only.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from techspec.document.model import Section, Spec, Table
+from techspec.lint.findings import Finding, Severity
+from techspec.lint.rules.registry import Rule, rule_of
+from techspec.lint.template import SectionRule, TableRule, Template
+
+
+@dataclass(slots=True)
+class SectionMatch:
+    rule: SectionRule
+    section: Section
+
+
+@dataclass(slots=True)
+class MissingSection:
+    rule: SectionRule
+    line: int
+    parent: str | None
+
+
+@dataclass(slots=True)
+class OutOfOrder:
+    section: Section
+    after: str
+
+
+@dataclass(slots=True)
+class TablePair:
+    rule: TableRule
+    table: Table | None
+    section: Section | None
+
+
+@dataclass
+class LintContext:
+    """Everything a rule check needs, computed once per spec."""
+
+    spec: Spec
+    template: Template
+    matches: list[SectionMatch] = field(default_factory=list)
+    missing: list[MissingSection] = field(default_factory=list)
+    extra: list[Section] = field(default_factory=list)
+    out_of_order: list[OutOfOrder] = field(default_factory=list)
+    repeats: list[tuple[SectionRule, list[Section]]] = field(default_factory=list)
+    is_spec: bool = True
+    cache: dict[str, object] = field(default_factory=dict)
+    """Shared computations of rule modules, keyed by name (one lint run only)."""
+
+    def __post_init__(self) -> None:
+        self.rank = self.template.status_rank(self.spec.status)
+        count = len(self.template.statuses)
+        self.needs_signoff = count >= 3 and self.rank >= count - 2
+        self.needs_done = count >= 4 and self.rank == count - 1
+        self.is_spec = self.template.looks_like(self.spec)
+        self._tables: list[TablePair] | None = None
+        self._checked: dict[str, list[Finding]] = {}
+        sections = list(self.spec.walk())
+        self._section_lines = [s.line for s in sections]
+        self._section_paths = [s.path for s in sections]
+        if self.is_spec:
+            self._match(self.template.sections, self.spec.sections, None, self._end())
+
+    # -- reporting -------------------------------------------------------------------
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        line: int,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        section: str | None = None,
+    ) -> Finding:
+        rule = rule_of(code)
+        last = max(1, self.spec.line_count)
+        line = min(max(1, line), last)
+        end_line = min(max(line, end_line or line), last)
+        return Finding(
+            rule=rule.code,
+            name=rule.name,
+            severity=self.severity(rule.severity),
+            message=message,
+            line=line,
+            column=max(1, column),
+            end_line=end_line,
+            end_column=max(1, end_column or column),
+            section=section if section is not None else self.section_at(line),
+            fixable=rule.fixable,
+        )
+
+    def severity(self, declared: str) -> Severity:
+        """``status`` rules are warnings in the first lifecycle state and errors after it."""
+        if declared == "status":
+            return "warning" if self.rank == 0 else "error"
+        assert declared in ("error", "warning", "info"), declared
+        return declared  # type: ignore[return-value]
+
+    def section_at(self, line: int) -> str | None:
+        index = bisect_right(self._section_lines, line)
+        return self._section_paths[index - 1] if index else None
+
+    def checked(self, rule: Rule, check: Check) -> list[Finding]:
+        """The findings of one rule's check, before suppressions; run once per context,
+        so that ``techspec fix`` can lint the fixable rules first and the rest later."""
+        found = self._checked.get(rule.code)
+        if found is None:
+            found = self._checked[rule.code] = list(check(self))
+        return found
+
+    def table_pairs(self) -> list[TablePair]:
+        """Each template table with the spec table that answers it (None when absent)."""
+        if self._tables is None:
+            pairs: list[TablePair] = []
+            for match in self.matches:
+                if not match.rule.tables:
+                    continue
+                unlabelled = [t for t in match.section.tables if t.label is None]
+                for rule in match.rule.tables:
+                    table = unlabelled[rule.index] if rule.index < len(unlabelled) else None
+                    pairs.append(TablePair(rule, table, match.section))
+            for rule in self.template.labelled_tables:
+                assert rule.label is not None
+                pairs.append(TablePair(rule, self.spec.table(rule.label), None))
+            self._tables = pairs
+        return self._tables
+
+    # -- section matching ------------------------------------------------------------
+
+    def _end(self) -> int:
+        return max(1, self.spec.line_count)
+
+    def _match(
+        self,
+        rules: list[SectionRule],
+        sections: list[Section],
+        parent: Section | None,
+        parent_end: int,
+    ) -> None:
+        found: dict[int, list[Section]] = {}
+        furthest = -1
+        for section in sections:
+            index = _rule_index(rules, section.title)
+            if index is None:
+                self.extra.append(section)
+                continue
+            rule = rules[index]
+            group = found.get(index)
+            if group is None:
+                found[index] = [section]
+            else:
+                group.append(section)
+            self.matches.append(SectionMatch(rule, section))
+            if index < furthest:
+                self.out_of_order.append(OutOfOrder(section, rules[furthest].title))
+            else:
+                furthest = index
+            if rule.children or section.children:
+                self._match(rule.children, section.children, section, section.end_line)
+        for index, rule in enumerate(rules):
+            group = found.get(index)
+            if group is not None:
+                if rule.pattern is not None:  # repeatable
+                    self.repeats.append((rule, group))
+                continue
+            later = [s.line for j, group in found.items() if j > index for s in group]
+            line = min(later) if later else parent_end + 1
+            self.missing.append(MissingSection(rule, line, parent.path if parent else None))
+
+
+def _rule_index(rules: list[SectionRule], title: str) -> int | None:
+    """The index of the rule among ``rules`` that ``title`` answers (None: none).
+
+    Remembered per rules list and title: every spec written from a template repeats
+    its headings, and a run over many files asks again for each section."""
+    known = _INDEXES.get(id(rules))
+    if known is None or known[0] is not rules:
+        if len(_INDEXES) > 256:
+            _INDEXES.clear()
+        known = _INDEXES[id(rules)] = (rules, {})
+    answers = known[1]
+    if title in answers:
+        return answers[title]
+    found = _find_rule(rules, title)
+    if len(answers) < 4096:
+        answers[title] = found
+    return found
+
+
+_INDEXES: dict[int, tuple[list[SectionRule], dict[str, int | None]]] = {}
+"""Per rules list (held, so that its id stays its own): title -> rule index."""
+
+
+def _find_rule(rules: list[SectionRule], title: str) -> int | None:
+    key = " ".join(title.split()).casefold()  # what rule.matches(title) compares with rule.key
+    for index, rule in enumerate(rules):
+        if rule.pattern is None and rule.key == key:
+            return index
+    for index, rule in enumerate(rules):
+        if rule.pattern is not None and rule.matches(title):
+            return index
+    return None
+
+
+Check = Callable[[LintContext], Iterator[Finding]]
+"""A rule's check: the findings it reports for one context."""
