@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from techspec.store import migrations
-from techspec.store.engine import Store, database_url, make_engine, open_store
+from techspec.store.database import Store, database_url, make_engine
+from techspec.store.engine import open_store
 from techspec.store.errors import StoreError
 from techspec.store.schema import metadata
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from techspec.store.engine import Store
+from techspec.store.database import Store, redact
 from techspec.store.errors import StoreError
 
 DIRECTORY = Path(__file__).parent
@@ -99,6 +99,4 @@ def ensure_current(store: Store, *, auto: bool) -> None:
 
 
 def store_label(store: Store) -> str:
-    from techspec.store.engine import redact
-
     return redact(store.url)

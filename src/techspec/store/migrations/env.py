@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from techspec.store.engine import make_engine
+from techspec.store.database import make_engine
 from techspec.store.schema import metadata
 
 
