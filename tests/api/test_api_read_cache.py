@@ -16,7 +16,8 @@ from api_support import draft, edited
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from techspec.api.read_cache import SPEC, Entry, LoopVersion, ReadCache
+from techspec.api.answers import Entry, ReadCache
+from techspec.api.read_cache import SPEC, LoopVersion
 from techspec.api.settings import Settings
 from techspec.asgi import create_app
 from techspec.store import revisions

@@ -21,11 +21,11 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
-    from techspec.api.auth import TokenCache
+    from techspec.api.answers import ReadCache
     from techspec.api.limits import RateLimiter
     from techspec.api.metrics import Metrics
-    from techspec.api.read_cache import ReadCache
     from techspec.api.representations import AnalysisCache
+    from techspec.api.tokens import TokenCache
 
 
 @dataclass

@@ -21,14 +21,12 @@ the rate limit reached) falls through to the route, which gives the full answer 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from techspec.api.answers import Entry, ReadCache, RouteName
 from techspec.api.auth import known_user
 from techspec.api.conditional import none_match
 from techspec.api.context import ApiContext
@@ -36,17 +34,25 @@ from techspec.api.errors import TooManyRequests
 from techspec.service.permissions import may_read
 from techspec.store.engine import Store
 
+__all__ = [
+    "LISTING",
+    "PREFIX",
+    "SPEC",
+    "SPECS",
+    "CachedReads",
+    "Entry",
+    "LoopVersion",
+    "ReadCache",
+    "RouteName",
+    "cache_key",
+    "remember",
+]
+# The cache and its entries live in techspec.api.answers, below the context that holds
+# one; they are re-exported here, where the app and the routes import them.
+
 LISTING = "/api/v1/specs"
 PREFIX = LISTING + "/"
 """A spec is ``/api/v1/specs/{ref}``: a ref is one path segment, never ``x.md``."""
-
-
-@dataclass(frozen=True, slots=True)
-class RouteName:
-    """What the access log and metrics read of ``scope["route"]``: its path template."""
-
-    path: str
-
 
 SPEC = RouteName(PREFIX + "{ref}")
 SPECS = RouteName(LISTING)
@@ -62,52 +68,6 @@ def cache_key(scope: Scope) -> str | None:
             return None
     query: bytes = scope.get("query_string", b"")
     return f"{path}?{query.decode('latin-1')}" if query else path
-
-
-RawHeaders = list[tuple[bytes, bytes]]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One answer: the body and headers of its 200, the headers of its 304 (a spec has an
-    ETag; a listing has none, so it is never 304)."""
-
-    version: int
-    route: RouteName
-    sha256: str | None
-    body: bytes
-    headers: RawHeaders
-    not_modified: RawHeaders
-
-
-class ReadCache:
-    """:func:`cache_key` -> :class:`Entry`, least recently used dropped."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Entry] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, ref: str, version: int) -> Entry | None:
-        """The entry for ``ref`` when it was stored at ``version``; None otherwise."""
-        with self._lock:
-            found = self._items.get(ref)
-            if found is None or found.version != version:
-                return None
-            self._items.move_to_end(ref)
-            return found
-
-    def put(self, ref: str, entry: Entry) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._items[ref] = entry
-            self._items.move_to_end(ref)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 def remember(

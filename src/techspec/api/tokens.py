@@ -1,0 +1,64 @@
+"""The token cache: a token's user, kept for a few seconds.
+
+Tokens are looked up by their sha256 (the store never holds them in clear).  A token's
+user is reused for ``auth_cache_seconds`` so that a busy client costs one database read
+per interval instead of three per request; when it expires, the client's concurrent
+requests share one lookup instead of each making its own.  The API context holds one;
+:mod:`techspec.api.auth` asks it who a request's token belongs to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+
+from techspec.api.errors import Unauthorized
+from techspec.store.engine import Store
+from techspec.store.errors import Forbidden
+from techspec.store.users import User, authenticate
+
+HOW = "send 'Authorization: Bearer TOKEN' (make a token with: techspec token create USER)"
+
+
+class TokenCache:
+    """Token digest -> user, for a few seconds."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._users: dict[str, tuple[User, float]] = {}
+        self._lock = threading.Lock()
+        self._pending: dict[str, asyncio.Future[User]] = {}
+
+    def get(self, digest: str) -> User | None:
+        found = self._users.get(digest)
+        if found is None or found[1] < self.clock():
+            return None
+        return found[0]
+
+    def load(self, store: Store, token: str, digest: str) -> User:
+        try:
+            user = authenticate(store, token)
+        except Forbidden:
+            raise Unauthorized(f"invalid or revoked API token: {HOW}") from None
+        if self.seconds > 0:
+            with self._lock:
+                if len(self._users) > 10_000:
+                    self._users.clear()
+                self._users[digest] = (user, self.clock() + self.seconds)
+        return user
+
+    async def fetch(self, digest: str, load: Callable[[], Awaitable[User]]) -> User:
+        """Load the token's user once, however many requests are waiting for it."""
+        pending = self._pending.get(digest)
+        if pending is None:
+            pending = asyncio.ensure_future(load())
+            self._pending[digest] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(digest, None))
+        return await asyncio.shield(pending)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._users.clear()
