@@ -36,13 +36,16 @@ def _files(directory: Path) -> dict[str, Path]:
 
 
 def _users(db_url: str) -> None:
-    for name, role in [
-        ("ada", "Technical Lead"),
-        ("tom", "Technical Lead"),
-        ("pat", "Product Owner"),
-        ("sue", "Security Lead"),
+    """Ada writes the specs (their Author field names her) and is a Technical Lead too;
+    the others review."""
+    for name, roles in [
+        ("ada", ["author", "Technical Lead"]),
+        ("tom", ["Technical Lead"]),
+        ("pat", ["Product Owner"]),
+        ("sue", ["Security Lead"]),
     ]:
-        assert run(db_url, "user", "add", name, "--role", role).exit_code == 0
+        options = [option for role in roles for option in ("--role", role)]
+        assert run(db_url, "user", "add", name, *options).exit_code == 0
 
 
 def test_import_then_export_round_trips_byte_for_byte(db_url: str, tmp_path: Path) -> None:
@@ -260,7 +263,7 @@ def test_delete_hides_a_spec(db_url: str, tmp_path: Path) -> None:
 def test_an_unknown_spec_is_one_clear_line_and_exit_2(
     db_url: str, args: list[str], message: str
 ) -> None:
-    run(db_url, "user", "add", "ada")
+    run(db_url, "user", "add", "ada", "--role", "author")
     result = run(db_url, *args)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [f"techspec: {message} (see 'techspec list')"]
@@ -350,3 +353,52 @@ def test_backup_then_restore_then_audit_verify_passes(db_url: str, tmp_path: Pat
     verified = run(db_url, "audit", "verify")
     assert verified.exit_code == 0
     assert verified.stdout.startswith("OK: 2 events")
+
+
+def test_as_acts_with_that_users_permissions_only(db_url: str, tmp_path: Path) -> None:
+    """The CLI used to move anyone's spec; now it refuses as the API and the web do."""
+    files = _files(tmp_path)
+    _users(db_url)
+    run(db_url, "import", str(files["ledger"]), "--as", "ada")
+    refused = run(db_url, "submit", "0001-ledger", "--as", "tom")
+    assert refused.exit_code == 4
+    assert refused.stderr == (
+        "techspec: only an author or admin may submit; tom holds roles Technical Lead\n"
+    )
+    assert json.loads(run(db_url, "list", "--status", "Review", "--format", "json").stdout) == []
+
+
+def test_override_is_explicit_and_audited(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    _users(db_url)
+    run(db_url, "user", "add", "bea", "--role", "author")
+    run(db_url, "import", str(files["ledger"]), "--as", "ada")
+    assert run(db_url, "submit", "0001-ledger", "--as", "bea").exit_code == 4
+    forced = run(db_url, "submit", "0001-ledger", "--as", "bea", "--override")
+    assert forced.exit_code == 0, forced.output
+    log = json.loads(run(db_url, "audit", "log", "--format", "json").stdout)
+    override = [event for event in log if event["action"] == "override"]
+    assert len(override) == 1
+    assert override[0]["actor"] == "bea"
+    assert override[0]["details"] == {"doing": "submit", "by": "console --override"}
+
+
+def test_override_does_not_lend_a_sign_off_role(db_url: str, tmp_path: Path) -> None:
+    """Only a holder of the role may approve for it: there is no override to forge one."""
+    files = _files(tmp_path)
+    _users(db_url)
+    run(db_url, "import", str(files["ledger"]), "--as", "ada")
+    run(db_url, "submit", "0001-ledger", "--as", "ada")
+    forged = run(
+        db_url, "approve", "0001-ledger", "--as", "pat", "--role", "Technical Lead", "--override"
+    )
+    assert forged.exit_code == 2
+    assert "No such option '--override'" in forged.stderr
+
+
+def test_a_workflow_step_from_the_console_names_a_person(db_url: str, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    run(db_url, "import", str(files["ledger"]))
+    result = run(db_url, "submit", "0001-ledger")
+    assert result.exit_code == 2
+    assert "Missing option '--as'" in result.stderr

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from techspec.errors import TechspecError
-from techspec.store.errors import GateRefused
+from techspec.store.errors import GateRefused, PreconditionFailed
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -50,16 +50,6 @@ class PreconditionRequired(TechspecError):
     """A write without ``If-Match``: the server will not guess which revision you edited."""
 
     http_status = 428
-
-
-class PreconditionFailed(TechspecError):
-    """``If-Match`` names a revision that is no longer current; ``etag`` is the current one."""
-
-    http_status = 412
-
-    def __init__(self, message: str, *, etag: str) -> None:
-        self.etag = etag
-        super().__init__(message)
 
 
 class TooManyRequests(TechspecError):

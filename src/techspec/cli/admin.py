@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from techspec.cli.support import (
+    acting,
     as_option,
     db_option,
-    find_user,
     format_option,
     open_store_at,
+    override_option,
     print_json,
     reports_errors,
 )
@@ -35,10 +36,11 @@ def user_group() -> None:
 @reports_errors
 def user_add(name: str, roles: tuple[str, ...], db: str | None) -> None:
     """Add a user with roles (e.g. --role 'Security Lead')."""
-    from techspec.store.users import add_user
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import add_user
 
     store = open_store_at(db)
-    user = add_user(store, name, list(roles))
+    user = add_user(store, CONSOLE, name, list(roles))
     store.close()
     click.echo(f"added user {user.name}" + (f" ({', '.join(user.roles)})" if user.roles else ""))
 
@@ -48,10 +50,11 @@ def user_add(name: str, roles: tuple[str, ...], db: str | None) -> None:
 @reports_errors
 def user_list(db: str | None) -> None:
     """List users and their roles."""
-    from techspec.store.users import list_users
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import list_users
 
     store = open_store_at(db)
-    for user in list_users(store):
+    for user in list_users(store, CONSOLE):
         click.echo(f"{user.name:<20} {', '.join(user.roles)}")
     store.close()
 
@@ -63,10 +66,11 @@ def user_list(db: str | None) -> None:
 @reports_errors
 def user_token(name: str, label: str, db: str | None) -> None:
     """Make an API token for NAME; it is shown once and stored only as a hash."""
-    from techspec.store.users import create_token
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import create_token
 
     store = open_store_at(db)
-    click.echo(create_token(store, name, label))
+    click.echo(create_token(store, CONSOLE, name, label))
     store.close()
 
 
@@ -83,10 +87,11 @@ def audit_group() -> None:
 @reports_errors
 def audit_verify(db: str | None) -> None:
     """Check the hash chain: OK, or the first broken event (exit 1)."""
-    from techspec.store.audit import verify
+    from techspec.service.audit import verify
+    from techspec.service.permissions import CONSOLE
 
     store = open_store_at(db)
-    result = verify(store)
+    result = verify(store, CONSOLE)
     store.close()
     click.echo(str(result))
     sys.exit(0 if result.ok else 1)
@@ -100,13 +105,12 @@ def audit_verify(db: str | None) -> None:
 @reports_errors
 def audit_log(spec: str | None, limit: int, fmt: str, db: str | None) -> None:
     """The latest audit events, oldest first."""
-    from techspec.store.audit import events
+    from techspec.service.audit import events
+    from techspec.service.permissions import CONSOLE
     from techspec.store.clock import iso
-    from techspec.store.revisions import get_spec
 
     store = open_store_at(db)
-    spec_id = get_spec(store, spec).id if spec else None
-    found = events(store, spec_id=spec_id, limit=limit)
+    found = events(store, CONSOLE, spec=spec, limit=limit)
     store.close()
     if fmt == "json":
         print_json(
@@ -164,13 +168,14 @@ def restore_command(file: Path, user: str | None, db: str | None) -> None:
 @click.command("delete")
 @click.argument("spec")
 @as_option(True)
+@override_option
 @db_option
 @reports_errors
-def delete_command(spec: str, user: str, db: str | None) -> None:
+def delete_command(spec: str, user: str, override: bool, db: str | None) -> None:
     """Soft-delete SPEC: hidden from lists, its history and audit trail kept."""
-    from techspec.store.revisions import soft_delete
+    from techspec.service.specs import delete
 
     store = open_store_at(db)
-    soft_delete(store, spec, actor=find_user(store, user))
+    delete(store, acting(store, user), spec, override=override)
     store.close()
     click.echo(f"deleted {spec}")

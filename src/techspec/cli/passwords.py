@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from techspec.cli.support import db_option, open_store_at, reports_errors
+
 
 @click.command("passwd")
 @click.argument("name")
@@ -19,42 +21,33 @@ import click
     help="Read the password from the first line of standard input (for scripts).",
 )
 @click.option("--generate", is_flag=True, help="Make a random password and print it once.")
-@click.option(
-    "--db",
-    "db",
-    metavar="URL",
-    envvar="TECHSPEC_DATABASE_URL",
-    help="Database URL (default sqlite:///techspec.db; postgresql+psycopg://...).",
-)
+@db_option
+@reports_errors
 def passwd_command(name: str, from_stdin: bool, generate: bool, db: str | None) -> None:
     """Set NAME's web sign-in password (prompted twice unless given another way).
 
     Setting a password signs the user out of every browser."""
-    from techspec.errors import TechspecError
-    from techspec.service.passwords import check_strength, set_password
+    from techspec.service.passwords import check_strength
     from techspec.service.passwords import generate as make_password
-    from techspec.store.engine import open_store
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import set_password
 
     if from_stdin and generate:
         raise click.UsageError("give --password-stdin or --generate, not both")
+    if generate:
+        password = make_password()
+    elif from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"New password for {name}", hide_input=True, confirmation_prompt=True
+        )
+    check_strength(password)
+    store = open_store_at(db)
     try:
-        if generate:
-            password = make_password()
-        elif from_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = click.prompt(
-                f"New password for {name}", hide_input=True, confirmation_prompt=True
-            )
-        check_strength(password)
-        store = open_store(db)
-        try:
-            user = set_password(store, name, password)
-        finally:
-            store.close()
-    except TechspecError as error:
-        click.echo(f"techspec: {error}", err=True)
-        sys.exit(error.exit_code)
+        user = set_password(store, CONSOLE, name, password)
+    finally:
+        store.close()
     click.echo(f"password set for {user.name}", err=generate)
     if generate:
         click.echo(password)

@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from techspec.cli.support import db_option, reports_errors
+from techspec.cli.support import db_option, open_store_at, reports_errors
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -84,11 +84,11 @@ def token_group() -> None:
 @reports_errors
 def token_create(user: str, label: str, db: str | None) -> None:
     """Make an API token for USER.  It is printed once, alone on the last line."""
-    from techspec.store.engine import open_store
-    from techspec.store.users import create_token
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import create_token
 
-    store = open_store(db)
-    token = create_token(store, user, label)
+    store = open_store_at(db)
+    token = create_token(store, CONSOLE, user, label)
     store.close()
     click.echo(f"token for {user} (shown once; stored only as a hash):", err=True)
     click.echo(token)
@@ -100,11 +100,11 @@ def token_create(user: str, label: str, db: str | None) -> None:
 @reports_errors
 def token_revoke(user: str, db: str | None) -> None:
     """Revoke every token of USER."""
-    from techspec.store.engine import open_store
-    from techspec.store.users import revoke_tokens
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import revoke_tokens
 
-    store = open_store(db)
-    count = revoke_tokens(store, user)
+    store = open_store_at(db)
+    count = revoke_tokens(store, CONSOLE, user)
     store.close()
     click.echo(f"revoked {count} token{'s' if count != 1 else ''} of {user}")
 
@@ -129,11 +129,12 @@ def webhook_group() -> None:
 @reports_errors
 def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str | None) -> None:
     """Register URL; prints its id and signing secret (the secret alone on the last line)."""
-    from techspec.store import webhooks
-    from techspec.store.engine import open_store
+    from techspec.service import webhooks
+    from techspec.service.permissions import CONSOLE
+    from techspec.store.webhooks import EVENT_NAMES
 
-    store = open_store(db)
-    found = webhooks.add(store, url, events or webhooks.EVENT_NAMES, secret=secret)
+    store = open_store_at(db)
+    found = webhooks.add(store, CONSOLE, url, events or EVENT_NAMES, secret=secret)
     store.close()
     click.echo(f"webhook {found.id}: {found.url} ({', '.join(found.events)})")
     click.echo(found.secret)
@@ -144,11 +145,11 @@ def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str |
 @reports_errors
 def webhook_list(db: str | None) -> None:
     """List active receivers."""
-    from techspec.store import webhooks
-    from techspec.store.engine import open_store
+    from techspec.service import webhooks
+    from techspec.service.permissions import CONSOLE
 
-    store = open_store(db)
-    for found in webhooks.all_webhooks(store):
+    store = open_store_at(db)
+    for found in webhooks.all_webhooks(store, CONSOLE):
         click.echo(f"{found.id:>4} {found.url}  {', '.join(found.events)}")
     store.close()
 

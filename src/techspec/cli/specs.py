@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -13,11 +14,12 @@ import click
 from click.core import ParameterSource
 
 from techspec.cli.support import (
+    acting,
     as_option,
     db_option,
-    find_user,
     format_option,
     open_store_at,
+    override_option,
     print_json,
     reports_errors,
 )
@@ -59,6 +61,7 @@ def db_upgrade(db: str | None) -> None:
 @click.command("import")
 @click.argument("paths", nargs=-1)
 @as_option(False)
+@override_option
 @click.option("--message", "-m", default="", help="Revision message.")
 @click.option("--template", type=click.Path(path_type=Path), help="Template file.")
 @click.option("--git", "repo", metavar="REPO", help="Import the specs' history from git REPO.")
@@ -68,6 +71,7 @@ def db_upgrade(db: str | None) -> None:
 def import_command(
     paths: tuple[str, ...],
     user: str | None,
+    override: bool,
     message: str,
     template: Path | None,
     repo: str | None,
@@ -88,7 +92,8 @@ def import_command(
     file is a spec."""
     from techspec.errors import UsageError
     from techspec.lint.batch import load_template
-    from techspec.store.importer import collect, import_paths
+    from techspec.service.transfer import import_files
+    from techspec.store.importer import collect
 
     compiled = load_template(template) if template is not None else None
     if repo is not None or glob is not None:
@@ -100,20 +105,16 @@ def import_command(
     if not paths:
         raise UsageError("give PATH... or --git REPO")
     store = open_store_at(db)
-    author = find_user(store, user) if user else None
+    actor = acting(store, user)
     files = collect(paths)
+    run = partial(
+        import_files, store, actor, files, template=compiled, message=message, override=override
+    )
     if sys.stdout.isatty() and len(files) >= 10:
         with click.progressbar(length=len(files), label="Importing") as bar:
-            results = import_paths(
-                store,
-                files,
-                author=author,
-                template=compiled,
-                message=message,
-                progress=lambda _path: bar.update(1),
-            )
+            results = run(progress=lambda _path: bar.update(1))
     else:
-        results = import_paths(store, files, author=author, template=compiled, message=message)
+        results = run()
     store.close()
     _report_imports([(result, _revision_and_note(result)) for result in results])
 
@@ -155,12 +156,13 @@ def _refuse_user_with_git(user: str | None) -> None:
 
 
 def _import_git(repo: str, glob: str | None, template: Template | None, db: str | None) -> None:
-    from techspec.store.git_import import import_git
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.transfer import import_git
     from techspec.store.git_log import DEFAULT_GLOB
 
     store = open_store_at(db)
     try:
-        results = import_git(store, repo, glob or DEFAULT_GLOB, template=template)
+        results = import_git(store, CONSOLE, repo, glob or DEFAULT_GLOB, template=template)
     finally:
         store.close()
     _report_imports([(r, f"r{r.revision} {r.commit[:12]}") for r in results])
@@ -172,10 +174,11 @@ def _import_git(repo: str, glob: str | None, template: Template | None, db: str 
 @reports_errors
 def export_command(directory: Path, db: str | None) -> None:
     """Write each spec's current revision to DIRECTORY/NAME.md, byte for byte."""
-    from techspec.store.importer import export_dir
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.transfer import export
 
     store = open_store_at(db)
-    written = export_dir(store, directory)
+    written = export(store, CONSOLE, directory)
     store.close()
     click.echo(f"exported {len(written)} specs to {directory}")
 
@@ -344,8 +347,8 @@ def diff_command(
     """Section-aware diff: SPEC REV1 REV2, SPEC REV1 (to current), or --since-my-approval."""
     from techspec.authoring.diff import diff_specs, diff_to_dict, format_diff
     from techspec.errors import UsageError
+    from techspec.service.workflow import since_my_approval as since_my_approval_of
     from techspec.store import revisions as store_revisions
-    from techspec.store.workflow import approved_text
 
     if len(revisions) > 2 or (since_my_approval and revisions):
         raise UsageError("give two revisions, one revision, or --since-my-approval")
@@ -353,7 +356,7 @@ def diff_command(
     if since_my_approval:
         if not user:
             raise UsageError("--since-my-approval needs --as USER")
-        old, new = approved_text(store, spec, find_user(store, user))
+        old, new = since_my_approval_of(store, acting(store, user), spec)
     elif not revisions:
         raise UsageError("give REV1 [REV2] or --since-my-approval")
     else:

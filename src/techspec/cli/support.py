@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from techspec.service.permissions import Actor
     from techspec.store.engine import Store
     from techspec.store.users import User
 
@@ -83,6 +84,23 @@ def find_user(store: Store, name: str) -> User:
     from techspec.store.users import find_user
 
     return find_user(store, name)
+
+
+def acting(store: Store, name: str | None) -> Actor:
+    """The user named by ``--as``, with that user's permissions; without it, the
+    console (whoever holds the database: see :mod:`techspec.service.permissions`)."""
+    from techspec.service.permissions import CONSOLE
+
+    return CONSOLE if name is None else find_user(store, name)
+
+
+def override_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--override",
+        is_flag=True,
+        help="Act on a spec that is not the --as user's, with the console's authority "
+        "(recorded in the audit log as an override).",
+    )(command)
 
 
 def print_json(data: Any) -> None:

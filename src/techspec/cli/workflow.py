@@ -3,23 +3,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from techspec.cli.support import (
+    acting,
     as_option,
     db_option,
-    find_user,
     format_option,
     open_store_at,
+    override_option,
     print_json,
     reports_errors,
 )
-
-if TYPE_CHECKING:
-    from techspec.store.engine import Store
-    from techspec.store.users import User
 
 
 def _print_outcome(outcome: Any) -> None:
@@ -37,30 +34,16 @@ def _print_outcome(outcome: Any) -> None:
 @click.argument("spec")
 @as_option(True)
 @click.option("--comment", default="")
+@override_option
 @db_option
 @reports_errors
-def submit_command(spec: str, user: str, comment: str, db: str | None) -> None:
+def submit_command(spec: str, user: str, comment: str, override: bool, db: str | None) -> None:
     """Draft -> Review, when the spec lints without errors at Review."""
-    from techspec.store.workflow import submit
+    from techspec.service.workflow import submit
 
     store = open_store_at(db)
-    _print_outcome(submit(store, spec, find_user(store, user), comment))
+    _print_outcome(submit(store, acting(store, user), spec, comment, override=override))
     store.close()
-
-
-def _decision_role(store: Store, user: User, role: str | None, spec: str) -> str:
-    from techspec.authoring.writeback import signoff_roles
-    from techspec.errors import UsageError
-    from techspec.store.revisions import get_spec, template_of
-
-    if role:
-        return role
-    with store.read() as connection:
-        template = template_of(connection, get_spec(store, spec))
-    held = [r for r in signoff_roles(template) if user.has_role(r)]
-    if len(held) != 1:
-        raise UsageError(f"give --role: {user.name} holds {len(held)} sign-off roles")
-    return held[0]
 
 
 @click.command("approve")
@@ -72,11 +55,10 @@ def _decision_role(store: Store, user: User, role: str | None, spec: str) -> str
 @reports_errors
 def approve_command(spec: str, user: str, role: str | None, comment: str, db: str | None) -> None:
     """Approve SPEC's current content for a role; Approved once every role has."""
-    from techspec.store.workflow import approve
+    from techspec.service.workflow import approve
 
     store = open_store_at(db)
-    actor = find_user(store, user)
-    _print_outcome(approve(store, spec, actor, _decision_role(store, actor, role, spec), comment))
+    _print_outcome(approve(store, acting(store, user), spec, role, comment))
     store.close()
 
 
@@ -91,13 +73,10 @@ def request_changes_command(
     spec: str, user: str, role: str | None, comment: str, db: str | None
 ) -> None:
     """Review -> Draft: ask for changes for a role."""
-    from techspec.store.workflow import request_changes
+    from techspec.service.workflow import request_changes
 
     store = open_store_at(db)
-    actor = find_user(store, user)
-    _print_outcome(
-        request_changes(store, spec, actor, _decision_role(store, actor, role, spec), comment)
-    )
+    _print_outcome(request_changes(store, acting(store, user), spec, role, comment))
     store.close()
 
 
@@ -105,31 +84,31 @@ def request_changes_command(
 @click.argument("spec")
 @as_option(True)
 @click.option("--comment", default="")
+@override_option
 @db_option
 @reports_errors
-def implement_command(spec: str, user: str, comment: str, db: str | None) -> None:
+def implement_command(spec: str, user: str, comment: str, override: bool, db: str | None) -> None:
     """Approved -> Implemented, when every success criterion and task is checked."""
-    from techspec.store.workflow import implement
+    from techspec.service.workflow import implement
 
     store = open_store_at(db)
-    _print_outcome(implement(store, spec, find_user(store, user), comment))
+    _print_outcome(implement(store, acting(store, user), spec, comment, override=override))
     store.close()
 
 
 @click.command("approvals")
 @click.argument("spec")
+@as_option(False)
 @format_option
 @db_option
 @reports_errors
-def approvals_command(spec: str, fmt: str, db: str | None) -> None:
+def approvals_command(spec: str, user: str | None, fmt: str, db: str | None) -> None:
     """Every approval decision on SPEC, marked current or stale."""
-    from techspec.store.approvals import for_spec
+    from techspec.service.workflow import approvals_of
     from techspec.store.clock import iso
-    from techspec.store.revisions import get_spec
 
     store = open_store_at(db)
-    record = get_spec(store, spec)
-    found = for_spec(store, record.id, record.content_hash)
+    found = approvals_of(store, acting(store, user), spec)
     store.close()
     if fmt == "json":
         print_json(

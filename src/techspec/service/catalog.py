@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from techspec.authoring.writeback import signoff_roles
 from techspec.lint.template import Template, builtin_template
+from techspec.service.permissions import Actor, require_admin
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.schema import templates
@@ -54,8 +55,9 @@ def find(store: Store, name: str) -> Template:
     raise NotFound(f"unknown template '{name}' (known: {known})")
 
 
-def add(store: Store, name: str, text: str) -> Entry:
+def add(store: Store, actor: Actor, name: str, text: str) -> Entry:
     """Compile and store a template (a :class:`TemplateError` when it does not compile)."""
+    require_admin(actor, "add templates")
     template = Template.from_markdown(text, name)
     for entry in entries(store):
         same_text = entry.template.sha256 == template.sha256

@@ -1,5 +1,8 @@
-"""Spec operations the HTTP layer needs on top of the store: names from titles, reads of
-a spec with its current revision in one transaction, and a save conditional on an ETag.
+"""Spec operations: create (from Markdown or a template), read, save, delete.
+
+Each write takes the acting user, checks :mod:`techspec.service.permissions` and calls
+the store, which writes the revision and its audit event in one transaction.  Reads
+resolve a spec with its current revision in one transaction.
 """
 
 from __future__ import annotations
@@ -9,18 +12,24 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from techspec.api.errors import PreconditionFailed
 from techspec.authoring.scaffold import scaffold, slugify
 from techspec.document.parser import parse
 from techspec.lint.template import Template
+from techspec.service.permissions import (
+    Actor,
+    acting_user,
+    actor_name,
+    require_author,
+    require_owner,
+    require_reader,
+)
 from techspec.store import revisions
 from techspec.store.clock import as_utc
 from techspec.store.engine import Store
-from techspec.store.errors import Conflict, NotFound
+from techspec.store.errors import Conflict, NotFound, PreconditionFailed
 from techspec.store.revisions import Revision, Saved, SpecRecord
 from techspec.store.schema import revisions as revisions_table
 from techspec.store.schema import specs
-from techspec.store.users import User
 
 MAX_SUFFIX = 100
 
@@ -39,14 +48,16 @@ def derive_slug(text: str) -> str:
 
 def create(
     store: Store,
+    actor: Actor,
     text: str,
     *,
-    author: User,
     slug: str | None = None,
     template: Template | None = None,
     message: str = "",
 ) -> Saved:
     """A new spec; a name taken by another spec gets ``-2``, ``-3``... unless it was given."""
+    require_author(actor, "create specs")
+    author = acting_user(actor)
     base = slug if slug is not None else derive_slug(text)
     for attempt in range(1, MAX_SUFFIX + 1):
         name = base if attempt == 1 else f"{base}-{attempt}"
@@ -62,6 +73,23 @@ def create(
 
 def from_template(template: Template, title: str, author: str) -> str:
     return scaffold(template, title.strip(), author, date.today())
+
+
+def create_from_template(
+    store: Store,
+    actor: Actor,
+    template: Template,
+    title: str,
+    *,
+    author: str | None = None,
+    slug: str | None = None,
+) -> Saved:
+    """A new spec scaffolded from ``template`` with ``title`` and ``author`` (the actor's
+    name by default)."""
+    require_author(actor, "create specs")
+    text = from_template(template, title, author or actor_name(actor) or "")
+    message = f"new from template {template.name}"
+    return create(store, actor, text, slug=slug, template=template, message=message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +167,35 @@ def template(store: Store, spec: SpecRecord) -> Template:
         return revisions.template_of(connection, spec)
 
 
-def save_if_match(
-    store: Store, found: Head, text: str, tags: list[str], *, author: User, message: str = ""
+def save(
+    store: Store,
+    actor: Actor,
+    reference: str,
+    text: str,
+    *,
+    base: int,
+    message: str = "",
+    override: bool = False,
 ) -> Saved:
-    """Save ``text`` over ``found`` when ``tags`` names its revision; 412 otherwise, also
-    when another writer moved the spec between our read and our write."""
+    """Save ``text`` as the revision after ``base``; :class:`Conflict` when ``base`` is
+    no longer current (nothing is written: no lost update)."""
+    require_reader(actor)
+    spec = revisions.get_spec(store, reference)
+    require_owner(store, actor, spec, "edit", override=override)
+    return revisions.save(
+        store, f"#{spec.id}", text, base=base, author=acting_user(actor), message=message
+    )
+
+
+def save_if_match(
+    store: Store, actor: Actor, reference: str, text: str, tags: list[str], *, message: str = ""
+) -> Saved:
+    """Save ``text`` when ``tags`` (an ``If-Match``) names the current revision's sha256;
+    :class:`PreconditionFailed` otherwise, also when another writer moved the spec
+    between our read and our write."""
+    require_reader(actor)
+    found = head(store, reference)
+    require_owner(store, actor, found.spec, "edit")
     if found.sha256 not in tags:
         raise _stale(found.spec, found.sha256)
     try:
@@ -152,12 +204,20 @@ def save_if_match(
             f"#{found.spec.id}",
             text,
             base=found.spec.current_revision,
-            author=author,
+            author=acting_user(actor),
             message=message,
         )
     except Conflict:
         latest = head(store, f"#{found.spec.id}")
         raise _stale(latest.spec, latest.sha256) from None
+
+
+def delete(store: Store, actor: Actor, reference: str, *, override: bool = False) -> SpecRecord:
+    """Soft-delete: hidden from reads and lists; its history and audit trail stay."""
+    require_reader(actor)
+    spec = current(store, reference).spec  # a deleted spec is unknown to everyone
+    require_owner(store, actor, spec, "delete", override=override)
+    return revisions.soft_delete(store, f"#{spec.id}", actor=acting_user(actor))
 
 
 def _stale(spec: SpecRecord, sha256: str) -> PreconditionFailed:

@@ -33,6 +33,17 @@ class Conflict(TechspecError):
     http_status = 409
 
 
+class PreconditionFailed(Conflict):
+    """An edit based on a revision that is no longer current; ``etag`` names the current
+    one (HTTP answers it with 412 Precondition Failed)."""
+
+    http_status = 412
+
+    def __init__(self, message: str, *, etag: str) -> None:
+        self.etag = etag
+        super().__init__(message)
+
+
 class Forbidden(TechspecError):
     """The user may not do this: lacks the role, or approves their own spec."""
 

@@ -22,9 +22,12 @@ from techspec.lint.template import Template
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound, StoreError
+from techspec.store.records import SpecRecord
 from techspec.store.users import User
 
 Outcome = Literal["created", "revised", "unchanged", "skipped", "ignored"]
+MayWrite = Callable[[SpecRecord | None], None]
+"""Raises when the importing user may not revise this spec (``None``: create a new one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +67,11 @@ def import_paths(
     template: Template | None = None,
     message: str = "",
     progress: Callable[[Path], None] | None = None,
+    may_write: MayWrite | None = None,
 ) -> list[Imported]:
-    """Import each file :func:`collect` found."""
+    """Import each file :func:`collect` found.  ``may_write`` is asked before a file
+    creates a spec (with ``None``) or revises one; what it raises skips the file with
+    its reason."""
     results: list[Imported] = []
     for file in files:
         results.append(
@@ -76,6 +82,7 @@ def import_paths(
                 template=template,
                 message=message,
                 searched=file.searched,
+                may_write=may_write,
             )
         )
         if progress is not None:
@@ -91,6 +98,7 @@ def import_file(
     template: Template | None = None,
     message: str = "",
     searched: bool = False,
+    may_write: MayWrite | None = None,
 ) -> Imported:
     """Import one file; ``searched`` says it was found in a directory rather than named,
     so that not being a spec makes it ignored rather than skipped."""
@@ -99,7 +107,7 @@ def import_file(
         text = read_text(path)
         for _attempt in range(3):
             try:
-                return _import_text(store, path, slug, text, author, template, message)
+                return _import_text(store, path, slug, text, author, template, message, may_write)
             except Conflict:
                 continue  # someone saved the same spec meanwhile: read it again
         raise Conflict(f"spec '{slug}' kept changing while it was imported")
@@ -120,10 +128,13 @@ def _import_text(
     author: User | None,
     template: Template | None,
     message: str,
+    may_write: MayWrite | None,
 ) -> Imported:
     try:
         spec = revisions.get_spec(store, slug)
     except NotFound:
+        if may_write is not None:
+            may_write(None)
         saved = revisions.create_spec(
             store,
             slug,
@@ -133,6 +144,8 @@ def _import_text(
             message=message or f"imported from {path.name}",
         )
     else:
+        if may_write is not None:
+            may_write(spec)
         saved = revisions.save(
             store,
             slug,

@@ -47,9 +47,8 @@ def create_from_template(
     store: Store, author: User, template: Template, title: str, authors: str, reviewers: str
 ) -> Saved:
     text = draft_text(template, title, authors or author.name, reviewers)
-    return create(
-        store, text, author=author, template=template, message=f"new from template {template.name}"
-    )
+    message = f"new from template {template.name}"
+    return create(store, author, text, template=template, message=message)
 
 
 def _line(value: str) -> str:

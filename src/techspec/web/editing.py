@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from techspec.authoring.diff import SpecDiff, diff_specs
-from techspec.service.permissions import require_owner
+from techspec.service import specs
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.records import Revision, Saved
@@ -46,13 +46,9 @@ def save(
     store: Store, user: User, slug: str, submitted: str, base: int, message: str = ""
 ) -> Saved:
     """Save the edit as a new revision after ``base``; :class:`Conflict` when stale."""
-    spec = revisions.get_spec(store, slug)
-    require_owner(store, user, spec, "edit")
     current = revisions.get_revision(store, slug)
     text = browser_text(submitted, current.text)
-    return revisions.save(
-        store, f"#{spec.id}", text, base=base, author=user, message=message.strip()[:MAX_MESSAGE]
-    )
+    return specs.save(store, user, slug, text, base=base, message=message.strip()[:MAX_MESSAGE])
 
 
 def conflict(store: Store, slug: str, base: int, submitted: str) -> Conflicted:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -17,8 +18,7 @@ from techspec.api.representations import dumps, etag, lint_counts, spec_document
 from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage, SpecSaved
 from techspec.service import catalog
 from techspec.service import specs as ops
-from techspec.service.permissions import require_author, require_owner, require_reader
-from techspec.store import revisions
+from techspec.service.permissions import require_reader
 from techspec.store.revisions import Saved
 from techspec.store.users import User
 
@@ -44,22 +44,16 @@ async def create_spec(
     slug: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     title: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
 ) -> Response:
-    require_author(user, "create specs")
     if from_template is not None:
         saved = await _from_template(request, api, user, from_template, slug, title)
     elif bodies.is_markdown(request):
         text = await bodies.markdown(request)
-        saved = await run_in_threadpool(ops.create, api.store, text, author=user, slug=slug)
+        saved = await run_in_threadpool(ops.create, api.store, user, text, slug=slug)
     else:
         body = bodies.validate(SpecIn, await bodies.json_object(request))
         text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
         saved = await run_in_threadpool(
-            ops.create,
-            api.store,
-            text,
-            author=user,
-            slug=slug or body.slug,
-            message=body.message,
+            ops.create, api.store, user, text, slug=slug or body.slug, message=body.message
         )
     api.wake.set()
     response = await _document(api, await api.read(ops.saved_head, api.store, saved))
@@ -81,15 +75,12 @@ async def _from_template(
         body = bodies.validate(FromTemplateIn, await bodies.json_object(request))
         title, slug, author = body.title, slug or body.slug, body.author
     chosen = await run_in_threadpool(catalog.find, api.store, name)
-    text = ops.from_template(chosen, title, author or user.name)
     return await run_in_threadpool(
-        ops.create,
+        partial(ops.create_from_template, author=author, slug=slug),
         api.store,
-        text,
-        author=user,
-        slug=slug,
-        template=chosen,
-        message=f"new from template {name}",
+        user,
+        chosen,
+        title,
     )
 
 
@@ -216,21 +207,15 @@ async def put_spec(
         body = bodies.validate(SpecIn, await bodies.json_object(request))
         text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
         message = body.message
-    saved = await run_in_threadpool(_put, api, user, ops.ref(ref), text, tags, message)
+    saved = await run_in_threadpool(
+        partial(ops.save_if_match, message=message), api.store, user, ops.ref(ref), text, tags
+    )
     api.wake.set()
     found = await api.read(ops.saved_head, api.store, saved)
     answer = {**spec_head(found.spec, found.sha256), "lint": lint_counts(found.spec)}
     return Response(
         dumps(answer), media_type="application/json", headers={"ETag": etag(found.sha256)}
     )
-
-
-def _put(
-    api: ApiContext, user: User, reference: str, text: str, tags: list[str], message: str
-) -> Saved:
-    found = ops.head(api.store, reference)
-    require_owner(api.store, user, found.spec, "edit")
-    return ops.save_if_match(api.store, found, text, tags, author=user, message=message)
 
 
 @router.delete(
@@ -241,8 +226,5 @@ def _put(
     summary="Soft-delete: hidden from reads and lists; history and audit trail kept",
 )
 def delete_spec(ref: SpecRef, user: CurrentUser, api: Api) -> Response:
-    require_reader(user)
-    found = ops.current(api.store, ops.ref(ref))
-    require_owner(api.store, user, found.spec, "delete")
-    revisions.soft_delete(api.store, f"#{found.spec.id}", actor=user)
+    ops.delete(api.store, user, ops.ref(ref))
     return Response(status_code=204)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -13,8 +14,7 @@ from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.representations import delivery, dumps, webhook
 from techspec.api.schemas import DeliveryOut, WebhookIn, WebhookOut
-from techspec.service.permissions import require_admin
-from techspec.store import webhooks
+from techspec.service import webhooks
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"])
 Api = Annotated[ApiContext, Depends(api_context)]
@@ -30,10 +30,9 @@ WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]
     summary="Register a receiver; the answer shows its signing secret, once",
 )
 async def add_webhook(request: Request, user: CurrentUser, api: Api) -> Response:
-    require_admin(user, "register webhooks")
     body = bodies.validate(WebhookIn, await bodies.json_object(request))
     found = await run_in_threadpool(
-        webhooks.add, api.store, body.url, body.events, secret=body.secret, actor=user.name
+        partial(webhooks.add, secret=body.secret), api.store, user, body.url, body.events
     )
     return Response(
         dumps(webhook(found, with_secret=True)),
@@ -45,8 +44,7 @@ async def add_webhook(request: Request, user: CurrentUser, api: Api) -> Response
 
 @router.get("/webhooks", response_model=list[WebhookOut], responses=bodies.problems())
 def list_webhooks(user: CurrentUser, api: Api) -> list[dict[str, Any]]:
-    require_admin(user, "list webhooks")
-    return [webhook(found) for found in webhooks.all_webhooks(api.store)]
+    return [webhook(found) for found in webhooks.all_webhooks(api.store, user)]
 
 
 @router.delete(
@@ -56,8 +54,7 @@ def list_webhooks(user: CurrentUser, api: Api) -> list[dict[str, Any]]:
     responses=bodies.problems(404),
 )
 def remove_webhook(webhook_id: WebhookId, user: CurrentUser, api: Api) -> Response:
-    require_admin(user, "remove webhooks")
-    webhooks.remove(api.store, webhook_id, actor=user.name)
+    webhooks.remove(api.store, user, webhook_id)
     return Response(status_code=204)
 
 
@@ -73,5 +70,5 @@ def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """Every delivery attempt, newest first: status code, error, duration, outcome."""
-    require_admin(user, "read webhook deliveries")
-    return [delivery(found) for found in webhooks.deliveries(api.store, webhook_id, limit=limit)]
+    found = webhooks.deliveries(api.store, user, webhook_id, limit=limit)
+    return [delivery(one) for one in found]

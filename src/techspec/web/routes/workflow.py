@@ -15,12 +15,8 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from techspec.service.permissions import require_owner
-from techspec.service.specs import current
-from techspec.service.transitions import transition
-from techspec.store import workflow
-from techspec.store.errors import Forbidden, GateRefused
-from techspec.store.lifecycle import lifecycle
+from techspec.service import workflow
+from techspec.store.errors import GateRefused
 from techspec.store.workflow import Outcome
 from techspec.web.context import Poster, Visit
 from techspec.web.pages import redirect
@@ -58,26 +54,21 @@ async def request_changes(
 
 
 async def _step(request: Request, visit: Visit, slug: str, target: str, comment: str) -> Response:
-    def run() -> Outcome:
-        spec = current(visit.store, slug).spec
-        require_owner(visit.store, visit.require_user(), spec, "move")
-        states = lifecycle(visit.web.template_of(spec))
-        to = states[1] if target == "review" else states[3]
-        return transition(visit.store, f"#{spec.id}", visit.require_user(), to, comment.strip())
-
-    return await _run(request, visit, slug, run)
+    step = workflow.submit if target == "review" else workflow.implement
+    return await _run(
+        request, visit, slug, lambda: step(visit.store, visit.require_user(), slug, comment.strip())
+    )
 
 
 async def _decide(
     request: Request, visit: Visit, slug: str, role: str, comment: str, *, approving: bool
 ) -> Response:
+    decision: workflow.Decision = "approve" if approving else "request_changes"
+
     def run() -> Outcome:
-        user = visit.require_user()
-        spec = current(visit.store, slug).spec
-        if not user.has_role(role):
-            raise Forbidden(f"{user.name} does not hold the role '{role.strip()}'")
-        decide = workflow.approve if approving else workflow.request_changes
-        return decide(visit.store, f"#{spec.id}", user, role, comment.strip())
+        return workflow.decide(
+            visit.store, visit.require_user(), slug, decision, role, comment.strip()
+        )
 
     return await _run(request, visit, slug, run)
 
