@@ -17,7 +17,7 @@ from techspec.authoring.diff import SectionChange, diff_specs
 from techspec.authoring.writeback import signoff_roles
 from techspec.errors import UsageError
 from techspec.lint.template import Template
-from techspec.service.permissions import ADMIN, AUTHOR, owns
+from techspec.service.permissions import may_own
 from techspec.store import approvals, revisions
 from techspec.store.approvals import Approval
 from techspec.store.engine import Store
@@ -88,14 +88,6 @@ class Panel:
         return [s.role for s in self.signoffs if s.mine]
 
 
-def may_edit(store: Store, user: User, spec: SpecRecord) -> bool:
-    """Admins, and authors whose spec it is (as
-    :func:`~techspec.service.permissions.require_owner`)."""
-    if user.has_role(ADMIN):
-        return True
-    return user.has_role(AUTHOR) and owns(store, user, spec)
-
-
 def panel(
     store: Store, spec: SpecRecord, revision: Revision, template: Template, user: User
 ) -> Panel:
@@ -103,7 +95,7 @@ def panel(
     with store.read() as connection:
         decisions = approvals.all_for(connection, spec.id, revision.content_hash)
         wrote = user.id in revisions.authors(connection, spec.id)
-    can_edit = may_edit(store, user, spec)
+    can_edit = may_own(store, user, spec)
     try:
         states = lifecycle(template)
     except UsageError:
