@@ -134,7 +134,7 @@ def test_a_webhook_added_from_the_cli_hears_writes_to_the_served_api(tmp_path: P
         assert added.returncode == 0, added.stderr
         assert added.stdout.startswith("webhook 1: ")
         secret = added.stdout.splitlines()[-1]
-        env = {"TECHSPEC_WEBHOOK_POLL_SECONDS": "0.1"}
+        env = {"TECHSPEC_WEBHOOK_POLL_SECONDS": "0.1", "TECHSPEC_WEBHOOK_ALLOW_PRIVATE": "1"}
         with serve(db_url, tmp_path / "server.log", env=env) as server:
             created = httpx.post(
                 f"{server.url}/api/v1/specs",

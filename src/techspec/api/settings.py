@@ -47,6 +47,10 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_backoff_seconds: float = 2.0
     """First retry delay; each further retry doubles it (with jitter), capped at 1 hour."""
+    webhook_allow_private: bool = False
+    """Deliver to loopback, private, link-local and other non-public addresses (a host
+    name is judged by what it resolves to at delivery time).  Off: such a target is
+    refused, so a webhook cannot reach services inside the server's network."""
     log_level: str = "INFO"
     public_url: str = ""
     """The server's external base URL, for links in webhook payloads (default: from host)."""
