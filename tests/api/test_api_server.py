@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import subprocess
 import time
@@ -21,8 +22,14 @@ from techspec.store.users import add_user
 
 
 def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line, with webhooks to loopback allowed (the suite's receivers)."""
+    environ = {**os.environ, "TECHSPEC_WEBHOOK_ALLOW_PRIVATE": "1"}
     return subprocess.run(
-        [str(TECHSPEC), *args, "--db", db_url], capture_output=True, text=True, check=False
+        [str(TECHSPEC), *args, "--db", db_url],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environ,
     )
 
 
@@ -174,3 +181,20 @@ def test_two_worker_processes_serve_the_same_store(tmp_path: Path) -> None:
             httpx.get(f"{server.url}/api/v1/specs", headers=auth).status_code for _ in range(10)
         }
     assert codes == {200}
+
+
+def test_the_cli_refuses_a_loopback_webhook_as_the_api_does(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'hooks.db'}"
+    environ = {k: v for k, v in os.environ.items() if k != "TECHSPEC_WEBHOOK_ALLOW_PRIVATE"}
+    refused = subprocess.run(
+        [str(TECHSPEC), "webhook", "add", "http://127.0.0.1:9/hook", "--db", db_url],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environ,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "techspec: webhook URL 'http://127.0.0.1:9/hook' refused: loopback address "
+        "(TECHSPEC_WEBHOOK_ALLOW_PRIVATE=1 allows it)\n"
+    )

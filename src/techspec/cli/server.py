@@ -129,12 +129,16 @@ def webhook_group() -> None:
 @reports_errors
 def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str | None) -> None:
     """Register URL; prints its id and signing secret (the secret alone on the last line)."""
+    from techspec.api.settings import Settings
     from techspec.service import webhooks
     from techspec.service.permissions import CONSOLE
     from techspec.store.webhooks import EVENT_NAMES
 
+    allow_private = Settings.from_env().webhook_allow_private
     store = open_store_at(db)
-    found = webhooks.add(store, CONSOLE, url, events or EVENT_NAMES, secret=secret)
+    found = webhooks.add(
+        store, CONSOLE, url, events or EVENT_NAMES, secret=secret, allow_private=allow_private
+    )
     store.close()
     click.echo(f"webhook {found.id}: {found.url} ({', '.join(found.events)})")
     click.echo(found.secret)

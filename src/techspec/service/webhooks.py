@@ -16,10 +16,16 @@ def add(
     url: str,
     events: Iterable[str] = webhooks.EVENT_NAMES,
     *,
+    allow_private: bool,
     secret: str | None = None,
 ) -> Webhook:
+    """Register a receiver.  ``allow_private`` is the server's setting
+    (``TECHSPEC_WEBHOOK_ALLOW_PRIVATE``): without it a private or loopback address is
+    refused here, as delivery would refuse it."""
     require_admin(actor, "register webhooks")
-    return webhooks.add(store, url, events, secret=secret, actor=actor_name(actor))
+    return webhooks.add(
+        store, url, events, secret=secret, actor=actor_name(actor), allow_private=allow_private
+    )
 
 
 def all_webhooks(store: Store, actor: Actor) -> list[Webhook]:

@@ -32,7 +32,15 @@ WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 async def add_webhook(request: Request, user: CurrentUser, api: Api) -> Response:
     body = bodies.validate(WebhookIn, await bodies.json_object(request))
     found = await run_in_threadpool(
-        partial(webhooks.add, secret=body.secret), api.store, user, body.url, body.events
+        partial(
+            webhooks.add,
+            secret=body.secret,
+            allow_private=api.settings.webhook_allow_private,
+        ),
+        api.store,
+        user,
+        body.url,
+        body.events,
     )
     return Response(
         dumps(webhook(found, with_secret=True)),
