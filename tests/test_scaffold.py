@@ -285,3 +285,12 @@ def test_without_a_git_user_the_author_is_unknown(tmp_path: Path, git_on_path: b
     assert "Traceback" not in result.stderr
     text = (home / "specs" / "0001-payments-ledger.md").read_text("utf-8")
     assert _field(text, "Author") == "Unknown"
+
+
+def test_reviewers_are_written_into_the_metadata_when_given() -> None:
+    text = scaffold.scaffold(
+        builtin_template(), "Rate Limiter", "Ada", date(2026, 1, 2), reviewers="Tom, Pat"
+    )
+    assert "**Reviewers**: Tom, Pat" in text
+    without = scaffold.scaffold(builtin_template(), "Rate Limiter", "Ada", date(2026, 1, 2))
+    assert "**Reviewers**: Tom, Pat" not in without

@@ -27,7 +27,7 @@ from techspec.service.passwords import (
 from techspec.store import revisions, workflow
 from techspec.store.engine import Store
 from techspec.store.users import find_user
-from techspec.web import csrf, dashboard, diffs, drafts, editing, listing, review
+from techspec.web import csrf, dashboard, diffs, editing, listing, review
 from techspec.web.pages import ago, plural
 from techspec.web.sessions import Session, SessionCodec
 from techspec.web.specview import document_view
@@ -58,23 +58,6 @@ def test_specs_sort_by_status_in_lifecycle_order(store: Store) -> None:
 
 
 # -- drafts, edits and diffs ----------------------------------------------------------------
-
-
-def test_a_draft_gets_its_reviewers_written_into_the_metadata() -> None:
-    text = drafts.draft_text(builtin_template(), "  Rate   Limiter ", "Ada", "Tom, Pat")
-    assert text.startswith("# Technical Specification: Rate Limiter\n")
-    assert "**Reviewers**: Tom, Pat\n" in text
-
-
-def test_a_draft_needs_a_title() -> None:
-    with pytest.raises(UsageError, match="give the spec a title"):
-        drafts.draft_text(builtin_template(), " ", "Ada", "")
-
-
-def test_setting_a_field_the_text_lacks_leaves_it_alone() -> None:
-    assert (
-        drafts.set_field("# Title\n\nNo fields.\n", "Reviewers", "x") == "# Title\n\nNo fields.\n"
-    )
 
 
 def test_text_from_the_browser_keeps_the_documents_line_endings() -> None:

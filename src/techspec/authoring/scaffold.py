@@ -13,9 +13,12 @@ from techspec.lint.template import Template
 _NUMBERED = re.compile(r"^(\d{4})-")
 
 
-def scaffold(template: Template, title: str, author: str, today: date) -> str:
-    """The template's text with the title, Author, Date, Status (first state) and the
-    first Document History row filled in; every other byte is the template's."""
+def scaffold(
+    template: Template, title: str, author: str, today: date, *, reviewers: str | None = None
+) -> str:
+    """The template's text with the title, Author, Date, Status (first state), the
+    Reviewers when given and the first Document History row filled in; every other byte
+    is the template's."""
     spec = parse(template.text)
     lines = template.text.splitlines(keepends=True)
     edits: list[tuple[int, int, int, str]] = []  # (line, first column, end column, text)
@@ -27,6 +30,8 @@ def scaffold(template: Template, title: str, author: str, today: date) -> str:
     values = {"author": author, "date": today.isoformat()}
     if template.statuses:
         values["status"] = template.statuses[0]
+    if reviewers:
+        values["reviewers"] = reviewers
     for found in spec.metadata:
         value = values.get(found.key.casefold())
         if value is not None:

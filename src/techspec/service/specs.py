@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from techspec.authoring.scaffold import scaffold, slugify
 from techspec.document.parser import parse
+from techspec.errors import UsageError
 from techspec.lint.template import Template
 from techspec.service.permissions import (
     Actor,
@@ -32,6 +33,7 @@ from techspec.store.schema import revisions as revisions_table
 from techspec.store.schema import specs
 
 MAX_SUFFIX = 100
+MAX_TITLE = 200
 
 
 def ref(value: str) -> str:
@@ -71,25 +73,32 @@ def create(
     raise Conflict(f"specs named '{base}' to '{base}-{MAX_SUFFIX}' all exist: give a slug")
 
 
-def from_template(template: Template, title: str, author: str) -> str:
-    return scaffold(template, title.strip(), author, date.today())
-
-
 def create_from_template(
     store: Store,
     actor: Actor,
     template: Template,
     title: str,
     *,
-    author: str | None = None,
+    authors: str | None = None,
+    reviewers: str | None = None,
     slug: str | None = None,
 ) -> Saved:
-    """A new spec scaffolded from ``template`` with ``title`` and ``author`` (the actor's
-    name by default)."""
+    """A new spec scaffolded from ``template``: ``title``, ``authors`` (the actor's name
+    by default) and ``reviewers`` written into it, each as one line."""
     require_author(actor, "create specs")
-    text = from_template(template, title, author or actor_name(actor) or "")
+    title = _one_line(title)
+    if not title:
+        raise UsageError("give the spec a title")
+    if len(title) > MAX_TITLE:
+        raise UsageError(f"a title may have at most {MAX_TITLE} characters")
+    author = _one_line(authors or "") or actor_name(actor) or ""
+    text = scaffold(template, title, author, date.today(), reviewers=_one_line(reviewers or ""))
     message = f"new from template {template.name}"
     return create(store, actor, text, slug=slug, template=template, message=message)
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
 
 
 @dataclass(frozen=True, slots=True)

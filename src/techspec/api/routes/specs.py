@@ -76,7 +76,7 @@ async def _from_template(
         title, slug, author = body.title, slug or body.slug, body.author
     chosen = await run_in_threadpool(catalog.find, api.store, name)
     return await run_in_threadpool(
-        partial(ops.create_from_template, author=author, slug=slug),
+        partial(ops.create_from_template, authors=author, slug=slug),
         api.store,
         user,
         chosen,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
@@ -11,10 +12,9 @@ from starlette.responses import Response
 
 from techspec.errors import UsageError
 from techspec.lint.template import Template
-from techspec.service import catalog
+from techspec.service import catalog, specs
 from techspec.service.permissions import require_author
 from techspec.web.context import Poster, Reader, Visit
-from techspec.web.drafts import create_from_template
 from techspec.web.pages import redirect, render
 from techspec.web.routing import router as web_router
 
@@ -40,12 +40,15 @@ async def create(
     reviewers: Line = "",
 ) -> Response:
     user = visit.require_user()
-    require_author(user, "create specs")
     given = {"template": template, "title": title, "authors": authors, "reviewers": reviewers}
     try:
         chosen = await run_in_threadpool(_template, visit, template)
         saved = await run_in_threadpool(
-            create_from_template, visit.store, user, chosen, title, authors, reviewers
+            partial(specs.create_from_template, authors=authors, reviewers=reviewers),
+            visit.store,
+            user,
+            chosen,
+            title,
         )
     except UsageError as error:
         return await run_in_threadpool(_form, request, visit, given, str(error), 400)
