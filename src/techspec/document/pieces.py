@@ -15,7 +15,8 @@ event stream does not keep.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Any
 
 from techspec.document.events import first_inline, is_bold_only, is_event, plain_text, top_level
@@ -35,14 +36,20 @@ from techspec.document.model import (
 )
 
 LINE_END = re.compile(rb"\r\n?|\n")
+# Text from users is read in time linear in its length: no two quantifiers here take turns
+# over the same characters.  A field line's value runs possessively to the line end (and
+# ``_without_break`` drops the blanks and hard-break backslash that end it); a placeholder's
+# "some character is not blank" is a lookahead over the one run its brackets hold.
 _FIELD_LINE = re.compile(
-    rb"^[ \t]*\*\*(?P<key>[^*\r\n]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)[ \t]*"
-    rb"(?P<value>[^\r\n]*?)[ \t]*\\?[ \t]*\r?$",
+    rb"^[ \t]*\*\*(?P<key>[^*\r\n]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)[ \t]*+"
+    rb"(?P<value>[^\r\n]*+)\r?$",
     re.MULTILINE,
 )
-_BRACKETS = re.compile(rb"\[(?P<inner>[^\[\]\r\n]*[^\[\]\s][^\[\]\r\n]*)\]")
-_COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
+_BRACKETS = re.compile(rb"\[(?=[^\[\]\r\n]*[^\[\]\s])(?P<inner>[^\[\]\r\n]*)\]")
 _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
+_CONTINUATION = bytes(range(0x80, 0xC0))
+_STRIDE = 256
+"""Bytes between the checkpoints of a long line's character count."""
 _TASK_BOX = {b"x", b"X", b" ", b""}
 
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
@@ -60,6 +67,7 @@ class Positions:
         self.starts = [0] + [m.end() for m in LINE_END.finditer(data)]
         self.ascii = data.isascii()
         self.shift = first_line - 1
+        self._marks: dict[int, list[int]] = {}
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset) + self.shift
@@ -69,7 +77,23 @@ class Positions:
         start = self.starts[index - 1]
         if self.ascii:
             return index + self.shift, offset - start + 1
-        return index + self.shift, len(self.data[start:offset].decode("utf-8", "replace")) + 1
+        return index + self.shift, self._characters(index, start, offset) + 1
+
+    def _characters(self, index: int, start: int, offset: int) -> int:
+        """The characters in ``data[start:offset]``, where line ``index`` starts at ``start``.
+
+        A long line is counted once, into checkpoints every :data:`_STRIDE` bytes, and each
+        column from the checkpoint before it: a table row or a paragraph on one long line
+        holds many cells and placeholders, and counting each from the line start would be
+        quadratic."""
+        if offset - start <= _STRIDE:
+            return _characters(self.data[start:offset])
+        marks = self._marks.get(index)
+        if marks is None:
+            end = self.starts[index] if index < len(self.starts) else len(self.data)
+            marks = self._marks[index] = _checkpoints(self.data, start, end)
+        step = min((offset - start) // _STRIDE, len(marks) - 1)
+        return marks[step] + _characters(self.data[start + step * _STRIDE : offset])
 
     def end_line(self, start: int, end: int) -> int:
         """The line of the last character in ``[start, end)``, ignoring a trailing newline."""
@@ -162,7 +186,7 @@ class _Reader:
             fields.append(
                 Field(
                     key=match["key"].decode("utf-8", "replace").strip(),
-                    value=match["value"].decode("utf-8", "replace").strip(),
+                    value=_without_break(match["value"]).decode("utf-8", "replace").strip(),
                     line=line,
                     column=column,
                     value_column=self.pos.at(value_start)[1],
@@ -283,6 +307,9 @@ class _Reader:
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
     ) -> None:
         data = self.data
+        spans = sorted(excluded)
+        starts = [a for a, _ in spans]
+        reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
         for match in _BRACKETS.finditer(data, start, end):
             left, right = match.span()
             if match["inner"].strip() in _TASK_BOX or match["inner"].startswith(b"^"):
@@ -292,7 +319,8 @@ class _Reader:
                     continue
                 if data[right : right + 1] in (b"(", b"[", b":"):
                     continue
-                if any(a < right and left < b for a, b in excluded):
+                before = bisect_left(starts, right)  # the spans that start before its end
+                if before and reach[before - 1] > left:  # and one of them ends after its start
                     continue
             line, column = self.pos.at(left)
             end_column = self.pos.at(right)[1]
@@ -300,11 +328,19 @@ class _Reader:
             self.placeholders.append(Placeholder(text, line, column, end_column, in_code))
 
     def _comments(self, start: int, end: int) -> None:
-        for match in _COMMENT.finditer(self.data, start, end):
-            line, column = self.pos.at(match.start())
-            end_line = self.pos.line(match.end() - 1)
-            text = match[1].decode("utf-8", "replace").strip()
+        """Each ``<!--`` with the first ``-->`` after it.  A scan, not a lazy regex: when no
+        ``-->`` is left, no later ``<!--`` can close either, so it stops there."""
+        data = self.data
+        opening = data.find(b"<!--", start, end)
+        while opening >= 0:
+            closing = data.find(b"-->", opening + 4, end)
+            if closing < 0:
+                return
+            line, column = self.pos.at(opening)
+            end_line = self.pos.line(closing + 2)
+            text = data[opening + 4 : closing].decode("utf-8", "replace").strip()
             self.comments.append(Comment(text, line, column, end_line))
+            opening = data.find(b"<!--", closing + 3, end)
 
     def _source(self, start: int, end: int) -> str:
         return self.data[start:end].decode("utf-8", "replace")
@@ -326,6 +362,30 @@ class _OpenItem:
         if not self.frozen:
             self.item.text = "".join(self.parts).strip()
             self.frozen = True
+
+
+def _without_break(value: bytes) -> bytes:
+    """A field line's value without the blanks and the one hard-break backslash that end
+    its line (``**Author**: Ada \\``)."""
+    value = value.rstrip(b" \t")
+    if value.endswith(b"\\"):
+        value = value[:-1].rstrip(b" \t")
+    return value
+
+
+def _characters(data: bytes) -> int:
+    """The characters in UTF-8 ``data``: its bytes less its continuation bytes.  Equal to
+    ``len(data.decode("utf-8", "replace"))`` for a slice that starts at a character, and,
+    unlike it, additive over slices that start anywhere."""
+    return len(data.translate(None, _CONTINUATION))
+
+
+def _checkpoints(data: bytes, start: int, end: int) -> list[int]:
+    """The characters in ``data[start : start + k * _STRIDE]`` for each k that fits by ``end``."""
+    marks = [0]
+    for base in range(start, end - _STRIDE + 1, _STRIDE):
+        marks.append(marks[-1] + _characters(data[base : base + _STRIDE]))
+    return marks
 
 
 def _is_atx(data: bytes, start: int) -> bool:
