@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +18,9 @@ from techspec.cli.support import (
     print_json,
     reports_errors,
 )
+
+if TYPE_CHECKING:
+    from techspec.service.workflow import Decision
 
 
 def _print_outcome(outcome: Any) -> None:
@@ -46,38 +50,46 @@ def submit_command(spec: str, user: str, comment: str, override: bool, db: str |
     store.close()
 
 
-@click.command("approve")
-@click.argument("spec")
-@as_option(True)
-@click.option("--role", help="The sign-off role (default: the only one you hold).")
-@click.option("--comment", default="")
-@db_option
-@reports_errors
-def approve_command(spec: str, user: str, role: str | None, comment: str, db: str | None) -> None:
-    """Approve SPEC's current content for a role; Approved once every role has."""
-    from techspec.service.workflow import approve
+def _decision(name: str) -> Callable[[Callable[..., None]], click.Command]:
+    """A reviewer's command: SPEC, ``--as``, ``--role`` and ``--comment``."""
+
+    def make(command: Callable[..., None]) -> click.Command:
+        for option in (
+            reports_errors,
+            db_option,
+            click.option("--comment", default=""),
+            click.option("--role", help="The sign-off role (default: the only one you hold)."),
+            as_option(True),
+            click.argument("spec"),
+        ):
+            command = option(command)
+        return click.command(name)(command)
+
+    return make
+
+
+def _decide(
+    decision: Decision, spec: str, user: str, role: str | None, comment: str, db: str | None
+) -> None:
+    from techspec.service.workflow import decide
 
     store = open_store_at(db)
-    _print_outcome(approve(store, acting(store, user), spec, role, comment))
+    _print_outcome(decide(store, acting(store, user), spec, decision, role, comment))
     store.close()
 
 
-@click.command("request-changes")
-@click.argument("spec")
-@as_option(True)
-@click.option("--role", help="The sign-off role (default: the only one you hold).")
-@click.option("--comment", default="")
-@db_option
-@reports_errors
+@_decision("approve")
+def approve_command(spec: str, user: str, role: str | None, comment: str, db: str | None) -> None:
+    """Approve SPEC's current content for a role; Approved once every role has."""
+    _decide("approve", spec, user, role, comment, db)
+
+
+@_decision("request-changes")
 def request_changes_command(
     spec: str, user: str, role: str | None, comment: str, db: str | None
 ) -> None:
     """Review -> Draft: ask for changes for a role."""
-    from techspec.service.workflow import request_changes
-
-    store = open_store_at(db)
-    _print_outcome(request_changes(store, acting(store, user), spec, role, comment))
-    store.close()
+    _decide("request_changes", spec, user, role, comment, db)
 
 
 @click.command("implement")
