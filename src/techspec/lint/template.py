@@ -24,13 +24,17 @@ from typing import Literal
 from techspec.document.model import Section, Spec, Table
 from techspec.document.parser import parse
 from techspec.errors import TemplateError
+from techspec.lint.patterns import HeadingMatcher, TitleMatcher
 
 ValueKind = Literal["text", "enum", "date", "version"]
 BlockExpectation = Literal["checklist", "list", "table", "code"]
 
-_PLACEHOLDER = re.compile(r"\[[^\[\]\n]*[^\[\]\s][^\[\]\n]*\]")
-_FIELD_ENUM = re.compile(r"^\s*[^|\[\]]+?(\s*\|\s*[^|\[\]]+?)+\s*$")
-_CELL_ENUM = re.compile(r"^\s*[A-Za-z][\w-]*(\s*/\s*[A-Za-z][\w-]*)+\s*$")
+# Template text is an admin's and spec text an author's: both are read in linear time.
+# A placeholder's "some character is not blank" is a lookahead over its one run, and the
+# enumerations are split at their separators rather than matched by nested quantifiers.
+_PLACEHOLDER = re.compile(r"\[(?=[^\[\]\n]*[^\[\]\s])[^\[\]\n]*\]")
+_CELL_VALUE = re.compile(r"[A-Za-z][\w-]*")
+_SEPARATORS = ":-–—."
 _VERSION_LITERAL = re.compile(r"^\d+(\.\d+)+$")
 _DATE_FORMAT = re.compile(r"^\[\s*YYYY-MM-DD\s*\]$", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
@@ -107,6 +111,8 @@ class SectionRule:
     children: list[SectionRule] = field(default_factory=list)
     key: str = ""
     """The title, whitespace-folded and case-folded, for matching."""
+    matcher: HeadingMatcher | None = field(default=None, compare=False, repr=False)
+    """Decides what ``pattern`` does, in linear time (None: ``pattern`` itself is used)."""
 
     def __post_init__(self) -> None:
         self.key = _squash(self.title)
@@ -116,6 +122,8 @@ class SectionRule:
         return self.pattern is not None
 
     def matches(self, title: str) -> bool:
+        if self.matcher is not None:
+            return self.matcher.match(title) is not None
         if self.pattern is not None:
             return self.pattern.match(title.strip()) is not None
         return _squash(title) == self.key
@@ -123,6 +131,9 @@ class SectionRule:
     def number(self, title: str) -> int | None:
         if not (self.pattern and self.numbered):
             return None
+        if self.matcher is not None:
+            found = self.matcher.match(title)
+            return found.number if found else None
         match = self.pattern.match(title.strip())
         return int(match.group("number")) if match else None
 
@@ -146,6 +157,8 @@ class Template:
     sections: list[SectionRule]
     code_placeholders: frozenset[str]
     labelled_tables: tuple[TableRule, ...]
+    title_matcher: TitleMatcher | None = field(default=None, compare=False, repr=False)
+    """Decides what ``title_pattern`` does, in linear time (None: the pattern is used)."""
 
     @classmethod
     def from_markdown(cls, text: str, name: str = "template") -> Template:
@@ -179,6 +192,8 @@ class Template:
         return 0
 
     def title_matches(self, title: str | None) -> bool:
+        if title is not None and self.title_matcher is not None:
+            return self.title_matcher.match(title)
         return title is not None and self.title_pattern.match(title.strip()) is not None
 
     def looks_like(self, spec: Spec) -> bool:
@@ -216,6 +231,7 @@ def _compile(text: str, name: str, sha: str) -> Template:
         sha256=sha,
         title=spec.title,
         title_pattern=_title_pattern(spec.title),
+        title_matcher=_title_matcher(spec.title),
         fields=fields,
         sections=sections,
         code_placeholders=code_placeholders,
@@ -229,6 +245,11 @@ def _title_pattern(title: str) -> re.Pattern[str]:
         return re.compile(re.escape(title.strip()) + r"$", re.IGNORECASE)
     literal = [r"\s*".join(re.escape(word) for word in part.split()) for part in parts]
     return re.compile(r"\s*(\S.*?)\s*".join(literal).strip() + r"$", re.IGNORECASE)
+
+
+def _title_matcher(title: str) -> TitleMatcher | None:
+    parts = _PLACEHOLDER.split(title)
+    return TitleMatcher(parts) if len(parts) > 1 else None
 
 
 def _section_rules(sections: list[Section]) -> list[SectionRule]:
@@ -249,7 +270,7 @@ def _same_pattern(a: SectionRule, b: SectionRule) -> bool:
 
 
 def _section_rule(section: Section) -> SectionRule:
-    pattern, numbered = _heading_pattern(section.title)
+    pattern, numbered, matcher = _heading_pattern(section.title)
     expects: set[BlockExpectation] = set()
     fixed_items: list[str] = []
     work_items = False
@@ -275,6 +296,7 @@ def _section_rule(section: Section) -> SectionRule:
         line=section.line,
         pattern=pattern,
         numbered=numbered,
+        matcher=matcher,
         expects=frozenset(expects),
         has_body=any(block.kind not in ("rule", "html") for block in section.blocks),
         fields=tuple(_field_rule(f.key, f.value, f.line) for f in section.fields),
@@ -285,16 +307,18 @@ def _section_rule(section: Section) -> SectionRule:
     )
 
 
-def _heading_pattern(title: str) -> tuple[re.Pattern[str] | None, bool]:
-    """``Phase 1: [Phase Name]`` -> ``^Phase\\s+(?P<number>\\d+)(?:\\s*:\\s*(.+))?$``."""
+def _heading_pattern(title: str) -> tuple[re.Pattern[str] | None, bool, HeadingMatcher | None]:
+    """``Phase 1: [Phase Name]`` -> ``^Phase\\s+(?P<number>\\d+)(?:\\s*:\\s*(.+))?$``, with
+    the matcher that decides the same in linear time."""
     match = _PLACEHOLDER.search(title)
     if match is None:
-        return None, False
+        return None, False, None
     head, tail = title[: match.start()], title[match.end() :]
     numbered = _NUMBER.search(head) is not None
-    separator = re.search(r"[\s:\-–—.]*$", head)
-    assert separator is not None
-    stem, sep = head[: separator.start()], head[separator.start() :]
+    cut = len(head)  # the separator: the blanks and punctuation that end the head
+    while cut and (head[cut - 1].isspace() or head[cut - 1] in _SEPARATORS):
+        cut -= 1
+    stem, sep = head[:cut], head[cut:]
     stem_pattern = _loose(stem)
     if numbered:
         stem_pattern = _NUMBER.sub(lambda _: r"(?P<number>\d+)", stem_pattern, count=1)
@@ -303,7 +327,8 @@ def _heading_pattern(title: str) -> tuple[re.Pattern[str] | None, bool]:
         body = rf"{stem_pattern}(?:\s*{re.escape(sep.strip())}\s*{placeholder})?"
     else:
         body = rf"{stem_pattern}\s*{placeholder}"
-    return re.compile(rf"^{body}{_loose(tail)}\s*$", re.IGNORECASE), numbered
+    pattern = re.compile(rf"^{body}{_loose(tail)}\s*$", re.IGNORECASE)
+    return pattern, numbered, HeadingMatcher(stem_pattern, sep.strip(), tail, numbered=numbered)
 
 
 def _loose(text: str) -> str:
@@ -316,8 +341,8 @@ def _field_rule(key: str, value: str, line: int) -> FieldRule:
 
 def _value_rule(name: str, template_text: str, *, field: bool) -> ValueRule:
     text = template_text.strip()
-    enum = _FIELD_ENUM if field else _CELL_ENUM
-    if not _PLACEHOLDER.search(text) and enum.match(text):
+    enum = _is_field_enum if field else _is_cell_enum
+    if not _PLACEHOLDER.search(text) and enum(text):
         values = tuple(v.strip() for v in re.split(r"\||/", text) if v.strip())
         return ValueRule("enum", values, text)
     if _DATE_FORMAT.match(text) or name.strip().casefold() == "date":
@@ -325,6 +350,22 @@ def _value_rule(name: str, template_text: str, *, field: bool) -> ValueRule:
     if _VERSION_LITERAL.match(text):
         return ValueRule("version", (), text)
     return ValueRule("text", (), text)
+
+
+def _is_field_enum(text: str) -> bool:
+    """``Draft | Review | Approved``: no brackets, and two or more parts between pipes,
+    none empty (blanks count).  Nested lazy quantifiers said so in exponential time."""
+    if "[" in text or "]" in text:
+        return False
+    parts = text.split("|")
+    return len(parts) > 1 and all(parts)
+
+
+def _is_cell_enum(text: str) -> bool:
+    """``High/Medium/Low``: two or more words between slashes, each a letter then word
+    characters or dashes, blanks around them allowed."""
+    parts = text.split("/")
+    return len(parts) > 1 and all(_CELL_VALUE.fullmatch(part.strip()) for part in parts)
 
 
 def _table_rule(table: Table, index: int) -> TableRule:
