@@ -61,15 +61,18 @@ def check_signoff(ctx: LintContext) -> Iterator[Finding]:
         if table is None or not pair.rule.is_signoff:
             continue
         signed = {f.key.casefold() for f in pair.rule.fixed_rows if f.fill}
+        columns = [  # looked up once per table, not per row: a header can be wide
+            (name, table.column_index(name), pair.rule.column_rules[pair.rule.columns.index(name)])
+            for name in pair.rule.fill_columns
+        ]
         for row in table.rows:
             if not row or row[0].text.casefold() not in signed:
                 continue
-            for name in pair.rule.fill_columns:
-                index = table.column_index(name)
+            for name, index, column_rule in columns:
                 if index is None or index >= len(row):
                     continue
                 cell = row[index]
-                date_column = pair.rule.column_rules[pair.rule.columns.index(name)].kind == "date"
+                date_column = column_rule.kind == "date"
                 if unfilled(cell.text):
                     message = (
                         f"sign-off '{row[0].text}': {name} is required when Status is {status}"

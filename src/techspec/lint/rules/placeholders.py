@@ -28,15 +28,14 @@ if TYPE_CHECKING:
     severity="status",
 )
 def check_placeholders(ctx: LintContext) -> Iterator[Finding]:
-    signoff_cells = _signoff_cells(ctx)
+    signoff_cells: dict[int, list[tuple[int, int]]] = {}  # by line: each row is one line
+    for line, first, last in _signoff_cells(ctx):
+        signoff_cells.setdefault(line, []).append((first, last))
     code_placeholders = ctx.template.code_placeholders
     for found in ctx.spec.placeholders:
         if found.in_code and found.text not in code_placeholders:
             continue
-        if any(
-            line == found.line and first <= found.column < last
-            for line, first, last in signoff_cells
-        ):
+        if any(first <= found.column < last for first, last in signoff_cells.get(found.line, ())):
             continue
         yield ctx.finding(
             "TS205",
