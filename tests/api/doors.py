@@ -101,7 +101,8 @@ class Api:
             response = self.client.post(f"{path}/transitions", json={"to": to}, headers=headers)
         elif op in ("approve", "request-changes"):
             decision = {"role": ROLE, "decision": op.replace("-", "_")}
-            response = self.client.post(f"{path}/approvals", json=decision, headers=headers)
+            read = {**headers, "If-Match": f'"{revisions.get_revision(self.store, slug).sha256}"'}
+            response = self.client.post(f"{path}/approvals", json=decision, headers=read)
         else:
             response = self.client.delete(path, headers=headers)
         if response.is_success:
@@ -134,6 +135,7 @@ class Web:
             path = f"/specs/{slug}/{op}"
             if op in ("approve", "request-changes"):
                 form["role"] = ROLE
+                form["revision"] = str(revisions.get_revision(self.store, slug).number)
         response = client.post(path, data=form, follow_redirects=False)
         if response.status_code == 303:
             return ALLOWED

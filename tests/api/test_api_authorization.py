@@ -55,6 +55,7 @@ SPEC_CALLS = {
         "/api/v1/specs/{id}/approvals",
         {"role": "Technical Lead", "decision": "approve"},
         in_review=True,
+        if_match=True,
     ),
 }
 READ = {"anon": 401, "nobody": 403, "vic": 200, "ada": 200, "tom": 200, "root": 200}

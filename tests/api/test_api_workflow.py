@@ -29,10 +29,12 @@ def _move(client: TestClient, who: dict[str, str], spec_id: int, to: str) -> Any
 def _decide(
     client: TestClient, who: dict[str, str], spec_id: int, role: str, decision: str = "approve"
 ) -> Any:
+    """A reviewer's decision on the revision they just read (its ETag in If-Match)."""
+    read = client.get(f"/api/v1/specs/{spec_id}", headers=who)
     return client.post(
         f"/api/v1/specs/{spec_id}/approvals",
         json={"role": role, "decision": decision, "comment": "ok"},
-        headers=who,
+        headers={**who, "If-Match": read.headers["ETag"]},
     )
 
 

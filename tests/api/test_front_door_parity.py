@@ -25,6 +25,7 @@ from techspec.service import passwords, specs, workflow
 from techspec.service.permissions import CONSOLE, Actor
 from techspec.store import revisions
 from techspec.store.engine import Store, open_store
+from techspec.store.seen import Seen
 from techspec.store.users import find_user
 
 People = dict[str, dict[str, str]]
@@ -83,7 +84,8 @@ def _prepare(store: Store, op: str, actor: str, which: str) -> None:
             ("pat", "Product Owner"),
             ("sue", "Security Lead"),
         ):
-            workflow.approve(store, find_user(store, reviewer), slug, role)
+            seen = Seen(number=revisions.get_revision(store, slug).number)
+            workflow.approve(store, find_user(store, reviewer), slug, role, seen=seen)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,9 @@ from datetime import date
 
 from techspec.authoring.scaffold import scaffold
 from techspec.lint.template import builtin_template
+from techspec.store import revisions
+from techspec.store.engine import Store
+from techspec.store.seen import Seen
 
 _SIGNOFF = re.compile(r"\| \[Name\]\s*\| \[Date\]\s*\| \[Approval\]\s*\|")
 _PLACEHOLDER = re.compile(r"\[(?! \]|x\])([^\[\]\n]+)\]")
@@ -40,3 +43,8 @@ def edited(text: str, words: str) -> str:
 
 def set_risk_high(text: str) -> str:
     return text.replace("| Risk description | Medium |", "| Risk description | High |", 1)
+
+
+def seen(store: Store, ref: str) -> Seen:
+    """The spec's current revision, as a reviewer who just read it names it."""
+    return Seen(number=revisions.get_revision(store, ref).number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from store_specs import draft, set_risk_high, with_tasks_done
+from store_specs import draft, seen, set_risk_high, with_tasks_done
 
 from techspec.store import revisions, workflow
 from techspec.store.clock import now
@@ -30,7 +30,9 @@ def _portfolio(store: Store) -> None:
         store, "broken", "# Technical Specification: Broken\n\n**Status**: Draft\n\n## Scope\n"
     )
     workflow.submit(store, "ledger", ada)
-    workflow.request_changes(store, "ledger", sue, "Security Lead", "no")
+    workflow.request_changes(
+        store, "ledger", sue, "Security Lead", "no", seen=seen(store, "ledger")
+    )
 
 
 def _slugs(found: list[Listed]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from store_specs import draft, edited, raw_draft, with_tasks_done
+from store_specs import draft, edited, raw_draft, seen, with_tasks_done
 
 from techspec.authoring.content_hash import content_hash
 from techspec.document.parser import parse
@@ -35,7 +35,7 @@ def _in_review(store: Store, people: dict[str, User], text: str | None = None) -
 def _approve_all(store: Store, people: dict[str, User]) -> workflow.Outcome:
     outcome = None
     for name, role in ROLES.items():
-        outcome = workflow.approve(store, "ledger", people[name], role)
+        outcome = workflow.approve(store, "ledger", people[name], role, seen=seen(store, "ledger"))
     assert outcome is not None
     return outcome
 
@@ -75,7 +75,9 @@ def test_submitting_a_clean_spec_moves_it_to_review_with_a_history_row(
 def test_a_draft_cannot_be_approved(store: Store, people: dict[str, User]) -> None:
     revisions.create_spec(store, "ledger", draft(), author=people["ada"])
     with pytest.raises(InvalidTransition, match="only a spec in Review"):
-        workflow.approve(store, "ledger", people["tom"], "Technical Lead")
+        workflow.approve(
+            store, "ledger", people["tom"], "Technical Lead", seen=seen(store, "ledger")
+        )
 
 
 def test_approving_for_a_role_the_user_does_not_hold_is_forbidden(
@@ -83,27 +85,35 @@ def test_approving_for_a_role_the_user_does_not_hold_is_forbidden(
 ) -> None:
     _in_review(store, people)
     with pytest.raises(Forbidden, match="does not hold the role 'Security Lead'"):
-        workflow.approve(store, "ledger", people["tom"], "Security Lead")
+        workflow.approve(
+            store, "ledger", people["tom"], "Security Lead", seen=seen(store, "ledger")
+        )
 
 
 def test_an_author_may_not_approve_their_own_spec(store: Store, people: dict[str, User]) -> None:
     _in_review(store, people)
     with pytest.raises(Forbidden, match="ada wrote spec 'ledger' and may not approve it"):
-        workflow.approve(store, "ledger", people["ada"], "Technical Lead")
+        workflow.approve(
+            store, "ledger", people["ada"], "Technical Lead", seen=seen(store, "ledger")
+        )
 
 
 def test_an_unknown_role_is_a_usage_error(store: Store, people: dict[str, User]) -> None:
     _in_review(store, people)
     with pytest.raises(UsageError, match="unknown role 'Janitor'"):
-        workflow.approve(store, "ledger", people["tom"], "Janitor")
+        workflow.approve(store, "ledger", people["tom"], "Janitor", seen=seen(store, "ledger"))
 
 
 def test_approving_twice_for_the_same_role_and_content_is_idempotent(
     store: Store, people: dict[str, User]
 ) -> None:
     _in_review(store, people)
-    first = workflow.approve(store, "ledger", people["tom"], "technical lead")
-    second = workflow.approve(store, "ledger", people["tom"], "Technical Lead")
+    first = workflow.approve(
+        store, "ledger", people["tom"], "technical lead", seen=seen(store, "ledger")
+    )
+    second = workflow.approve(
+        store, "ledger", people["tom"], "Technical Lead", seen=seen(store, "ledger")
+    )
     assert first.changed and not second.changed
     assert second.revision == first.revision
     spec = revisions.get_spec(store, "ledger")
@@ -119,7 +129,9 @@ def test_approval_is_refused_until_every_role_has_approved_then_the_spec_is_appr
         f"no current approval for the role '{role}'" for role in ROLES.values()
     ]
     assert all(g.line is not None for g in missing)
-    first = workflow.approve(store, "ledger", people["tom"], "Technical Lead")
+    first = workflow.approve(
+        store, "ledger", people["tom"], "Technical Lead", seen=seen(store, "ledger")
+    )
     assert first.status == "Review"
     assert first.pending_roles == ["Product Owner", "Security Lead"]
     last = _approve_all(store, people)
@@ -183,9 +195,14 @@ def test_requesting_changes_sends_the_spec_back_to_draft_and_clears_that_sign_of
     store: Store, people: dict[str, User]
 ) -> None:
     _in_review(store, people)
-    workflow.approve(store, "ledger", people["sue"], "Security Lead")
+    workflow.approve(store, "ledger", people["sue"], "Security Lead", seen=seen(store, "ledger"))
     outcome = workflow.request_changes(
-        store, "ledger", people["sue"], "Security Lead", "threat model is thin"
+        store,
+        "ledger",
+        people["sue"],
+        "Security Lead",
+        "threat model is thin",
+        seen=seen(store, "ledger"),
     )
     assert outcome.status == "Draft"
     text = _current(store)
@@ -231,7 +248,7 @@ def test_a_reviewer_can_see_what_changed_since_their_approval(
     store: Store, people: dict[str, User]
 ) -> None:
     _in_review(store, people)
-    workflow.approve(store, "ledger", people["sue"], "Security Lead")
+    workflow.approve(store, "ledger", people["sue"], "Security Lead", seen=seen(store, "ledger"))
     spec = revisions.get_spec(store, "ledger")
     revisions.save(
         store,

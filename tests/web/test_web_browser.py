@@ -144,7 +144,7 @@ def test_a_viewer_sees_no_edit_or_approve_buttons_and_gets_403_when_posting_anyw
     token = tab.csrf()
     base = f"{tab.base}/specs/{quote(slug)}"
     posts: dict[str, dict[str, str | float | bool]] = {
-        "/approve": {"csrf": token, "role": "Technical Lead"},
+        "/approve": {"csrf": token, "role": "Technical Lead", "revision": "2"},
         "/edit": {"csrf": token, "text": "# Technical Specification: Mine", "base": "2"},
         "/submit": {"csrf": token},
     }

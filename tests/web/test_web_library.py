@@ -20,12 +20,13 @@ from techspec.lint.template import builtin_template
 from techspec.service.passwords import (
     BadCredentials,
     demo_passwords,
-    session_user,
     set_password,
     verify,
 )
+from techspec.service.sessions import Timeouts, resume, start
 from techspec.store import revisions, workflow
 from techspec.store.engine import Store
+from techspec.store.seen import Seen
 from techspec.store.users import find_user
 from techspec.web import csrf, dashboard, diffs, editing, listing, review
 from techspec.web.pages import ago, plural
@@ -132,7 +133,8 @@ def test_an_edit_after_approval_marks_approvals_stale_with_the_content_changes(
 ) -> None:
     _spec(store, "panel-stale", review=True)
     for name, role in REVIEWERS.items():
-        workflow.approve(store, "panel-stale", find_user(store, name), role)
+        seen = Seen(number=revisions.get_revision(store, "panel-stale").number)
+        workflow.approve(store, "panel-stale", find_user(store, name), role, seen=seen)
     current = revisions.get_revision(store, "panel-stale")
     assert current.status == "Approved"
     edited = current.text.replace("## Scope\n", "## Scope\n\nNarrower.\n", 1)
@@ -183,7 +185,7 @@ def _request(cookie: str = "", headers: dict[str, str] | None = None) -> Request
 
 def test_a_session_survives_its_cookie_but_not_another_key_or_its_age() -> None:
     codec = SessionCodec("one-key")
-    session = Session.anonymous().signed_in("ada", "abc").with_flash("Saved.")
+    session = Session.anonymous().signed_in("a-session-id").with_flash("Saved.")
     value = codec.dump(session)
     assert codec.load(_request(value)) == session
     assert SessionCodec("another-key").load(_request(value)) is None
@@ -201,15 +203,16 @@ def test_a_csrf_token_must_match_exactly_and_come_from_this_site() -> None:
 
 
 def test_a_password_signs_its_user_in_until_it_is_changed(store: Store) -> None:
-    user, bound = verify(store, "ada", password("ada"))
+    user = verify(store, "ada", password("ada"))
     assert user.name == "ada"
-    assert session_user(store, "ada", bound) == user
+    sid = start(store, user, Timeouts())
+    assert resume(store, sid, Timeouts()) == user
     with pytest.raises(BadCredentials):
         verify(store, "ada", "not-her-password")
     with pytest.raises(BadCredentials):
         verify(store, "nobody-at-all", "whatever-it-is")
     set_password(store, "ada", "another-long-password")
-    assert session_user(store, "ada", bound) is None
+    assert resume(store, sid, Timeouts()) is None
 
 
 def test_a_short_password_is_refused(store: Store) -> None:
@@ -222,7 +225,7 @@ def test_demo_users_get_random_passwords_printed_once(store: Store) -> None:
     given = demo_passwords(store, ["tom", "pat"], out)
     assert set(given) == {"tom", "pat"}
     assert f"tom              {given['tom']}" in out.getvalue()
-    assert verify(store, "pat", given["pat"])[0].name == "pat"
+    assert verify(store, "pat", given["pat"]).name == "pat"
 
 
 def _cli() -> click.Group:
@@ -240,7 +243,7 @@ def test_user_passwd_sets_a_password_read_from_standard_input(db_url: str, store
     )
     assert result.exit_code == 0, result.output
     assert "password set for bob" in result.output
-    assert verify(store, "bob", "bobs-new-password")[0].name == "bob"
+    assert verify(store, "bob", "bobs-new-password").name == "bob"
 
 
 def test_user_passwd_prompts_twice_or_generates_one(db_url: str, store: Store) -> None:
@@ -250,7 +253,7 @@ def test_user_passwd_prompts_twice_or_generates_one(db_url: str, store: Store) -
     assert prompted.exit_code == 0, prompted.output
     generated = CliRunner().invoke(_cli(), ["user", "passwd", "sue", "--generate", "--db", db_url])
     assert generated.exit_code == 0
-    assert verify(store, "sue", generated.stdout.strip().splitlines()[-1])[0].name == "sue"
+    assert verify(store, "sue", generated.stdout.strip().splitlines()[-1]).name == "sue"
 
 
 @pytest.mark.parametrize(

@@ -200,9 +200,9 @@ def test_a_reviewer_may_not_approve_for_a_role_they_do_not_hold(
 ) -> None:
     path = _draft(store, "wrong-role", review=True)
     sign_in(client, "tom")
-    response = client.post(
-        f"{path}/approve", data={"csrf": token(client, "/new"), "role": "Security Lead"}
-    )
+    read = revisions.get_revision(store, "wrong-role").number
+    form = {"csrf": token(client, "/new"), "role": "Security Lead", "revision": str(read)}
+    response = client.post(f"{path}/approve", data=form)
     assert response.status_code == 403
     assert "tom does not hold the role &#39;Security Lead&#39;" in response.text
 
@@ -222,7 +222,12 @@ def test_a_reviewer_can_request_changes_with_a_comment(client: TestClient, store
     sign_in(client, "pat")
     response = client.post(
         f"{path}/request-changes",
-        data={"csrf": token(client, "/new"), "role": "Product Owner", "comment": "More detail"},
+        data={
+            "csrf": token(client, "/new"),
+            "role": "Product Owner",
+            "comment": "More detail",
+            "revision": str(revisions.get_revision(store, "needs-work").number),
+        },
     )
     assert "Changes requested as Product Owner by pat: More detail" in response.text
     assert revisions.get_spec(store, "needs-work").status == "Draft"

@@ -58,6 +58,13 @@ def _decision(name: str) -> Callable[[Callable[..., None]], click.Command]:
             reports_errors,
             db_option,
             click.option("--comment", default=""),
+            click.option(
+                "--revision",
+                "-r",
+                type=click.IntRange(1),
+                help="The revision you read (default: the current one, whose content hash "
+                "is printed); refused if the content changed since.",
+            ),
             click.option("--role", help="The sign-off role (default: the only one you hold)."),
             as_option(True),
             click.argument("spec"),
@@ -69,27 +76,40 @@ def _decision(name: str) -> Callable[[Callable[..., None]], click.Command]:
 
 
 def _decide(
-    decision: Decision, spec: str, user: str, role: str | None, comment: str, db: str | None
+    decision: Decision,
+    spec: str,
+    user: str,
+    role: str | None,
+    revision: int | None,
+    comment: str,
+    db: str | None,
 ) -> None:
+    from techspec.service.specs import current
     from techspec.service.workflow import decide
+    from techspec.store.seen import Seen
 
     store = open_store_at(db)
-    _print_outcome(decide(store, acting(store, user), spec, decision, role, comment))
+    read = current(store, spec, revision).revision
+    click.echo(f"{spec}: deciding on revision {read.number}, content sha256:{read.content_hash}")
+    seen = Seen(number=read.number)
+    _print_outcome(decide(store, acting(store, user), spec, decision, role, comment, seen=seen))
     store.close()
 
 
 @_decision("approve")
-def approve_command(spec: str, user: str, role: str | None, comment: str, db: str | None) -> None:
-    """Approve SPEC's current content for a role; Approved once every role has."""
-    _decide("approve", spec, user, role, comment, db)
+def approve_command(
+    spec: str, user: str, role: str | None, revision: int | None, comment: str, db: str | None
+) -> None:
+    """Approve SPEC's content for a role; Approved once every role has."""
+    _decide("approve", spec, user, role, revision, comment, db)
 
 
 @_decision("request-changes")
 def request_changes_command(
-    spec: str, user: str, role: str | None, comment: str, db: str | None
+    spec: str, user: str, role: str | None, revision: int | None, comment: str, db: str | None
 ) -> None:
     """Review -> Draft: ask for changes for a role."""
-    _decide("request_changes", spec, user, role, comment, db)
+    _decide("request_changes", spec, user, role, revision, comment, db)
 
 
 @click.command("implement")

@@ -22,6 +22,7 @@ from techspec.store.approvals import Approval
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, GateRefused, InvalidTransition
 from techspec.store.records import Revision
+from techspec.store.seen import Seen
 from techspec.store.users import User
 from techspec.store.workflow import Outcome
 
@@ -86,9 +87,12 @@ def decide(
     decision: Decision,
     role: str | None = None,
     comment: str = "",
+    *,
+    seen: Seen,
 ) -> Outcome:
-    """Approve the current content for ``role``, or request changes for it.  Without a
-    role, the one sign-off role the actor holds."""
+    """Approve the content of the revision the actor ``seen`` for ``role``, or request
+    changes on it; refused (:class:`ChangedSinceSeen`) when the content changed since.
+    Without a role, the one sign-off role the actor holds."""
     require_reader(actor)
     spec = current(store, reference).spec  # a deleted spec is unknown to everyone
     user = _user(actor, "approve or request changes")
@@ -96,19 +100,31 @@ def decide(
     if not user.has_role(chosen):
         raise Forbidden(f"{user.name} does not hold the role '{chosen.strip()}'")
     step = workflow.approve if decision == "approve" else workflow.request_changes
-    return step(store, f"#{spec.id}", user, chosen, comment)
+    return step(store, f"#{spec.id}", user, chosen, comment, seen=seen)
 
 
 def approve(
-    store: Store, actor: Actor, reference: str, role: str | None = None, comment: str = ""
+    store: Store,
+    actor: Actor,
+    reference: str,
+    role: str | None = None,
+    comment: str = "",
+    *,
+    seen: Seen,
 ) -> Outcome:
-    return decide(store, actor, reference, "approve", role, comment)
+    return decide(store, actor, reference, "approve", role, comment, seen=seen)
 
 
 def request_changes(
-    store: Store, actor: Actor, reference: str, role: str | None = None, comment: str = ""
+    store: Store,
+    actor: Actor,
+    reference: str,
+    role: str | None = None,
+    comment: str = "",
+    *,
+    seen: Seen,
 ) -> Outcome:
-    return decide(store, actor, reference, "request_changes", role, comment)
+    return decide(store, actor, reference, "request_changes", role, comment, seen=seen)
 
 
 def decision_role(store: Store, user: User, reference: str, role: str | None) -> str:

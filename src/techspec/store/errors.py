@@ -44,6 +44,21 @@ class PreconditionFailed(Conflict):
         super().__init__(message)
 
 
+class ChangedSinceSeen(PreconditionFailed):
+    """A decision on a revision whose content is no longer current: the person must read
+    what changed (``seen`` to ``current``; ``seen`` is None for an unknown ETag)."""
+
+    def __init__(self, slug: str, seen: int | None, current: int, *, etag: str) -> None:
+        self.seen = seen
+        self.current = current
+        which = "the revision you read" if seen is None else f"revision {seen}, which you read"
+        super().__init__(
+            f"spec '{slug}' has changed since {which} (it is at revision {current}): "
+            "read the changes and decide again",
+            etag=etag,
+        )
+
+
 class Forbidden(TechspecError):
     """The user may not do this: lacks the role, or approves their own spec."""
 

@@ -33,6 +33,8 @@ from techspec.store.lifecycle import (
     same,
 )
 from techspec.store.records import Revision, SpecRecord
+from techspec.store.seen import Seen
+from techspec.store.seen import check as check_seen
 from techspec.store.users import User
 
 __all__ = [
@@ -124,11 +126,15 @@ def check(store: Store, ref: str, target: str) -> list[Gate]:
     return gates(revision.text, target, template)
 
 
-def approve(store: Store, ref: str, actor: User, role: str, comment: str = "") -> Outcome:
-    """Record ``actor``'s approval for ``role`` on the current content and sign the row;
-    when every role has approved and the gates are met, the spec becomes Approved."""
+def approve(
+    store: Store, ref: str, actor: User, role: str, comment: str = "", *, seen: Seen
+) -> Outcome:
+    """Record ``actor``'s approval for ``role`` on the content of the revision they
+    ``seen`` (refused when it is no longer current) and sign the row; when every role
+    has approved and the gates are met, the spec becomes Approved."""
     with store.write() as connection:
         current = _load(connection, ref)
+        check_seen(connection, current.spec, current.revision, seen)
         _draft, review, approved, _done = lifecycle(current.template)
         _require(current, review, "approved")
         role = _role(current.template, role)
@@ -204,10 +210,14 @@ def _record_decision(
     )
 
 
-def request_changes(store: Store, ref: str, actor: User, role: str, comment: str = "") -> Outcome:
-    """Review -> Draft: ``actor`` asks for changes for ``role``; its sign-off is cleared."""
+def request_changes(
+    store: Store, ref: str, actor: User, role: str, comment: str = "", *, seen: Seen
+) -> Outcome:
+    """Review -> Draft: ``actor`` asks for changes for ``role`` on the content of the
+    revision they ``seen``; its sign-off is cleared."""
     with store.write() as connection:
         current = _load(connection, ref)
+        check_seen(connection, current.spec, current.revision, seen)
         draft, review, _approved, _done = lifecycle(current.template)
         _require(current, review, "sent back with changes requested")
         role = _role(current.template, role)

@@ -9,6 +9,7 @@ refusing the request is the check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,8 +89,28 @@ class Panel:
         return [s.role for s in self.signoffs if s.mine]
 
 
+def _approval_gates(text: str, template: Template, approved: set[str]) -> list[Gate]:
+    return approval_gates(text, template, approved)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Checks:
+    """Where the panel gets a revision's unmet gates: linted here by default; the spec page
+    passes :func:`techspec.web.checks.cached` (computed once per revision, in a worker)."""
+
+    gates: Callable[[str, str, Template], list[Gate]] = gates
+    """``(text, target status, template)`` -> the gates of that step."""
+    approval_gates: Callable[[str, Template, set[str]], list[Gate]] = _approval_gates
+    """``(text, template, roles that approved)`` -> the gates to Approved."""
+
+
 def panel(
-    store: Store, spec: SpecRecord, revision: Revision, template: Template, user: User
+    store: Store,
+    spec: SpecRecord,
+    revision: Revision,
+    template: Template,
+    user: User,
+    checks: Checks = Checks(),
 ) -> Panel:
     """The panel for ``user`` looking at ``revision`` (the current one) of ``spec``."""
     with store.read() as connection:
@@ -106,12 +127,12 @@ def panel(
     why = "" if can_edit else "only the spec's author or an admin can do this"
     text = revision.text
     if _same(revision.status, draft):
-        unmet = gates(text, review, template)
+        unmet = checks.gates(text, review, template)
         found.steps.append(
             Step("submit", f"Submit for {review.lower()}", review, can_edit, unmet, why)
         )
     elif _same(revision.status, approved):
-        unmet = gates(text, done, template)
+        unmet = checks.gates(text, done, template)
         found.steps.append(Step("implement", f"Mark {done.lower()}", done, can_edit, unmet, why))
     in_review = _same(revision.status, review)
     latest = _latest_by_role(decisions)
@@ -124,7 +145,7 @@ def panel(
         found.signoffs.append(SignOff(role, state, decision, mine))
     if in_review:
         granted = {s.role.casefold() for s in found.signoffs if s.state == "approved"}
-        _candidate, unmet = approval_gates(text, template, granted)
+        unmet = checks.approval_gates(text, template, granted)
         found.approval_gates = [gate for gate in unmet if gate.rule != "approval"]
     found.stale = _stale_diffs(store, spec, revision, template, decisions)
     return found
@@ -152,9 +173,16 @@ def _stale_diffs(
     template: Template,
     decisions: list[Approval],
 ) -> dict[int, StaleDiff]:
+    """The content changes since each revision a now stale approval was given on."""
+    wanted = {d.revision for d in decisions if not d.current and d.decision == "approve"}
+    return changes_since(store, spec, current, template, wanted)
+
+
+def changes_since(
+    store: Store, spec: SpecRecord, current: Revision, template: Template, wanted: set[int]
+) -> dict[int, StaleDiff]:
     """The content changes (what the content hash sees, not the workflow's write-backs)
-    since each revision a now stale approval was given on."""
-    wanted = sorted({d.revision for d in decisions if not d.current and d.decision == "approve"})
+    from each revision numbered in ``wanted`` to ``current``."""
     if not wanted:
         return {}
     with store.read() as connection:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from techspec.service.specs import current
-from techspec.store.errors import GateRefused
-from techspec.web import review
+from techspec.lint.template import Template
+from techspec.service.specs import Current, current
+from techspec.store.errors import ChangedSinceSeen, GateRefused
+from techspec.web import checks, review
 from techspec.web.context import Reader, Visit
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
+from techspec.web.specview import revision_view
 
 router = web_router()
 
@@ -27,21 +29,39 @@ def spec_page(
     slug: str,
     *,
     refused: GateRefused | None = None,
+    changed: ChangedSinceSeen | None = None,
     problem: str = "",
     status: int = 200,
 ) -> Response:
-    """The spec page; after a refused step it lists the unmet gates (409)."""
+    """The spec page; after a refused step it lists the unmet gates (409), after a
+    decision on a revision that is no longer current what changed since (409)."""
     found = current(visit.store, slug)
     template = visit.web.template_of(found.spec)
-    view = visit.web.views.get(found.revision.sha256, found.revision.text, template)
+    computed = visit.web.api.computed  # each view and gate list once per revision
+    sha256 = found.revision.sha256
+    view = revision_view(computed, sha256, found.revision.text, template)
+    user = visit.require_user()
     values = {
         "spec": found.spec,
         "revision": found.revision,
         "view": view,
         "panel": review.panel(
-            visit.store, found.spec, found.revision, template, visit.require_user()
+            visit.store, found.spec, found.revision, template, user, checks.cached(computed, sha256)
         ),
         "refused": refused,
+        "changed": changed,
+        "changes": _changes(visit, found, template, changed),
         "problem": problem,
     }
     return render(request, visit, "spec.html", values, status=status)
+
+
+def _changes(
+    visit: Visit, found: Current, template: Template, changed: ChangedSinceSeen | None
+) -> review.StaleDiff | None:
+    if changed is None or changed.seen is None:
+        return None
+    wanted = {changed.seen}
+    return review.changes_since(visit.store, found.spec, found.revision, template, wanted).get(
+        changed.seen
+    )

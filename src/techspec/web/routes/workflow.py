@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from techspec.service import workflow
-from techspec.store.errors import GateRefused
+from techspec.store.errors import ChangedSinceSeen, GateRefused
+from techspec.store.seen import Seen
 from techspec.store.workflow import Outcome
 from techspec.web.context import Poster, Visit
 from techspec.web.pages import redirect
@@ -26,6 +27,8 @@ from techspec.web.routing import router as web_router
 router = web_router()
 Comment = Annotated[str, Form(max_length=2000)]
 Role = Annotated[str, Form(min_length=1, max_length=200)]
+Number = Annotated[int, Form(ge=1, le=2**31 - 1)]
+"""The revision the person read, from the form on the page they had open."""
 Runner = Callable[[], Outcome]
 
 
@@ -41,16 +44,28 @@ async def implement(request: Request, slug: str, visit: Poster, comment: Comment
 
 @router.post("/specs/{slug}/approve")
 async def approve(
-    request: Request, slug: str, visit: Poster, role: Role, comment: Comment = ""
+    request: Request,
+    slug: str,
+    visit: Poster,
+    role: Role,
+    revision: Number,
+    comment: Comment = "",
 ) -> Response:
-    return await _decide(request, visit, slug, role, comment, approving=True)
+    seen = Seen(number=revision)
+    return await _decide(request, visit, slug, role, comment, seen, approving=True)
 
 
 @router.post("/specs/{slug}/request-changes")
 async def request_changes(
-    request: Request, slug: str, visit: Poster, role: Role, comment: Comment = ""
+    request: Request,
+    slug: str,
+    visit: Poster,
+    role: Role,
+    revision: Number,
+    comment: Comment = "",
 ) -> Response:
-    return await _decide(request, visit, slug, role, comment, approving=False)
+    seen = Seen(number=revision)
+    return await _decide(request, visit, slug, role, comment, seen, approving=False)
 
 
 async def _step(request: Request, visit: Visit, slug: str, target: str, comment: str) -> Response:
@@ -61,14 +76,20 @@ async def _step(request: Request, visit: Visit, slug: str, target: str, comment:
 
 
 async def _decide(
-    request: Request, visit: Visit, slug: str, role: str, comment: str, *, approving: bool
+    request: Request,
+    visit: Visit,
+    slug: str,
+    role: str,
+    comment: str,
+    seen: Seen,
+    *,
+    approving: bool,
 ) -> Response:
     decision: workflow.Decision = "approve" if approving else "request_changes"
 
     def run() -> Outcome:
-        return workflow.decide(
-            visit.store, visit.require_user(), slug, decision, role, comment.strip()
-        )
+        user = visit.require_user()
+        return workflow.decide(visit.store, user, slug, decision, role, comment.strip(), seen=seen)
 
     return await _run(request, visit, slug, run)
 
@@ -78,6 +99,8 @@ async def _run(request: Request, visit: Visit, slug: str, run: Runner) -> Respon
         outcome = await run_in_threadpool(run)
     except GateRefused as error:
         return await run_in_threadpool(spec_page, request, visit, slug, refused=error, status=409)
+    except ChangedSinceSeen as error:
+        return await run_in_threadpool(spec_page, request, visit, slug, changed=error, status=409)
     message = " ".join(outcome.notes) or "Nothing to do."
     if outcome.status:
         message += f" Status: {outcome.status}."
