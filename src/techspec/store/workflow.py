@@ -254,10 +254,27 @@ def _role(template: Template, role: str) -> str:
 
 
 def _may_decide(current: _Current, actor: User, role: str, *, approving: bool) -> None:
+    """Only a holder of ``role`` decides for it, and nobody approves what they authored:
+    a content revision they saved, or a spec whose Author field names them."""
     if not actor.has_role(role):
         raise Forbidden(f"{actor.name} does not hold the role '{role}'")
-    if approving and actor.id in revisions.authors(current.connection, current.spec.id):
-        raise Forbidden(f"{actor.name} wrote spec '{current.spec.slug}' and may not approve it")
+    if not approving:
+        return
+    slug = current.spec.slug
+    if actor.id in revisions.authors(current.connection, current.spec.id):
+        raise Forbidden(f"{actor.name} wrote spec '{slug}' and may not approve it")
+    if actor.name.casefold() in named_authors(current.spec.author):
+        raise Forbidden(
+            f"{actor.name} is named in the Author field of spec '{slug}' and may not approve it"
+        )
+
+
+def named_authors(field: str | None) -> set[str]:
+    """The names an Author field lists (``Ada, Grace and Tom``), case-folded."""
+    if not field:
+        return set()
+    names = field.replace(";", ",").replace("&", ",").replace(" and ", ",")
+    return {name.strip().casefold() for name in names.split(",") if name.strip()}
 
 
 def _write(
