@@ -254,19 +254,22 @@ def _role(template: Template, role: str) -> str:
 
 
 def _may_decide(current: _Current, actor: User, role: str, *, approving: bool) -> None:
-    """Only a holder of ``role`` decides for it, and nobody approves what they authored:
-    a content revision they saved, or a spec whose Author field names them."""
+    """Only a holder of ``role`` decides for it, and nobody approves what they authored."""
     if not actor.has_role(role):
         raise Forbidden(f"{actor.name} does not hold the role '{role}'")
-    if not approving:
-        return
-    slug = current.spec.slug
-    if actor.id in revisions.authors(current.connection, current.spec.id):
-        raise Forbidden(f"{actor.name} wrote spec '{slug}' and may not approve it")
-    if actor.name.casefold() in named_authors(current.spec.author):
-        raise Forbidden(
-            f"{actor.name} is named in the Author field of spec '{slug}' and may not approve it"
-        )
+    why = authorship(current.connection, current.spec, actor) if approving else None
+    if why is not None:
+        raise Forbidden(f"{actor.name} {why} and may not approve it")
+
+
+def authorship(connection: Connection, spec: SpecRecord, user: User) -> str | None:
+    """Why ``user`` is an author of ``spec`` (who may not approve it), or None: they saved
+    a content revision, or its Author field names them."""
+    if user.id in revisions.authors(connection, spec.id):
+        return f"wrote spec '{spec.slug}'"
+    if user.name.casefold() in named_authors(spec.author):
+        return f"is named in the Author field of spec '{spec.slug}'"
+    return None
 
 
 def named_authors(field: str | None) -> set[str]:

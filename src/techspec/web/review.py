@@ -26,6 +26,7 @@ from techspec.store.errors import Gate
 from techspec.store.lifecycle import approval_gates, gates, lifecycle
 from techspec.store.records import Revision, SpecRecord
 from techspec.store.users import User
+from techspec.store.workflow import authorship
 
 SignOffState = Literal["approved", "changes", "stale", "pending", "unrecorded"]
 
@@ -73,7 +74,8 @@ class Panel:
     approval_gates: list[Gate] = field(default_factory=list)
     """In Review: the gates to Approved other than the missing approvals."""
     wrote_it: bool = False
-    """The user wrote content of this spec, so may not approve it."""
+    """The user wrote content of this spec or its Author field names them, so they may
+    not approve it."""
     can_edit: bool = False
 
     @property
@@ -115,7 +117,7 @@ def panel(
     """The panel for ``user`` looking at ``revision`` (the current one) of ``spec``."""
     with store.read() as connection:
         decisions = approvals.all_for(connection, spec.id, revision.content_hash)
-        wrote = user.id in revisions.authors(connection, spec.id)
+        wrote = authorship(connection, spec, user) is not None
     can_edit = may_own(store, user, spec)
     try:
         states = lifecycle(template)
