@@ -3,7 +3,7 @@
 Layers, outermost first: the observer (request id, access log, metrics, last-resort
 500), the body limit and the read cache, then FastAPI's own stack.  Errors of every kind
 become problem+json in :mod:`techspec.api.errors`.  The webhook worker runs beside the app
-for its lifetime.
+for its lifetime, and so do the CPU pool's worker processes (:mod:`techspec.api.cpu`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ from starlette.types import ASGIApp
 
 from techspec import __version__
 from techspec.api import errors
+from techspec.api.analyses import Analyses
 from techspec.api.auth import TokenCache
 from techspec.api.context import ApiContext
+from techspec.api.cpu import CpuPool
 from techspec.api.limits import BodyLimit, RateLimiter
+from techspec.api.methods import Methods
 from techspec.api.metrics import Metrics
 from techspec.api.middleware import Observer
 from techspec.api.read_cache import CachedReads, ReadCache
 from techspec.api.representations import AnalysisCache
 from techspec.api.routes import routers
-from techspec.api.settings import Settings
+from techspec.api.settings import MIB, Settings
 from techspec.store.engine import Store, open_store
 from techspec.web import mount as mount_web
 
@@ -34,6 +37,15 @@ DESCRIPTION = """Specs, their revisions, workflow, approvals, lint and audit ove
 Authenticate with `Authorization: Bearer TOKEN` (`techspec token create USER`).
 Every error is `application/problem+json` (RFC 9457).  Writes to a spec need
 `If-Match` with the ETag you read."""
+
+
+PRELOAD = (
+    "techspec.api.jobs",
+    "techspec.api.representations",
+    "techspec.web.specview",
+    "techspec.web.checks",
+)
+"""What the CPU pool's workers run, imported once by the fork server that starts them."""
 
 
 class Application(FastAPI):
@@ -59,14 +71,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or Settings.from_env()
     opened = store or open_store(settings.database_url)
     metrics = Metrics(opened)
+    cpu = CpuPool(settings.cpu_workers, settings.cpu_queue, preload=PRELOAD)
+    computed = Analyses(cpu, settings.analysis_cache_mib * MIB)
     api = ApiContext(
         settings=settings,
         store=opened,
         tokens=TokenCache(settings.auth_cache_seconds),
         limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
         metrics=metrics,
-        analyses=AnalysisCache(on_findings=metrics.count_findings),
+        analyses=AnalysisCache(computed, on_findings=metrics.count_findings),
         responses=ReadCache(settings.read_cache_size),
+        cpu=cpu,
+        computed=computed,
     )
 
     @asynccontextmanager
@@ -81,6 +97,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         finally:
             if worker is not None:
                 worker.stop()
+            cpu.close()
             if store is None:
                 opened.close()
 
@@ -104,6 +121,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     mount_web(app, settings)
     app.layers = (
         partial(Observer, metrics=metrics),
+        partial(Methods, routes=app.router.routes),
         partial(BodyLimit, limit=settings.max_body_bytes),
         partial(CachedReads, api=api),
     )

@@ -1,4 +1,5 @@
-"""What every request handler shares: settings, the store, caches, limits and metrics.
+"""What every request handler shares: settings, the store, caches, limits, metrics and the
+CPU pool that parses, lints and renders text off the event loop.
 
 One :class:`ApiContext` lives on ``app.state.api``; handlers reach it through the
 :func:`api_context` dependency.
@@ -9,11 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from techspec.api import jobs
 from techspec.api.settings import Settings
 from techspec.store.engine import Store
 
@@ -21,7 +24,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
+    from techspec.api.analyses import Analyses
     from techspec.api.answers import ReadCache
+    from techspec.api.cpu import CpuPool
     from techspec.api.limits import RateLimiter
     from techspec.api.metrics import Metrics
     from techspec.api.representations import AnalysisCache
@@ -37,6 +42,9 @@ class ApiContext:
     metrics: Metrics
     analyses: AnalysisCache
     responses: ReadCache
+    cpu: CpuPool
+    computed: Analyses
+    """What was computed from revisions (the API's and the web's), each once."""
     wake: threading.Event = field(default_factory=threading.Event)
     """Set after a write, so the webhook worker looks for new events at once."""
 
@@ -48,6 +56,15 @@ class ApiContext:
         if self.store.dialect == "sqlite":
             return function(*args, **kwargs)
         return await run_in_threadpool(function, *args, **kwargs)
+
+    async def write(
+        self, operation: Callable[Concatenate[Store, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run a service operation that parses what it stores (create, save) in the CPU
+        pool, on the worker's own connection to the same database: a 1 MiB spec takes
+        seconds to parse, lint and hash, and the event loop must not wait for that."""
+        job: Callable[[], R] = partial(jobs.on_store, self.store.url, operation, *args, **kwargs)
+        return await self.cpu.run(job)
 
 
 async def api_context(request: Request) -> ApiContext:

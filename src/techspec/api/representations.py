@@ -1,19 +1,22 @@
 """The JSON the API answers with, built from store records.
 
 A spec's parsed model and lint summary depend only on its revision's bytes and its
-template, both immutable, so they are computed once per ``(sha256, template)`` and kept
-already encoded: reading a spec costs two indexed queries and a string join.
+template, both immutable, so they are computed once per ``(sha256, template)`` in a worker
+process (:mod:`techspec.api.analyses`) and kept already encoded: reading a spec costs two
+indexed queries and a string join.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
+from techspec.api.analyses import Analyses, Key
+from techspec.api.jobs import TemplateSource, compiled, source
+from techspec.authoring.content_hash import revision_sha256
 from techspec.document.parser import parse
 from techspec.lint.linter import lint
 from techspec.lint.template import Template
@@ -26,6 +29,11 @@ from techspec.store.webhooks import Delivery, Webhook
 from techspec.store.workflow import Outcome
 
 API = "/api/v1"
+MODEL = "model"
+"""The :class:`Key` kind of the encoded ``"lint"`` and ``"model"`` of a revision."""
+
+Fragment = tuple[bytes, Counter[str]]
+"""The encoded ``"lint":...,"model":...`` and the findings by rule (for the metrics)."""
 
 
 def etag(sha256: str) -> str:
@@ -37,47 +45,63 @@ def dumps(data: Any) -> bytes:
 
 
 class AnalysisCache:
-    """``(revision sha256, template sha256)`` -> encoded ``"model"`` and ``"lint"``."""
+    """``(revision sha256, template sha256)`` -> encoded ``"model"`` and ``"lint"``, kept in
+    the server's shared :class:`~techspec.api.analyses.Analyses`."""
 
-    def __init__(self, size: int = 512, on_findings: Callable[[Counter[str]], None] | None = None):
-        self.size = size
+    def __init__(
+        self, analyses: Analyses, on_findings: Callable[[Counter[str]], None] | None = None
+    ) -> None:
+        self.analyses = analyses
         self.on_findings = on_findings
-        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self._lock = threading.Lock()
 
     def get(self, sha256: str, template_sha: str) -> bytes | None:
         """The encoded fragment, when this revision was analysed before."""
-        key = (sha256, template_sha)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
+        found: Fragment | None = self.analyses.peek(Key(MODEL, sha256, template_sha))
+        return None if found is None else found[0]
 
     def analyse(self, sha256: str, text: str, template: Template) -> bytes:
-        """Parse and lint ``text`` (CPU work: call it off the event loop) and keep it."""
-        found = self._analyse(text, template)
-        with self._lock:
-            self._items[(sha256, template.sha256)] = found
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found
+        """The fragment, parsed and linted in a worker process the first time (this call
+        waits for it: make it from a thread, not the event loop)."""
+        key = Key(MODEL, sha256, template.sha256)
+        found = self.analyses.wait(
+            key, _weight, analysis, text, source(template), on_computed=self._count
+        )
+        return found[0]
 
-    def _analyse(self, text: str, template: Template) -> bytes:
-        spec = parse(text)
-        findings = lint(spec, template)
-        severities = Counter(f.severity for f in findings)
-        rules = Counter(f.code for f in findings)
+    def prefetch(self, sha256: str, text: str, template: Template) -> None:
+        """Start the analysis now if a worker is idle (after a save of ``text``, which the
+        store keeps as it is unless the workflow rewrote its Status line)."""
+        if revision_sha256(text) != sha256:
+            return
+        key = Key(MODEL, sha256, template.sha256)
+        self.analyses.prefetch(
+            key, _weight, analysis, text, source(template), on_computed=self._count
+        )
+
+    def _count(self, found: Fragment) -> None:
         if self.on_findings is not None:
-            self.on_findings(rules)
-        summary = {
-            "errors": severities["error"],
-            "warnings": severities["warning"],
-            "infos": severities["info"],
-            "by_rule": dict(sorted(rules.items())),
-        }
-        model = spec.to_dict()
-        return b'"lint":' + dumps(summary) + b',"model":' + dumps(model)
+            self.on_findings(found[1])
+
+
+def _weight(found: Fragment) -> int:
+    return len(found[0]) + 100 * len(found[1])
+
+
+def analysis(text: str, template: TemplateSource) -> Fragment:
+    """Parse and lint ``text`` and encode what ``GET /api/v1/specs/{ref}`` shows of it
+    (a job for a worker process)."""
+    spec = parse(text)
+    findings = lint(spec, compiled(template))
+    severities = Counter(f.severity for f in findings)
+    rules = Counter(f.code for f in findings)
+    summary = {
+        "errors": severities["error"],
+        "warnings": severities["warning"],
+        "infos": severities["info"],
+        "by_rule": dict(sorted(rules.items())),
+    }
+    model = spec.to_dict()
+    return b'"lint":' + dumps(summary) + b',"model":' + dumps(model), rules
 
 
 def spec_links(spec: SpecRecord) -> dict[str, str]:

@@ -1,8 +1,10 @@
 """``POST /api/v1/lint``: lint posted Markdown without storing it; the answer is the
-JSON that ``techspec lint - --format json`` prints for the same text."""
+JSON that ``techspec lint - --format json`` prints for the same text.  The parse, the lint
+and the JSON happen in a worker process of the CPU pool, never on the event loop."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,6 +14,7 @@ from starlette.responses import Response
 from techspec.api import bodies
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
+from techspec.api.jobs import TemplateSource, compiled, source
 from techspec.api.schemas import LintIn, LintOut
 from techspec.document.parser import parse
 from techspec.errors import UsageError
@@ -20,7 +23,6 @@ from techspec.lint.config import unknown_selectors
 from techspec.lint.findings import FileReport
 from techspec.lint.linter import lint
 from techspec.lint.selection import Selection
-from techspec.lint.template import Template
 from techspec.service import catalog
 from techspec.service.permissions import require_reader
 
@@ -57,11 +59,17 @@ async def lint_markdown(
         path = body.path if path == "-" else path
     chosen = await run_in_threadpool(catalog.find, api.store, template) if template else None
     selection = Selection(tuple(select), tuple(ignore))
-    report = await run_in_threadpool(_lint, text, path, chosen, selection)
-    api.metrics.count_findings_of(report)
-    return Response(render_json([report]), media_type="application/json")
+    found = source(chosen) if chosen else None
+    answer, rules = await api.cpu.run(_lint, text, path, found, selection)
+    api.metrics.count_findings(rules)
+    return Response(answer, media_type="application/json")
 
 
-def _lint(text: str, path: str, template: Template | None, selection: Selection) -> FileReport:
+def _lint(
+    text: str, path: str, template: TemplateSource | None, selection: Selection
+) -> tuple[bytes, Counter[str]]:
+    """The answer and the findings by rule (for the metrics): a job for a worker."""
     spec = parse(text, path)
-    return FileReport(path, spec.status, lint(spec, template, selection=selection))
+    findings = lint(spec, compiled(template) if template else None, selection=selection)
+    answer = render_json([FileReport(path, spec.status, findings)])
+    return answer.encode("utf-8"), Counter(f.code for f in findings)

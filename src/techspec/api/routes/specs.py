@@ -26,6 +26,9 @@ router = APIRouter(prefix="/api/v1", tags=["specs"])
 Api = Annotated[ApiContext, Depends(api_context)]
 SpecRef = Annotated[str, "A spec id (digits) or slug"]
 MARKDOWN = "text/markdown; charset=utf-8"
+PREFETCH_CHARS = 64 * 1024
+"""A saved text this long is analysed right after the save when a worker is idle (its
+analysis takes a second or more), so that the first read finds it ready."""
 
 
 @router.post(
@@ -48,12 +51,12 @@ async def create_spec(
         saved = await _from_template(request, api, user, from_template, slug, title)
     elif bodies.is_markdown(request):
         text = await bodies.markdown(request)
-        saved = await run_in_threadpool(ops.create, api.store, user, text, slug=slug)
+        saved = await api.write(ops.create, user, text, slug=slug)
     else:
         body = bodies.validate(SpecIn, await bodies.json_object(request))
         text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
-        saved = await run_in_threadpool(
-            ops.create, api.store, user, text, slug=slug or body.slug, message=body.message
+        saved = await api.write(
+            ops.create, user, text, slug=slug or body.slug, message=body.message
         )
     api.wake.set()
     response = await _document(api, await api.read(ops.saved_head, api.store, saved))
@@ -167,7 +170,7 @@ async def get_spec(
 
 async def _document(api: ApiContext, found: ops.Head, if_none_match: str | None = None) -> Response:
     """The spec's JSON: its head, then the cached analysis of its revision (parsed and
-    linted in a worker thread the first time)."""
+    linted in a worker process the first time)."""
     headers = {"ETag": etag(found.sha256), "Cache-Control": "no-cache"}
     if conditional.none_match(if_none_match, found.sha256):
         return Response(status_code=304, headers=headers)
@@ -207,11 +210,12 @@ async def put_spec(
         body = bodies.validate(SpecIn, await bodies.json_object(request))
         text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
         message = body.message
-    saved = await run_in_threadpool(
-        partial(ops.save_if_match, message=message), api.store, user, ops.ref(ref), text, tags
-    )
+    saved = await api.write(ops.save_if_match, user, ops.ref(ref), text, tags, message=message)
     api.wake.set()
     found = await api.read(ops.saved_head, api.store, saved)
+    if saved.outcome == "revised" and len(text) >= PREFETCH_CHARS:
+        template = await api.read(ops.template, api.store, found.spec)
+        api.analyses.prefetch(found.sha256, text, template)  # when a worker is idle
     answer = {**spec_head(found.spec, found.sha256), "lint": lint_counts(found.spec)}
     return Response(
         dumps(answer), media_type="application/json", headers={"ETag": etag(found.sha256)}

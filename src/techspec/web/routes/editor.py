@@ -1,5 +1,7 @@
 """``/specs/{slug}/edit``: the Markdown editor with live lint, preview and a save that
-names the revision it was based on (a stale base shows the conflict, not an overwrite)."""
+names the revision it was based on (a stale base shows the conflict, not an overwrite).
+The live lint and preview are computed in the server's CPU pool; the stored revision's
+view is the spec page's, computed once."""
 
 from __future__ import annotations
 
@@ -10,14 +12,15 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from techspec.lint.template import Template
 from techspec.service.permissions import require_owner
-from techspec.service.specs import current
+from techspec.service.specs import Current, current
 from techspec.store.errors import Conflict, InvalidTransition
 from techspec.web import editing
 from techspec.web.context import Poster, Reader, Visit
 from techspec.web.pages import redirect, render
 from techspec.web.routing import router as web_router
-from techspec.web.specview import document_view
+from techspec.web.specview import DocumentView, revision_view, unsaved_view
 
 router = web_router()
 Text = Annotated[str, Form(max_length=1_000_000)]
@@ -66,8 +69,16 @@ def check(request: Request, slug: str, visit: Poster, text: Text) -> Response:
     """Live lint for the editor (htmx): the findings, and the preview out of band."""
     found = current(visit.store, slug)
     template = visit.web.template_of(found.spec)
-    view = document_view(editing.browser_text(text, found.revision.text), template)
+    view = _view(visit, found, template, text)
     return render(request, visit, "_check.html", {"view": view, "slug": slug, "oob": True})
+
+
+def _view(visit: Visit, found: Current, template: Template, submitted: str) -> DocumentView:
+    """The view of the text in the editor: the stored revision's when it is unchanged."""
+    text = editing.browser_text(submitted, found.revision.text)
+    if text == found.revision.text:
+        return revision_view(visit.web.api.computed, found.revision.sha256, text, template)
+    return unsaved_view(visit.web.api.cpu, text, template)
 
 
 def _editor(
@@ -87,7 +98,7 @@ def _editor(
         "revision": found.revision,
         "text": text,
         "base": base,
-        "view": document_view(editing.browser_text(text, found.revision.text), template),
+        "view": _view(visit, found, template, text),
         "problem": problem,
         "clash": clash,
         "slug": slug,
