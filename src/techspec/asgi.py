@@ -22,7 +22,6 @@ from techspec.api.auth import TokenCache
 from techspec.api.context import ApiContext
 from techspec.api.cpu import CpuPool
 from techspec.api.limits import BodyLimit, RateLimiter
-from techspec.api.methods import Methods
 from techspec.api.metrics import Metrics
 from techspec.api.middleware import Observer
 from techspec.api.read_cache import CachedReads, ReadCache
@@ -121,7 +120,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     mount_web(app, settings)
     app.layers = (
         partial(Observer, metrics=metrics),
-        partial(Methods, routes=app.router.routes),
         partial(BodyLimit, limit=settings.max_body_bytes),
         partial(CachedReads, api=api),
     )
