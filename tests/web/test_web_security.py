@@ -9,11 +9,11 @@ from fastapi.testclient import TestClient
 from web_client import sign_in, token
 from web_support import password
 
-from techspec.api.limits import RateLimiter
 from techspec.service.passwords import set_password
 from techspec.store.audit import events
 from techspec.store.engine import Store
 from techspec.web.security import CSP
+from techspec.web.throttle import SignInThrottle
 
 
 @pytest.mark.parametrize("path", ["/login", "/", "/specs", "/no-such-page", "/static/app.css"])
@@ -152,15 +152,18 @@ def test_signing_out_ends_the_session(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_repeated_failed_sign_ins_are_slowed_down(client: TestClient) -> None:
+def test_repeated_failed_sign_ins_from_one_address_are_slowed_down(client: TestClient) -> None:
     app: Any = client.app
-    app.state.web.sign_ins = RateLimiter(0.2, 3, clock=lambda: 0.0)  # time stands still
+    app.state.web.throttle = SignInThrottle(3, clock=lambda: 0.0)  # time stands still
     statuses = [
         client.post(
             "/login", data={"username": "pat", "password": "wrong-guess", "csrf": token(client)}
         ).status_code
-        for _ in range(4)
+        for _ in range(5)
     ]
-    assert statuses == [401, 401, 401, 429]
+    assert statuses == [401, 401, 401, 401, 429]
     right = {"username": "pat", "password": password("pat"), "csrf": token(client)}
-    assert "retry after" in client.post("/login", data=right).text
+    refused = client.post("/login", data=right)
+    assert refused.status_code == 429
+    assert "try again in 1 s" in refused.text
+    assert refused.headers["retry-after"] == "1"

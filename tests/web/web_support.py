@@ -101,8 +101,11 @@ class Server:
 
 
 @contextmanager
-def serve(db_url: str, log: Path, timeout: float = 30.0) -> Iterator[Server]:
-    """``techspec serve`` on a free loopback port until it answers /readyz."""
+def serve(
+    db_url: str, log: Path, timeout: float = 30.0, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """``techspec serve`` on a free loopback port until it answers /readyz (``settings``
+    adds or overrides ``TECHSPEC_*`` variables)."""
     port = free_port()
     env = {
         **os.environ,
@@ -110,6 +113,7 @@ def serve(db_url: str, log: Path, timeout: float = 30.0) -> Iterator[Server]:
         "TECHSPEC_WEBHOOKS": "0",
         "TECHSPEC_RATE_PER_SECOND": "0",
         "TECHSPEC_LOG_LEVEL": "WARNING",
+        **(settings or {}),
     }
     command = [str(TECHSPEC), "serve", "--db", db_url, "--port", str(port)]
     with log.open("wb") as sink:

@@ -51,6 +51,17 @@ class Settings:
     """Deliver to loopback, private, link-local and other non-public addresses (a host
     name is judged by what it resolves to at delivery time).  Off: such a target is
     refused, so a webhook cannot reach services inside the server's network."""
+    session_idle_minutes: float = 120.0
+    """A web session nobody used for this long ends (its user signs in again)."""
+    session_max_hours: float = 12.0
+    """A web session ends this long after sign-in, however busy it was."""
+    sign_in_hashes: int = 2
+    """Password checks (argon2id, 64 MiB of memory each) the server runs at once."""
+    sign_in_queue: int = 16
+    """Sign-ins that may wait for a password check; more get 503 with Retry-After."""
+    sign_in_free_failures: int = 5
+    """Failed sign-ins from one address, or for one account, before each further attempt
+    must wait (1 s, doubling, up to 15 minutes)."""
     log_level: str = "INFO"
     public_url: str = ""
     """The server's external base URL, for links in webhook payloads (default: from host)."""

@@ -1,4 +1,5 @@
-"""``techspec user passwd USER``: set the password a user signs in to the web UI with.
+"""``techspec user passwd USER`` sets the password a user signs in to the web UI with;
+``techspec user signout USER`` ends every web session they have.
 
 Only click is imported at module level; the store and argon2 load when the command runs.
 """
@@ -53,9 +54,28 @@ def passwd_command(name: str, from_stdin: bool, generate: bool, db: str | None) 
         click.echo(password)
 
 
+@click.command("signout")
+@click.argument("name")
+@db_option
+@reports_errors
+def signout_command(name: str, db: str | None) -> None:
+    """Sign NAME out of the web UI in every browser, at once (their password stays)."""
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.users import revoke_sessions
+
+    store = open_store_at(db)
+    try:
+        count = revoke_sessions(store, CONSOLE, name)
+    finally:
+        store.close()
+    click.echo(f"signed {name} out of {count} session{'' if count == 1 else 's'}")
+
+
 def register(group: click.Group) -> None:
-    """Add ``passwd`` to the ``user`` group of ``group`` (made by the store commands)."""
+    """Add ``passwd`` and ``signout`` to the ``user`` group of ``group`` (made by the
+    store commands)."""
     users = group.commands.get("user")
     if not isinstance(users, click.Group):
         raise RuntimeError("register the store commands (the 'user' group) first")
     users.add_command(passwd_command)
+    users.add_command(signout_command)

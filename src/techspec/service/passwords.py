@@ -4,13 +4,12 @@ The API authenticates with tokens; people in a browser sign in with their name a
 password.  Only an argon2id hash is stored (argon2-cffi's defaults), in the table
 ``user_passwords`` (migration ``web_0001``).  A sign-in with an unknown name still
 spends one hash verification, so the answer time does not tell which names exist.
-A session is bound to a fingerprint of the hash: setting a new password signs out
-every browser that signed in with the old one.
+Setting a new password ends every session of the user (:mod:`techspec.store.sessions`),
+in the same transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import sys
 from collections.abc import Iterable
@@ -23,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.engine import Connection
 
 from techspec.errors import TechspecError, UsageError
-from techspec.store import audit
+from techspec.store import audit, sessions
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import NotFound
@@ -87,18 +86,15 @@ def demo_passwords(store: Store, names: Iterable[str], out: TextIO | None = None
     return given
 
 
-def fingerprint(digest: str) -> str:
-    """A short, non-secret tag of a stored hash, kept in the session cookie."""
-    return hashlib.sha256(digest.encode("utf-8")).hexdigest()[:16]
-
-
 def set_password(store: Store, name: str, password: str, *, actor: str | None = None) -> User:
-    """Give user ``name`` a new password (replacing any old one) and audit it."""
+    """Give user ``name`` a new password (replacing any old one), end every session
+    they have, and audit it."""
     check_strength(password)
     digest = _hasher.hash(password)
     with store.write() as connection:
         user = get_user(connection, name)
         _store_hash(connection, user.id, digest)
+        sessions.revoke_user(connection, user.id, now())
         audit.record(
             connection,
             actor=actor or user.name,
@@ -108,9 +104,9 @@ def set_password(store: Store, name: str, password: str, *, actor: str | None = 
     return user
 
 
-def verify(store: Store, name: str, password: str) -> tuple[User, str]:
-    """The user and their session fingerprint when ``password`` is theirs; otherwise
-    :class:`BadCredentials`.  The sign-in is recorded in the audit log."""
+def verify(store: Store, name: str, password: str) -> User:
+    """The user when ``password`` is theirs; otherwise :class:`BadCredentials`.  The
+    sign-in is recorded in the audit log."""
     if len(password) > MAX_LENGTH:
         raise BadCredentials("unknown user name or wrong password")
     with store.read() as connection:
@@ -127,17 +123,7 @@ def verify(store: Store, name: str, password: str) -> tuple[User, str]:
             digest = _hasher.hash(password)
             _store_hash(connection, user.id, digest)
         audit.record(connection, actor=user.name, action="user.login", details={"via": "password"})
-    return user, fingerprint(digest)
-
-
-def session_user(store: Store, name: str, bound_to: str) -> User | None:
-    """The signed-in user of a session, or None when the user is gone or their password
-    changed since the session began."""
-    with store.read() as connection:
-        found = _lookup(connection, name)
-    if found is None or fingerprint(found[1]) != bound_to:
-        return None
-    return found[0]
+    return user
 
 
 def has_password(store: Store, name: str) -> bool:

@@ -1,9 +1,9 @@
-"""People: users and their roles, API tokens and passwords (admins only, or the
-console), and tokens a user makes for themselves."""
+"""People: users and their roles, API tokens, passwords and web sessions (admins only,
+or the console), and tokens a user makes for themselves."""
 
 from __future__ import annotations
 
-from techspec.service import passwords
+from techspec.service import passwords, sessions
 from techspec.service.permissions import Actor, Console, actor_name, require_admin
 from techspec.store import users
 from techspec.store.engine import Store
@@ -35,6 +35,13 @@ def revoke_tokens(store: Store, actor: Actor, name: str) -> int:
 def set_password(store: Store, actor: Actor, name: str, password: str) -> User:
     _require_self_or_admin(actor, name, "set the passwords of others")
     return passwords.set_password(store, name, password, actor=actor_name(actor))
+
+
+def revoke_sessions(store: Store, actor: Actor, name: str) -> int:
+    """Sign ``name`` out of every browser at once; returns how many sessions were live.
+    Users may end their own, admins anyone's."""
+    _require_self_or_admin(actor, name, "sign out others")
+    return sessions.end_all(store, name, actor=actor_name(actor))
 
 
 def _require_self_or_admin(actor: Actor, name: str, doing: str) -> None:

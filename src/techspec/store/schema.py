@@ -56,6 +56,19 @@ api_tokens = sa.Table(
     sa.Column("revoked_at", Timestamp, nullable=True),
 )
 
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("id_hash", Hash, nullable=False, unique=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_seen_at", Timestamp, nullable=False),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+)
+"""Browser sessions (migration ``web_0002``): the cookie holds a random session id, this
+table only its sha256, so a copy of the database signs no one in."""
+
 specs = sa.Table(
     "specs",
     metadata,

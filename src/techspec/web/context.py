@@ -1,5 +1,6 @@
 """What every page shares: the API's context (settings and store), the Jinja templates,
-the session codec, the sign-in rate limit, and the visit (session and user) of one request.
+the session codec and timeouts, the sign-in throttle and password-check gate, and the
+visit (session and user) of one request.
 
 One :class:`WebContext` lives on ``app.state.web``.  Handlers take a :class:`Visit` through
 the dependencies at the bottom: :data:`Anyone` (signed in or not), :data:`Reader` (signed
@@ -9,7 +10,9 @@ in and holding a role) and :data:`Poster` (a reader whose request carries its CS
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -17,18 +20,22 @@ from fastapi import Depends, Request
 from starlette.templating import Jinja2Templates
 
 from techspec.api.context import ApiContext
-from techspec.api.limits import RateLimiter
 from techspec.errors import TechspecError
 from techspec.lint.template import Template
-from techspec.service.passwords import session_user
 from techspec.service.permissions import ADMIN, AUTHOR, require_reader
+from techspec.service.sessions import Timeouts, resume
 from techspec.store import revisions
+from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.records import SpecRecord
 from techspec.store.users import User
 from techspec.web import csrf
+from techspec.web.hash_gate import HashGate
 from techspec.web.sessions import Session, SessionCodec
 from techspec.web.specview import ViewCache
+from techspec.web.throttle import SignInThrottle
+
+ENDED = "Your session has ended: sign in again."
 
 
 class SignInRequired(TechspecError):
@@ -50,7 +57,11 @@ class WebContext:
     api: ApiContext
     templates: Jinja2Templates
     sessions: SessionCodec
-    sign_ins: RateLimiter
+    throttle: SignInThrottle
+    hashes: HashGate
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    clock: Callable[[], datetime] = now
+    """The time sessions are judged by (tests move it)."""
     https_only: bool = False
     """Mark cookies Secure even when the request looks like HTTP (a TLS proxy in front)."""
     views: ViewCache = field(default_factory=ViewCache)
@@ -126,10 +137,10 @@ def visitor(request: Request, web: Annotated[WebContext, Depends(web_context)]) 
     """The request's visit; a new anonymous session when there is none or it ended."""
     session = web.sessions.load(request)
     visit = Visit(web, session or Session.anonymous(), None, dirty=session is None)
-    if session is not None and session.user is not None:
-        visit.user = session_user(web.store, session.user, session.bound_to)
+    if session is not None and session.sid:
+        visit.user = resume(web.store, session.sid, web.timeouts, at=web.clock())
         if visit.user is None:
-            visit.session, visit.dirty = Session.anonymous(), True
+            visit.session, visit.dirty = Session.anonymous().with_flash(ENDED), True
     request.state.visit = visit
     return visit
 

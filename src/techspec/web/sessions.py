@@ -1,10 +1,14 @@
-"""The session: a signed cookie holding who is signed in and the CSRF token.
+"""The session cookie: the CSRF token, messages to show once and, after sign-in, the
+random id of a session kept in the database.
 
-The cookie is signed (itsdangerous, HMAC-SHA1 over a key derived from the secret) and
-timestamped, so it cannot be forged or kept alive past :data:`MAX_AGE`; it holds no
-secret of its own.  It is ``HttpOnly`` (no script reads it), ``SameSite=Lax`` (no other
-site's form posts it) and ``Secure`` when the request came over HTTPS.  Every visitor,
-signed in or not, gets one, so that the sign-in form carries a CSRF token too.
+Who is signed in is never read from the cookie: the id names a row of ``web_sessions``
+(:mod:`techspec.service.sessions`), which signing out, a new password or an admin ends
+for every copy of the cookie at once, and which also ends after an idle and an absolute
+timeout.  The cookie is signed as well (itsdangerous, HMAC-SHA1 over a key derived from
+the secret) and timestamped, so it cannot be forged or kept past its ``max_age``.  It is
+``HttpOnly`` (no script reads it), ``SameSite=Lax`` (no other site's form posts it) and
+``Secure`` when the request came over HTTPS.  Every visitor, signed in or not, gets one,
+so that the sign-in form carries a CSRF token too; only signing in makes a database row.
 
 The signing key is ``$TECHSPEC_SECRET_KEY``.  Without it, a server on a SQLite file keeps
 a random key in a file beside the database (``techspec.db.secret``, readable by its owner
@@ -28,7 +32,7 @@ from starlette.responses import Response
 
 COOKIE = "techspec_session"
 MAX_AGE = 12 * 3600
-"""Seconds a session lasts after sign-in."""
+"""Seconds the cookie lasts by default (the session's absolute timeout)."""
 SECRET_ENV = "TECHSPEC_SECRET_KEY"
 log = logging.getLogger("techspec.web")
 
@@ -36,9 +40,8 @@ log = logging.getLogger("techspec.web")
 @dataclass(frozen=True, slots=True)
 class Session:
     csrf: str
-    user: str | None = None
-    bound_to: str = ""
-    """The fingerprint of the user's password hash when they signed in."""
+    sid: str = ""
+    """The id of the signed-in session in the database; empty before sign-in."""
     flash: tuple[str, ...] = field(default=())
     """Messages to show once on the next page (after a redirect)."""
 
@@ -46,9 +49,9 @@ class Session:
     def anonymous(cls) -> Session:
         return cls(csrf=secrets.token_urlsafe(32))
 
-    def signed_in(self, user: str, bound_to: str) -> Session:
-        """A fresh session for ``user``: a new CSRF token, so none survives sign-in."""
-        return Session(csrf=secrets.token_urlsafe(32), user=user, bound_to=bound_to)
+    def signed_in(self, sid: str) -> Session:
+        """The cookie of session ``sid``: a new CSRF token, so none survives sign-in."""
+        return Session(csrf=secrets.token_urlsafe(32), sid=sid)
 
     def with_flash(self, message: str) -> Session:
         return replace(self, flash=(*self.flash, message))
@@ -128,7 +131,9 @@ class SessionCodec:
         return _session(data)
 
     def dump(self, session: Session) -> str:
-        data: dict[str, object] = {"c": session.csrf, "u": session.user, "b": session.bound_to}
+        data: dict[str, object] = {"c": session.csrf}
+        if session.sid:
+            data["s"] = session.sid
         if session.flash:
             data["f"] = list(session.flash)
         return self._serializer.dumps(data)
@@ -153,11 +158,8 @@ def is_https(request: Request) -> bool:
 def _session(data: Any) -> Session | None:
     if not isinstance(data, dict):
         return None
-    csrf, user, bound = data.get("c"), data.get("u"), data.get("b", "")
-    flash = data.get("f", [])
-    if not isinstance(csrf, str) or len(csrf) < 16 or not isinstance(bound, str):
-        return None
-    if user is not None and not isinstance(user, str):
+    csrf, sid, flash = data.get("c"), data.get("s", ""), data.get("f", [])
+    if not isinstance(csrf, str) or len(csrf) < 16 or not isinstance(sid, str):
         return None
     messages = tuple(str(item) for item in flash) if isinstance(flash, list) else ()
-    return Session(csrf=csrf, user=user, bound_to=bound, flash=messages)
+    return Session(csrf=csrf, sid=sid, flash=messages)

@@ -21,17 +21,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from techspec.api.context import ApiContext
-from techspec.api.limits import RateLimiter
 from techspec.api.settings import Settings
+from techspec.service.sessions import Timeouts
 from techspec.web.context import WebContext, visitor
+from techspec.web.hash_gate import HashGate
 from techspec.web.pages import environment
 from techspec.web.routing import error_page
 from techspec.web.security import SecurityHeaders
 from techspec.web.sessions import SessionCodec, key_file_for, secret_key
-
-SIGN_IN_RATE = 0.2
-"""Sign-in attempts per second per user name, after a burst of :data:`SIGN_IN_BURST`."""
-SIGN_IN_BURST = 10
+from techspec.web.throttle import SignInThrottle
 
 
 def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> WebContext:
@@ -39,11 +37,15 @@ def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> Web
     from techspec.web.routes import routers
 
     api: ApiContext = app.state.api
+    timeouts = Timeouts.of(settings.session_idle_minutes, settings.session_max_hours)
+    key = secret or secret_key(key_file=key_file_for(settings.database_url))
     web = WebContext(
         api=api,
         templates=environment(),
-        sessions=SessionCodec(secret or secret_key(key_file=key_file_for(settings.database_url))),
-        sign_ins=RateLimiter(SIGN_IN_RATE, SIGN_IN_BURST),
+        sessions=SessionCodec(key, max_age=int(timeouts.absolute.total_seconds())),
+        throttle=SignInThrottle(settings.sign_in_free_failures),
+        hashes=HashGate(settings.sign_in_hashes, settings.sign_in_queue),
+        timeouts=timeouts,
         https_only=settings.public_url.startswith("https://"),
     )
     app.state.web = web

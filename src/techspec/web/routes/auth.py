@@ -1,7 +1,14 @@
-"""``/login`` and ``/logout``: sign in with a name and password, sign out."""
+"""``/login`` and ``/logout``: sign in with a name and password, sign out.
+
+A sign-in passes the throttle (failures per address and per account, as waits; see
+:mod:`techspec.web.throttle`), then waits its turn at the password-check gate
+(:mod:`techspec.web.hash_gate`); either may answer at once with 429 or 503 and a
+Retry-After.  Signing out ends the session in the database, not just in this browser.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import Form, Request
@@ -9,9 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from techspec.api.errors import TooManyRequests
-from techspec.service.passwords import MAX_LENGTH, BadCredentials, verify
+from techspec.service import sessions
+from techspec.service.passwords import MAX_LENGTH, BadCredentials
 from techspec.web import csrf
-from techspec.web.context import Anyone
+from techspec.web.context import Anyone, Visit
+from techspec.web.hash_gate import ServerBusy
 from techspec.web.pages import redirect, render
 from techspec.web.routing import router as web_router
 from techspec.web.sessions import Session
@@ -43,18 +52,59 @@ async def sign_in(
 ) -> Response:
     await csrf.check(request, visit.session.csrf)
     values = {"next": safe_next(next), "name": username}
+    web = visit.web
     try:
-        visit.web.sign_ins.check(username.strip().casefold())
-        user, bound = await run_in_threadpool(verify, visit.store, username, password)
-    except (BadCredentials, TooManyRequests) as error:
-        status = error.http_status
-        return render(request, visit, "login.html", {**values, "error": str(error)}, status=status)
-    visit.session, visit.user, visit.dirty = visit.session.signed_in(user.name, bound), user, True
+        attempt = web.throttle.admit(username, _address(request))
+    except TooManyRequests as error:
+        return _refused(request, visit, values, error, error.retry_after)
+    check = partial(sessions.sign_in, web.store, username, password, web.timeouts, at=web.clock())
+    try:
+        user, sid = await web.hashes.run(check)
+    except ServerBusy as error:
+        web.throttle.withdrawn(attempt)
+        return _refused(request, visit, values, error, error.retry_after)
+    except BadCredentials as error:
+        web.throttle.failed(attempt)
+        return _refused(request, visit, values, error)
+    except Exception:
+        web.throttle.withdrawn(attempt)  # no verdict on the password (the database failed)
+        raise
+    web.throttle.passed(attempt)
+    await _end(visit)  # a session this browser had before is over
+    visit.session, visit.user, visit.dirty = visit.session.signed_in(sid), user, True
     return redirect(request, visit, safe_next(next))
 
 
 @router.post("/logout")
 async def sign_out(request: Request, visit: Anyone) -> Response:
     await csrf.check(request, visit.session.csrf)
+    await _end(visit)
     visit.session, visit.user, visit.dirty = Session.anonymous(), None, True
     return redirect(request, visit, "/login", "You are signed out.")
+
+
+async def _end(visit: Visit) -> None:
+    """End the visit's session in the database, so no copy of its cookie works on."""
+    if visit.session.sid:
+        end = partial(sessions.end, visit.store, visit.session.sid, at=visit.web.clock())
+        await run_in_threadpool(end)
+
+
+def _address(request: Request) -> str:
+    """The client's address as the server sees it (uvicorn applies trusted proxies)."""
+    return request.client.host if request.client is not None else ""
+
+
+def _refused(
+    request: Request,
+    visit: Visit,
+    values: dict[str, str],
+    error: BadCredentials | TooManyRequests | ServerBusy,
+    retry_after: int | None = None,
+) -> Response:
+    """The sign-in form again, saying why (and when to retry, for 429 and 503)."""
+    values = {**values, "error": str(error)}
+    response = render(request, visit, "login.html", values, status=error.http_status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
