@@ -26,7 +26,7 @@ from web_support import Server, password, serve
 
 from techspec.api.errors import TooManyRequests
 from techspec.web.hash_gate import NICER, HashGate, ServerBusy
-from techspec.web.throttle import MAX_DELAY, SignInThrottle
+from techspec.web.throttle import MAX_DELAY, SignInThrottle, client_key
 
 GUESSER, OWNER, OTHER = "127.0.0.2", "127.0.0.1", "127.0.0.3"
 
@@ -140,6 +140,16 @@ def test_attempts_in_flight_count_before_they_fail() -> None:
     for attempt in started:  # the server was too busy to check them
         throttle.withdrawn(attempt)
     throttle.admit("user-6", GUESSER)
+
+
+def test_an_ipv6_address_counts_as_its_slash_64() -> None:
+    throttle = SignInThrottle(5, clock=Ticks())
+    for n in range(6):  # one subscriber's network holds 2**64 addresses
+        throttle.admit("pat", f"2001:db8:1:2::{n + 1:x}")
+    assert "from this address" in str(refused(throttle, "pat", "2001:db8:1:2:ffff::1"))
+    throttle.admit("someone", "2001:db8:1:3::1")  # the next /64 is someone else
+    assert client_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert client_key("testclient") == "testclient"
 
 
 def test_the_throttle_remembers_a_bounded_number_of_addresses_and_accounts() -> None:

@@ -8,7 +8,8 @@ further attempt must wait 1 s, then 2, 4 ... up to :data:`MAX_DELAY`; an hour wi
 failure forgets them.
 
 * The **address** count stops one client guessing at any account (password spraying
-  included).  A guesser's own address is held back; other addresses are not.
+  included).  A guesser's own address is held back; other addresses are not.  An IPv6
+  address counts as its /64, which one subscriber usually holds whole.
 * The **account** count stops a guesser who spreads attempts over many addresses.  It
   holds back only addresses that are failing themselves: an address with no failures
   in the hour, or one this account signed in from before, is let through to the
@@ -25,6 +26,7 @@ first); with several server processes each keeps its own.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -85,7 +87,7 @@ class SignInThrottle:
     def admit(self, account: str, address: str) -> Attempt:
         """Count an attempt to sign in to ``account`` from ``address``, or refuse it with
         :class:`TooManyRequests` saying how long to wait."""
-        account = account.strip().casefold()
+        account, address = account.strip().casefold(), client_key(address)
         now = self.clock()
         with self._lock:
             by_address = self._entry(self._addresses, address, now)
@@ -158,6 +160,19 @@ class SignInThrottle:
     def _is_known(self, account: str, address: str, now: float) -> bool:
         since = self._known.get((account, address))
         return since is not None and now - since < REMEMBER_SIGN_INS
+
+
+def client_key(address: str) -> str:
+    """What an address is counted as: itself for IPv4, its /64 for IPv6."""
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(found, ipaddress.IPv6Address):
+        if found.ipv4_mapped is not None:
+            return str(found.ipv4_mapped)
+        return str(ipaddress.IPv6Network((found, 64), strict=False))
+    return str(found)
 
 
 def _refused(where: str, wait: int) -> TooManyRequests:
