@@ -130,9 +130,10 @@ def check_review_items(text: str, checked: bool = True, *, template: Template | 
         if not match.rule.fixed_items:
             continue
         for lst in match.section.lists:
+            known: dict[int, int | None] = {}
             for item in (item for item in lst.items if item.checked is not None):
                 found = True
-                number = _task_line(doc, item.line, lst.line)
+                number = _task_line(doc, item.line, lst.line, known)
                 if number is None:
                     raise WritebackError(f"no task box for '{item.text}'", line=item.line)
                 line = doc.lines[number - 1]
@@ -198,12 +199,23 @@ def add_history_row(
     return result
 
 
-def _task_line(doc: _Document, line: int, first: int) -> int | None:
-    """The line of an item's task box: its own, or above when the text wraps under it."""
+def _task_line(doc: _Document, line: int, first: int, known: dict[int, int | None]) -> int | None:
+    """The line of an item's task box: its own, or above when the text wraps under it (no
+    higher than ``first``).  ``known`` keeps the answers for the lines looked at so far in
+    this list, so that each is looked at once: items whose lines hold no box (a nested
+    ``1. - [ ]``) each walked up to the list's first line."""
+    seen: list[int] = []
+    found: int | None = None
     for number in range(line, first - 1, -1):
+        if number in known:
+            found = known[number]
+            break
+        seen.append(number)
         if _TASK_BOX.match(doc.lines[number - 1]):
-            return number
-    return None
+            found = number
+            break
+    known.update(dict.fromkeys(seen, found))
+    return found
 
 
 # -- sign-off rows -------------------------------------------------------------------
