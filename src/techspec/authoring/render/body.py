@@ -32,31 +32,39 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
-def slug(text: str, used: set[str]) -> str:
-    """``sec-`` plus a lowercase dash-separated form of ``text``, unique within ``used``."""
+def slug(text: str, used: set[str], counters: dict[str, int] | None = None) -> str:
+    """``sec-`` plus a lowercase dash-separated form of ``text``, unique within ``used``
+    (``-2``, ``-3``... added).  ``counters`` keeps, for each form, the last number given
+    out, where the next search starts: with many sections of one path, trying every number
+    from 2 for each was quadratic.  Numbers below it are all in ``used``, which only grows."""
     base = "sec-" + (_NOT_WORD.sub("-", text.casefold()).strip("-_") or "section")
-    candidate, number = base, 1
+    number = counters.get(base, 1) if counters is not None else 1
+    candidate = base if number == 1 else f"{base}-{number}"
     while candidate in used:
         number += 1
         candidate = f"{base}-{number}"
     used.add(candidate)
+    if counters is not None:
+        counters[base] = number
     return candidate
 
 
 def heading_ids(spec: Spec) -> dict[int, str]:
     """An anchor id for each section, keyed by its heading's line, built from its path."""
     used: set[str] = set()
-    return {section.line: slug(section.path, used) for section in spec.walk()}
+    counters: dict[str, int] = {}
+    return {section.line: slug(section.path, used, counters) for section in spec.walk()}
 
 
 def render_body(spec: Spec, ids: dict[int, str]) -> str:
     """The body of ``spec`` (without title and metadata) as sanitized HTML."""
     env: dict[str, Any] = {}
     source = spec.text.removeprefix("\ufeff")
+    field_lines = {field.line for field in spec.metadata}
     tokens = [
         token
         for block in _blocks(_MD.parse(source, env))
-        if not _is_header(block[0], spec)
+        if not _is_header(block[0], spec, field_lines)
         for token in block
     ]
     _set_heading_ids(tokens, ids)
@@ -80,8 +88,9 @@ def _blocks(tokens: list[Token]) -> Iterator[list[Token]]:
         yield block
 
 
-def _is_header(first: Token, spec: Spec) -> bool:
-    """The title heading, or a paragraph made only of metadata field lines."""
+def _is_header(first: Token, spec: Spec, field_lines: set[int]) -> bool:
+    """The title heading, or a paragraph made only of metadata field lines (the lines of
+    ``spec.metadata``, gathered once for all blocks)."""
     if first.map is None:
         return False
     start, end = first.map[0] + 1, first.map[1]
@@ -89,12 +98,12 @@ def _is_header(first: Token, spec: Spec) -> bool:
         return first.tag == "h1" and spec.title is not None and start == spec.title_line
     if first.type != "paragraph_open" or not spec.metadata:
         return False
-    field_lines = {field.line for field in spec.metadata}
     return all(line in field_lines for line in range(start, end + 1))
 
 
 def _set_heading_ids(tokens: list[Token], ids: dict[int, str]) -> None:
     used = set(ids.values())
+    counters: dict[str, int] = {}
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
@@ -102,5 +111,5 @@ def _set_heading_ids(tokens: list[Token], ids: dict[int, str]) -> None:
         anchor = ids.get(line)
         if anchor is None:  # a heading the spec parser did not make a section (in a quote)
             text = tokens[index + 1].content if index + 1 < len(tokens) else ""
-            anchor = slug(text, used)
+            anchor = slug(text, used, counters)
         token.attrSet("id", anchor)
