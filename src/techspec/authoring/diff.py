@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -217,35 +218,54 @@ def _moved(old: _Revision, new: _Revision) -> dict[Key, tuple[int, int]]:
         if parent is not None and parent not in new.sections:
             continue
         new_children = new.children.get(parent, [])
-        common_old = [k for k in old_children if k in new_children]
-        common_new = [k for k in new_children if k in old_children]
+        old_at: dict[Key, int] = {}
+        new_at: dict[Key, int] = {}
+        for index, key in enumerate(old_children):
+            old_at.setdefault(key, index)
+        for index, key in enumerate(new_children):
+            new_at.setdefault(key, index)
+        common_old = [k for k in old_children if k in new_at]
+        common_new = [k for k in new_children if k in old_at]
         stable = _longest_common(common_old, common_new)
         for key in common_old:
             if key not in stable:
-                moved[key] = (old_children.index(key), new_children.index(key))
+                moved[key] = (old_at[key], new_at[key])
     return moved
 
 
 def _longest_common(first: list[Key], second: list[Key]) -> set[Key]:
-    """The keys of a longest common subsequence of two orderings of the same keys."""
-    rows, cols = len(first), len(second)
-    table = [[0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(rows - 1, -1, -1):
-        for j in range(cols - 1, -1, -1):
-            if first[i] == second[j]:
-                table[i][j] = table[i + 1][j + 1] + 1
-            else:
-                table[i][j] = max(table[i + 1][j], table[i][j + 1])
+    """The keys of a longest common subsequence of two orderings of the same keys: the
+    one a table of common-suffix lengths would pick, walked from the start and dropping a
+    key of ``first`` rather than of ``second`` on a tie.
+
+    Without the table, whose n x n cells a spec of many sibling sections cannot afford:
+    with ``first`` read as positions in ``second``, a common subsequence is an increasing
+    one.  Let ``run[i]`` be the longest increasing run that starts at ``first[i]``.  The walk
+    keeps, of the keys that can still follow the last one kept, the last whose run is as
+    long as what remains to keep; those with one run length have falling positions, so it
+    is found by bisection.  O(n log n)."""
+    where = {key: index for index, key in enumerate(second)}
+    positions = [where[key] for key in first]
+    runs = [0] * len(positions)
+    tails: list[int] = []  # by run length - 1: the smallest negated position ending one
+    for i in range(len(positions) - 1, -1, -1):
+        length = bisect_left(tails, -positions[i])
+        tails[length : length + 1] = [-positions[i]]
+        runs[i] = length + 1
+    by_run: dict[int, list[int]] = {}
+    for i, run in enumerate(runs):
+        by_run.setdefault(run, []).append(i)
     kept: set[Key] = set()
-    i = j = 0
-    while i < rows and j < cols:
-        if first[i] == second[j]:
-            kept.add(first[i])
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
+    last, after = -1, 0  # the index of the last key kept, and the least next position
+    for left in range(len(tails), 0, -1):
+        group = by_run[left]
+        later = bisect_right(group, last)  # the group's keys after the last one kept
+        rising = [-positions[i] for i in group]  # positions fall along a group
+        fitting = bisect_right(rising, -after)  # the group's keys at ``after`` or beyond
+        last = group[fitting - 1]  # the last of those that are also after it (there is one)
+        assert fitting > later
+        kept.add(first[last])
+        after = positions[last] + 1
     return kept
 
 
