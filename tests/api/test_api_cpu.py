@@ -123,3 +123,18 @@ def test_a_full_pool_answers_503_with_retry_after_and_saves_nothing(
         "/api/v1/lint", content=draft().encode(), headers={**people["vic"], **MARKDOWN}
     )
     assert linted.status_code == 200
+
+
+def test_a_created_spec_is_analysed_once_for_its_answer_and_every_read(
+    app: FastAPI, client: TestClient, people: People
+) -> None:
+    created = client.post(
+        "/api/v1/specs",
+        content=draft("Ledger", "ada").encode(),
+        headers={**people["ada"], **MARKDOWN},
+    )
+    assert created.status_code == 201, created.text
+    for n in range(3):  # a new query each time gets past the response cache to the analysis
+        read = client.get("/api/v1/specs/ledger", headers=people["vic"], params={"n": n})
+        assert read.json()["model"] == created.json()["model"]
+    assert app.state.api.computed.computed["model"] == 1

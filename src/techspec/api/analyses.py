@@ -61,6 +61,21 @@ class Analyses:
             self._items.move_to_end(key)
             return found[0]
 
+    def start(
+        self,
+        key: Key,
+        weigh: Callable[[R], int],
+        function: Callable[..., R],
+        *args: Any,
+        on_computed: Callable[[R], None] | None = None,
+    ) -> Future[R]:
+        """The result for ``key`` as a future: kept, on its way, or computed now as
+        ``function(*args)`` in the pool (then ``on_computed`` sees it, once).  Raises
+        :class:`~techspec.api.cpu.Busy` when the pool is full."""
+        future = self._future(key, weigh, on_computed, function, args, prefetch=False)
+        assert future is not None
+        return future
+
     async def get(
         self,
         key: Key,
@@ -69,11 +84,9 @@ class Analyses:
         *args: Any,
         on_computed: Callable[[R], None] | None = None,
     ) -> R:
-        """The result for ``key``, computed as ``function(*args)`` in the pool if nobody has
-        yet (then ``on_computed`` sees it, once); the event loop stays free meanwhile.  A
+        """:meth:`start`, awaited on the event loop (which stays free meanwhile).  A
         request that gives up does not cancel the job others wait for."""
-        future = self._future(key, weigh, on_computed, function, args, prefetch=False)
-        assert future is not None
+        future = self.start(key, weigh, function, *args, on_computed=on_computed)
         return await asyncio.shield(asyncio.wrap_future(future))
 
     def wait(
@@ -84,10 +97,8 @@ class Analyses:
         *args: Any,
         on_computed: Callable[[R], None] | None = None,
     ) -> R:
-        """:meth:`get` for a thread of the server (a sync route): it blocks that thread."""
-        future = self._future(key, weigh, on_computed, function, args, prefetch=False)
-        assert future is not None
-        return future.result()
+        """:meth:`start`, waited for in a thread of the server (a sync route)."""
+        return self.start(key, weigh, function, *args, on_computed=on_computed).result()
 
     def prefetch(
         self,
@@ -97,8 +108,8 @@ class Analyses:
         *args: Any,
         on_computed: Callable[[R], None] | None = None,
     ) -> None:
-        """Start computing ``key`` now if a worker is idle (say, right after a save), so
-        that the first view finds it ready; nothing when the pool has other work."""
+        """Start computing ``key`` now if a worker is idle, so that a request about to
+        want it finds it on its way; nothing when the pool has other work."""
         self._future(key, weigh, on_computed, function, args, prefetch=True)
 
     def _future(

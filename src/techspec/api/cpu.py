@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import pickle
 import signal
@@ -232,6 +233,26 @@ def _invoke(
         return _Outcome(function(*args, **kwargs))
     except Exception as error:
         return _Outcome(error=_carry(error))
+    finally:
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return the heap a big job freed to the system (a 1 MiB spec's view peaks near
+    200 MB; glibc keeps freed memory otherwise), so idle workers stay small."""
+    if _trim is not None:
+        _trim(0)
+
+
+def _load_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    return trim
+
+
+_trim = _load_trim()
 
 
 def _carry(error: Exception) -> _Carried:

@@ -68,12 +68,12 @@ class AnalysisCache:
         )
         return found[0]
 
-    def prefetch(self, sha256: str, text: str, template: Template) -> None:
-        """Start the analysis now if a worker is idle (after a save of ``text``, which the
-        store keeps as it is unless the workflow rewrote its Status line)."""
-        if revision_sha256(text) != sha256:
-            return
-        key = Key(MODEL, sha256, template.sha256)
+    def begin(self, text: str, template: Template) -> None:
+        """Start analysing ``text`` as the revision a save is about to store (whose sha256
+        is the text's), beside the save's own job, so that a create's answer waits for the
+        longer of the two jobs rather than for both in turn.  Only when a worker is idle:
+        the save must not find the pool full because of it."""
+        key = Key(MODEL, revision_sha256(text), template.sha256)
         self.analyses.prefetch(
             key, _weight, analysis, text, source(template), on_computed=self._count
         )

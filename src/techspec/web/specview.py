@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -158,8 +159,17 @@ def revision_view(analyses: Analyses, sha256: str, text: str, template: Template
     """The view of the stored revision whose hash is ``sha256`` (and whose text is
     ``text``), computed once in the CPU pool.  It waits for the pool: call it from a
     thread of the server, not the event loop."""
-    key = Key(VIEW, sha256, template.sha256)
-    return analyses.wait(key, _weight, view_of, text, source(template))
+    return start_revision_view(analyses, sha256, text, template).result()
+
+
+def start_revision_view(
+    analyses: Analyses, sha256: str, text: str, template: Template
+) -> Future[DocumentView]:
+    """:func:`revision_view` as a future, so that a page can compute something else (its
+    panel's gates, on another worker) meanwhile."""
+    return analyses.start(
+        Key(VIEW, sha256, template.sha256), _weight, view_of, text, source(template)
+    )
 
 
 def unsaved_view(cpu: CpuPool, text: str, template: Template) -> DocumentView:

@@ -16,6 +16,7 @@ from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.representations import dumps, etag, lint_counts, spec_document, spec_head
 from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage, SpecSaved
+from techspec.lint.template import builtin_template
 from techspec.service import catalog
 from techspec.service import specs as ops
 from techspec.service.permissions import require_reader
@@ -26,9 +27,6 @@ router = APIRouter(prefix="/api/v1", tags=["specs"])
 Api = Annotated[ApiContext, Depends(api_context)]
 SpecRef = Annotated[str, "A spec id (digits) or slug"]
 MARKDOWN = "text/markdown; charset=utf-8"
-PREFETCH_CHARS = 64 * 1024
-"""A saved text this long is analysed right after the save when a worker is idle (its
-analysis takes a second or more), so that the first read finds it ready."""
 
 
 @router.post(
@@ -51,10 +49,12 @@ async def create_spec(
         saved = await _from_template(request, api, user, from_template, slug, title)
     elif bodies.is_markdown(request):
         text = await bodies.markdown(request)
+        api.analyses.begin(text, builtin_template())  # the answer shows it
         saved = await api.write(ops.create, user, text, slug=slug)
     else:
         body = bodies.validate(SpecIn, await bodies.json_object(request))
         text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
+        api.analyses.begin(text, builtin_template())
         saved = await api.write(
             ops.create, user, text, slug=slug or body.slug, message=body.message
         )
@@ -213,9 +213,6 @@ async def put_spec(
     saved = await api.write(ops.save_if_match, user, ops.ref(ref), text, tags, message=message)
     api.wake.set()
     found = await api.read(ops.saved_head, api.store, saved)
-    if saved.outcome == "revised" and len(text) >= PREFETCH_CHARS:
-        template = await api.read(ops.template, api.store, found.spec)
-        api.analyses.prefetch(found.sha256, text, template)  # when a worker is idle
     answer = {**spec_head(found.spec, found.sha256), "lint": lint_counts(found.spec)}
     return Response(
         dumps(answer), media_type="application/json", headers={"ETag": etag(found.sha256)}

@@ -13,7 +13,7 @@ from techspec.web import checks, review
 from techspec.web.context import Reader, Visit
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
-from techspec.web.specview import revision_view
+from techspec.web.specview import start_revision_view
 
 router = web_router()
 
@@ -39,15 +39,16 @@ def spec_page(
     template = visit.web.template_of(found.spec)
     computed = visit.web.api.computed  # each view and gate list once per revision
     sha256 = found.revision.sha256
-    view = revision_view(computed, sha256, found.revision.text, template)
     user = visit.require_user()
+    view = start_revision_view(computed, sha256, found.revision.text, template)
+    panel = review.panel(  # its gates are computed meanwhile, on another worker
+        visit.store, found.spec, found.revision, template, user, checks.cached(computed, sha256)
+    )
     values = {
         "spec": found.spec,
         "revision": found.revision,
-        "view": view,
-        "panel": review.panel(
-            visit.store, found.spec, found.revision, template, user, checks.cached(computed, sha256)
-        ),
+        "view": view.result(),
+        "panel": panel,
         "refused": refused,
         "changed": changed,
         "changes": _changes(visit, found, template, changed),
