@@ -90,6 +90,9 @@ specs = sa.Table(
     sa.Column("high_risks", sa.Integer, nullable=False, server_default="0"),
     sa.Index("ix_specs_listing", "deleted", "updated_at", "id"),
     sa.Index("ix_specs_status", "deleted", "status", "updated_at", "id"),
+    sa.Index(
+        "ix_specs_queue", "deleted", "status", "template_sha256", "updated_at", "id", "author"
+    ),
     sa.Index("ix_specs_author", "deleted", "author", "updated_at"),
     sa.Index("ix_specs_template", "deleted", "template_sha256", "updated_at"),
     sa.Index(
@@ -137,7 +140,7 @@ revisions = sa.Table(
     sa.Column("open_tasks", sa.Integer, nullable=False),
     sa.Column("high_risks", sa.Integer, nullable=False),
     sa.UniqueConstraint("spec_id", "number"),
-    sa.Index("ix_revisions_author_id", "author_id", "spec_id"),
+    sa.Index("ix_revisions_author_id", "author_id", "spec_id", "kind"),
 )
 
 approvals = sa.Table(
@@ -156,6 +159,20 @@ approvals = sa.Table(
     sa.Index("ix_approvals_spec", "spec_id", "role", "id"),
     sa.Index("ix_approvals_reviewer", "reviewer_id", "spec_id"),
 )
+
+current_approvals = sa.Table(
+    "current_approvals",
+    metadata,
+    sa.Column("spec_id", sa.ForeignKey("specs.id"), primary_key=True),
+    sa.Column("role", sa.String(200), primary_key=True),
+    sa.Column("status", sa.String(100), nullable=True),
+    sa.Column("template_sha256", Hash, nullable=False),
+    sa.Index("ix_current_approvals_queue", "status", "template_sha256", "role", "spec_id"),
+)
+"""For each live spec, the roles whose latest decision on its current content is an
+approval, with the spec's status and template (migration ``store_0001``).  Database
+triggers keep it, so the review queue is counted from indexes; :mod:`approvals` stays
+the record."""
 
 audit_events = sa.Table(
     "audit_events",

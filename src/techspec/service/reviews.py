@@ -1,0 +1,36 @@
+"""What waits for a reviewer: the specs in Review that need a decision they may give.
+
+The rule is the workflow's: a spec waits for a user when it is in its template's Review
+state, a sign-off role of that template the user holds has no current approval, and
+the user is not one of its authors (authors may not approve).  This module turns the user's roles
+into what the store's query needs, per template; the store counts and lists exactly.
+"""
+
+from __future__ import annotations
+
+from techspec.authoring.writeback import signoff_roles
+from techspec.service import catalog
+from techspec.service.permissions import require_reader
+from techspec.store import review_queue
+from techspec.store.engine import Store
+from techspec.store.lifecycle import lifecycle
+from techspec.store.review_queue import Queue, Seat
+from techspec.store.users import User
+
+
+def waiting_for(store: Store, user: User, *, limit: int) -> Queue:
+    """The ``limit`` most recently updated specs waiting for ``user``, and how many wait."""
+    require_reader(user)
+    return review_queue.waiting_for(store, user, seats(store, user), limit=limit)
+
+
+def seats(store: Store, user: User) -> list[Seat]:
+    """For each known template with a lifecycle, its Review state and the sign-off roles
+    ``user`` holds on it."""
+    found: list[Seat] = []
+    for entry in catalog.entries(store):
+        template = entry.template
+        roles = tuple(role for role in signoff_roles(template) if user.has_role(role))
+        if roles and len(template.statuses) >= 4:
+            found.append(Seat(template.sha256, lifecycle(template)[1], roles))
+    return found
