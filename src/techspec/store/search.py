@@ -9,18 +9,21 @@ Only each spec's current revision is indexed.  Filters read the columns copied o
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.engine import Connection
 
 from techspec.store.clock import as_utc, iso
 from techspec.store.engine import Store
 from techspec.store.schema import approvals, specs, templates, users
 
 PAGE = 50
+CANDIDATES = 1000
+"""A search ranks at most this many matches: the newest (see :func:`search`)."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -62,7 +65,7 @@ class Listed:
         return data
 
 
-_COLUMNS = (
+LISTED_COLUMNS = (
     specs.c.id,
     specs.c.slug,
     specs.c.title,
@@ -91,19 +94,31 @@ def list_specs(
     order (keyset paging), so a deep page costs what the first does, and a spec updated
     meanwhile does not shift the rest into a page seen already.
     """
-    query = _filtered(sa.select(*_COLUMNS), filters)
+    query = _filtered(sa.select(*LISTED_COLUMNS), filters)
     if after is not None:
         position = (as_utc(after.updated_at), after.id)
         query = query.where(sa.tuple_(specs.c.updated_at, specs.c.id) < position)
     query = query.order_by(specs.c.updated_at.desc(), specs.c.id.desc()).limit(limit).offset(offset)
     with store.read() as connection:
-        return _listing(connection.execute(query))
+        return listed_rows(connection.execute(query).all())
 
 
 def search(
-    store: Store, text: str, filters: Filters = Filters(), *, limit: int = 20
+    store: Store,
+    text: str,
+    filters: Filters = Filters(),
+    *,
+    limit: int = 20,
+    offset: int = 0,
 ) -> list[Listed]:
-    """Specs matching the words of ``text``, best first, each with a snippet."""
+    """Specs matching the words of ``text``, best first, each with a snippet: the
+    ``limit`` after the first ``offset`` of the ranking.
+
+    Only the newest :data:`CANDIDATES` matches (by spec id, that is by creation) are
+    ranked, so a word that nearly every spec holds costs what a rare one does; while
+    fewer match, the ranking is over all of them.  Snippets are made for the rows
+    returned only.
+    """
     if not _WORD.search(text):
         return []
     with store.read() as connection:
@@ -112,61 +127,95 @@ def search(
             # sequential scan by the heap alone (the documents are TOASTed), so it would
             # scan and detoast every document; the GIN index is always the better path.
             connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
-            return _search_postgresql(connection, text, filters, limit)
-        return _search_sqlite(connection, text, filters, limit)
+            return _search_postgresql(connection, text, filters, limit, offset)
+        return _search_sqlite(connection, text, filters, limit, offset)
 
 
-def _search_sqlite(connection: Connection, text: str, filters: Filters, limit: int) -> list[Listed]:
+def _search_sqlite(
+    connection: Connection, text: str, filters: Filters, limit: int, offset: int
+) -> list[Listed]:
     match = " ".join(f'"{word}"' for word in _WORD.findall(text))
     fts = sa.table("spec_fts", sa.column("rowid"))
+    matches = sa.text("spec_fts MATCH :match").bindparams(match=match)
     score: sa.ColumnElement[float] = sa.literal_column("bm25(spec_fts, 10.0, 1.0)")
-    query = (
+    # bm25() is only defined in the query that MATCHes: it scores the candidates there.
+    candidates = (
         _filtered(
-            sa.select(
-                *_COLUMNS,
-                (-score).label("rank"),
-                sa.literal_column("snippet(spec_fts, 1, '[', ']', '…', 16)").label("snippet"),
-            ).select_from(fts.join(specs, specs.c.id == fts.c.rowid)),
+            sa.select(fts.c.rowid.label("id"), score.label("score")).select_from(
+                fts.join(specs, specs.c.id == fts.c.rowid)
+            ),
             filters,
         )
-        .where(sa.text("spec_fts MATCH :match").bindparams(match=match))
-        .order_by(score, specs.c.id)
-        .limit(limit)
+        .where(matches)
+        .order_by(fts.c.rowid.desc())
+        .limit(CANDIDATES)
+        .subquery("candidates")
     )
-    return _listing(connection.execute(query))
+    page = (
+        sa.select(*LISTED_COLUMNS, (-candidates.c.score).label("rank"))
+        .select_from(candidates.join(specs, specs.c.id == candidates.c.id))
+        .order_by(candidates.c.score, specs.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = connection.execute(page).all()
+    if not rows:
+        return []
+    snippet: sa.ColumnElement[str] = sa.literal_column("snippet(spec_fts, 1, '[', ']', '…', 16)")
+    shown = sa.select(fts.c.rowid, snippet).where(matches, fts.c.rowid.in_([r.id for r in rows]))
+    return _with_snippets(rows, {row[0]: row[1] for row in connection.execute(shown)})
 
 
 def _search_postgresql(
-    connection: Connection, text: str, filters: Filters, limit: int
+    connection: Connection, text: str, filters: Filters, limit: int, offset: int
 ) -> list[Listed]:
     search_table = sa.table(
         "spec_search", sa.column("spec_id"), sa.column("body"), sa.column("document")
     )
     english: sa.ColumnElement[str] = sa.literal_column("'english'::regconfig")
     query_expr = sa.func.websearch_to_tsquery(english, sa.cast(sa.bindparam("q", text), sa.Text))
-    rank = sa.func.ts_rank(search_table.c.document, query_expr)
-    best = (
+    candidates = (
         _filtered(
-            sa.select(*_COLUMNS, rank.label("rank"), search_table.c.body).select_from(
+            sa.select(search_table.c.spec_id.label("id"), search_table.c.document).select_from(
                 search_table.join(specs, specs.c.id == search_table.c.spec_id)
             ),
             filters,
         )
         .where(search_table.c.document.op("@@")(query_expr))
-        .order_by(rank.desc(), specs.c.id)
-        .limit(limit)
-        .subquery()
+        .order_by(search_table.c.spec_id.desc())
+        .limit(CANDIDATES)
+        .subquery("candidates")
     )
+    rank = sa.func.ts_rank(candidates.c.document, query_expr)
+    ranked = (
+        sa.select(candidates.c.id, rank.label("rank"))
+        .order_by(rank.desc(), candidates.c.id)
+        .limit(limit)
+        .offset(offset)
+        .subquery("ranked")
+    )
+    page = (
+        sa.select(*LISTED_COLUMNS, ranked.c.rank)
+        .select_from(ranked.join(specs, specs.c.id == ranked.c.id))
+        .order_by(ranked.c.rank.desc(), specs.c.id)
+    )
+    rows = connection.execute(page).all()
+    if not rows:
+        return []
     headline = sa.func.ts_headline(
         english,
-        best.c.body,
+        search_table.c.body,
         query_expr,
         sa.literal_column("'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=[, StopSel=]'"),
     )
-    outer = sa.select(
-        *(best.c[column.name] for column in _COLUMNS), best.c.rank, headline.label("snippet")
-    ).order_by(best.c.rank.desc(), best.c.id)
-    return _listing(connection.execute(outer))
+    shown = sa.select(search_table.c.spec_id, headline).where(
+        search_table.c.spec_id.in_([r.id for r in rows])
+    )
+    return _with_snippets(rows, {row[0]: row[1] for row in connection.execute(shown)})
+
+
+def _with_snippets(rows: Sequence[Any], snippets: dict[int, str]) -> list[Listed]:
+    return [replace(item, snippet=snippets.get(item.id)) for item in listed_rows(rows)]
 
 
 def _filtered(query: sa.Select[Any], filters: Filters) -> sa.Select[Any]:
@@ -198,6 +247,17 @@ def _filtered(query: sa.Select[Any], filters: Filters) -> sa.Select[Any]:
     return query
 
 
+def slugs_of(store: Store, ids: set[int]) -> dict[int, str]:
+    """The slugs of the live specs among ``ids`` (a deleted spec has no page)."""
+    if not ids:
+        return {}
+    query = sa.select(specs.c.id, specs.c.slug).where(
+        specs.c.id.in_(sorted(ids)), specs.c.deleted == sa.false()
+    )
+    with store.read() as connection:
+        return {row.id: row.slug for row in connection.execute(query)}
+
+
 def index_spec(connection: Connection, spec_id: int, title: str, body: str) -> None:
     """Make the search index hold ``body`` as the spec's current text."""
     if connection.dialect.name == "postgresql":
@@ -216,11 +276,14 @@ def index_spec(connection: Connection, spec_id: int, title: str, body: str) -> N
     )
 
 
-def _listing(result: CursorResult[Any]) -> list[Listed]:
-    """The rows of a listing or search query (only searches have a rank and snippet)."""
-    keys = result.keys()
-    ranked, snipped = "rank" in keys, "snippet" in keys
-    return [_listed(row, ranked, snipped) for row in result]
+def listed_rows(rows: Sequence[Any]) -> list[Listed]:
+    """The rows of a query over :data:`LISTED_COLUMNS` (with ``rank`` and ``snippet``
+    when a search selected them)."""
+    if not rows:
+        return []
+    fields = rows[0]._fields
+    ranked, snipped = "rank" in fields, "snippet" in fields
+    return [_listed(row, ranked, snipped) for row in rows]
 
 
 def _listed(row: Any, ranked: bool, snipped: bool) -> Listed:

@@ -115,12 +115,14 @@ class ListPage:
 def fetch(store: Store, query: ListQuery, size: int = PAGE_SIZE) -> ListPage:
     """One page of the list for ``query``."""
     start = (query.page - 1) * size
-    if query.q:
+    if query.q and query.sort == "updated":
+        found = search.search(store, query.q, query.filters(), limit=size + 1, offset=start)
+        start = 0
+    elif query.q:
         found = search.search(
             store, query.q, query.filters(), limit=min(start + size + 1, SORT_WINDOW)
         )
-        if query.sort != "updated":
-            found = sort(found, query.sort)
+        found = sort(found, query.sort)
     elif query.sort == "updated":
         found = search.list_specs(store, query.filters(), limit=size + 1, offset=start)
         start = 0
