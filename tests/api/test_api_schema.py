@@ -1,6 +1,15 @@
 """schemathesis against ``/api/v1/openapi.json``: generated requests to every operation
 (a bounded number each, valid and invalid) never get a 5xx, and every response conforms
-to the schema (status code, content type, headers, body)."""
+to the schema (status code, content type, headers, body).
+
+Two phases per operation: fuzzing (hypothesis draws a few requests, valid and invalid)
+and coverage (schemathesis's fixed boundary cases: each parameter at and past its
+limits, missing, of the wrong type, and the path with a method it does not take).  Both
+run the stricter checks: invalid data is refused with a 4xx, a missing required header
+is refused, an undocumented method is a 405 naming the others in ``Allow``, and
+``OPTIONS`` lists exactly the documented methods.  Valid data need not succeed: a
+cursor, a template's name or a free slug is more than a schema can say, so
+``positive_data_acceptance`` is left out."""
 
 from __future__ import annotations
 
@@ -16,11 +25,20 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.hypothesis.builder import (
+    HypothesisTestConfig,
+    HypothesisTestMode,
+    create_test,
+)
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    missing_required_header,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from techspec.api.routes import routers
@@ -34,9 +52,23 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    negative_data_rejection,
+    missing_required_header,
+    unsupported_method,
+    allow_header_conformance,
 ]
-ROUTES = [route for router in routers() for route in router.routes if isinstance(route, APIRoute)]
-OPERATIONS = sorted((method, route.path) for route in ROUTES for method in route.methods or ())
+ROUTES = [
+    route
+    for router in routers()
+    for route in router.routes
+    if isinstance(route, APIRoute) and route.include_in_schema
+]
+OPERATIONS = sorted(
+    (method, route.path_format) for route in ROUTES for method in route.methods or ()
+)
+SETTINGS = settings(
+    deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+)
 
 
 def _can_be_invalid(route: APIRoute) -> bool:
@@ -49,7 +81,7 @@ CASES = [
     pytest.param(method, path, mode, id=f"{method}-{path}-{mode.value}")
     for route in ROUTES
     for method in sorted(route.methods or ())
-    for path in [route.path]
+    for path in [route.path_format]
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     if mode is GenerationMode.POSITIVE or _can_be_invalid(route)
 ]
@@ -80,17 +112,27 @@ def test_no_operation_answers_5xx_or_outside_its_schema(
     operation = schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        derandomize=True,
-        database=None,
-    )
+    @settings(SETTINGS, max_examples=EXAMPLES)
     def check(case: Any) -> None:
         case.call_and_validate(headers=people["root"], checks=CHECKS)
 
     check()
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m}-{p}" for m, p in OPERATIONS])
+def test_no_boundary_case_answers_5xx_or_outside_its_schema(
+    schema: Any, people: People, method: str, path: str
+) -> None:
+    """schemathesis's coverage phase: its fixed boundary cases, not random draws."""
+    operation = schema[path][method]
+
+    def check(case: Any) -> None:
+        case.call_and_validate(headers=people["root"], checks=CHECKS)
+
+    config = HypothesisTestConfig(
+        project=schema.config, modes=[HypothesisTestMode.COVERAGE], settings=SETTINGS
+    )
+    create_test(operation=operation, test_func=check, config=config)()
 
 
 def test_every_operation_is_checked() -> None:

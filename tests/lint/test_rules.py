@@ -18,7 +18,7 @@ from techspec.lint.findings import Finding
 from techspec.lint.linter import lint_text
 from techspec.lint.rules import all_rules
 
-APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 
 Edit = Callable[[str], str]
 

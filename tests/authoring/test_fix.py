@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 
 from corpus import generate_corpus
 from fix_bench import damage
@@ -22,7 +22,7 @@ from techspec.lint.linter import LintContext, lint, lint_text
 from techspec.lint.selection import Selection
 from techspec.lint.template import builtin_template
 
-CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+CLEAN = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 DAY = date(2026, 4, 1)
 REPAIRED = {"TS101", "TS201", "TS301", "TS302", "TS304", "TS501"}
 

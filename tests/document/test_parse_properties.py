@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from techspec.document.parser import parse
 from techspec.lint.linter import lint
 
-TEMPLATE = (Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md").read_text()
+TEMPLATE = (Path(__file__).parents[2] / "src/techspec/templates/technical-spec.md").read_text()
 FRAGMENTS = [line + "\n" for line in TEMPLATE.splitlines()] + [
     "\r\n",
     "\ufeff",

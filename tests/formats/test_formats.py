@@ -21,7 +21,7 @@ from techspec.formats.sarif import artifact_uri, render_sarif
 from techspec.lint.findings import FileReport, Finding
 from techspec.lint.rules.registry import Rule, all_rules
 
-SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SCHEMA_PATH = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 MISSING = Rule(

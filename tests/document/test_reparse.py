@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 
 from corpus import generate_corpus
 from fix_bench import damage
@@ -23,8 +23,8 @@ from techspec.document.reparse import Insertion, reparse
 from techspec.lint.linter import LintContext, lint
 from techspec.lint.template import builtin_template
 
-TEMPLATE = (Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md").read_text()
-CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+TEMPLATE = (Path(__file__).parents[2] / "src/techspec/templates/technical-spec.md").read_text()
+CLEAN = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 FRAGMENTS = [line + "\n" for line in TEMPLATE.splitlines()[:80]] + [
     "# Title\n",
     "## Section\n",

@@ -21,7 +21,7 @@ from techspec.authoring.writeback import (
 )
 from techspec.lint.template import Template, builtin_template
 
-APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 
 
 def test_revision_sha256_is_the_sha256_of_the_exact_utf8_bytes() -> None:

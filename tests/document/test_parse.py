@@ -7,7 +7,7 @@ from pathlib import Path
 from techspec import parse
 from techspec.document.model import CodeBlock, Spec
 
-FIXTURE = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+FIXTURE = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 
 SMALL = """\
 # Technical Specification: Ledger

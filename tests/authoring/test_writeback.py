@@ -26,7 +26,7 @@ from techspec.errors import TechspecError
 from techspec.lint.linter import lint_text
 from techspec.lint.template import Template
 
-APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 DAY = date(2026, 3, 5)
 ROLES = ["Technical Lead", "Product Owner", "Security Lead"]
 

@@ -18,7 +18,7 @@ from techspec.authoring.diff import (
     format_diff,
 )
 
-APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 
 
 def swap(text: str, first: str, second: str, end: str) -> str:

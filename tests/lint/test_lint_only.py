@@ -13,7 +13,7 @@ from techspec.lint.rules.registry import Rule
 from techspec.lint.selection import Selection
 from techspec.lint.template import builtin_template
 
-CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+CLEAN = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 DAMAGED = (
     CLEAN.replace("**Author**: Ada Lovelace\\\n", "")
     .replace("### Out of Scope", "### Out of Scope\n\n[Nothing yet]")

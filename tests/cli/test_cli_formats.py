@@ -12,7 +12,7 @@ import pytest
 
 from conftest_cli import finding_lines, run_cli, run_process, stderr_lines
 
-SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
 
 
 def test_json_output_has_exactly_the_documented_shape(no_scope: tuple[Path, int]) -> None:

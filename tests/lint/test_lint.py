@@ -7,8 +7,8 @@ from pathlib import Path
 from techspec.lint.linter import lint_text
 from techspec.lint.selection import Selection
 
-APPROVED = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
-TEMPLATE = (Path(__file__).parents[1] / "src/techspec/templates/technical-spec.md").read_text()
+APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
+TEMPLATE = (Path(__file__).parents[2] / "src/techspec/templates/technical-spec.md").read_text()
 
 
 def with_status(text: str, status: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from conftest_cli import draft_text, finding_lines, run_cli, run_process, stderr_lines
 
-CLEAN = (Path(__file__).parent / "fixtures" / "approved.md").read_text("utf-8")
+CLEAN = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 OUT_OF_SCOPE = re.compile(r"^### Out of Scope\n\n(- .*\n)+\n", re.MULTILINE)
 
 
