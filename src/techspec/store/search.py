@@ -202,9 +202,16 @@ def _search_postgresql(
     rows = connection.execute(page).all()
     if not rows:
         return []
+    # ts_headline parses all the text it is given (milliseconds for a long spec), so it
+    # is given the stretch around the first place a word of the query occurs.
+    words = sa.func.unnest(sa.func.to_tsvector(english, sa.cast(sa.bindparam("q"), sa.Text)))
+    lexeme: sa.ColumnClause[str] = sa.column("lexeme")
+    stem = connection.execute(sa.select(lexeme).select_from(words), {"q": text}).scalar()
+    first = sa.func.strpos(sa.func.lower(search_table.c.body), stem or "")
+    around = sa.func.substr(search_table.c.body, sa.func.greatest(first - 300, 1), 900)
     headline = sa.func.ts_headline(
         english,
-        search_table.c.body,
+        around,
         query_expr,
         sa.literal_column("'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=[, StopSel=]'"),
     )
