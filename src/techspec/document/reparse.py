@@ -178,19 +178,20 @@ class _Reparse:
         block at a line start (as a missing section does)."""
         regions: list[_Region] = []
         count = len(pieces)
+        headings = [index for index, piece in enumerate(pieces) if piece.atx]
         for at, new in inserts:
             here = bisect_left(pieces, at, key=_start)  # the first piece from ``at`` on
-            stop = here
-            while stop < count and not pieces[stop].atx:
-                stop += 1
+            after = bisect_left(headings, here)  # the headings from there on, by bisection:
+            stop = headings[after] if after < len(headings) else count  # not a walk per insert
             end = pieces[stop].start if stop < count else -1
             line_start = at == 0 or data[at - 1 : at] in (b"\n", b"\r")
             if line_start and here < count and pieces[here].start == at and _ATX_START.match(new):
                 first, start = here, at
             else:  # the last heading whose line ends by ``at`` (a heading's span ends its line)
-                first = here - 1
-                while first >= 0 and not (pieces[first].atx and pieces[first].end <= at):
-                    first -= 1
+                before = after - 1  # the headings before ``here``, from the last
+                while before >= 0 and pieces[headings[before]].end > at:
+                    before -= 1
+                first = headings[before] if before >= 0 else -1
                 first, start = (first, pieces[first].start) if first >= 0 else (0, 0)
             last = regions[-1] if regions else None
             if last is not None and (last.end < 0 or start < last.end):
