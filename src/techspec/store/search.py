@@ -103,6 +103,50 @@ def list_specs(
         return listed_rows(connection.execute(query).all())
 
 
+def list_sorted(
+    store: Store,
+    filters: Filters,
+    sort: str,
+    *,
+    lifecycle: Sequence[str],
+    window: int,
+    limit: int,
+    offset: int = 0,
+) -> list[Listed]:
+    """A page of the ``window`` most recently updated specs matching ``filters``, in the
+    order ``sort`` names: ``title``, ``status`` (the ``lifecycle`` states first, in
+    order, then any other), ``errors`` or ``tasks`` (most first).  The database sorts
+    the window, so only the page is read."""
+    recent = (
+        _filtered(sa.select(specs.c.id), filters)
+        .order_by(specs.c.updated_at.desc(), specs.c.id.desc())
+        .limit(window)
+        .subquery("recent")
+    )
+    status = sa.func.lower(sa.func.trim(sa.func.coalesce(specs.c.status, "")))
+    rank = sa.case(
+        {state.casefold(): n for n, state in enumerate(lifecycle)},
+        value=status,
+        else_=len(lifecycle),
+    )
+    title = sa.func.lower(sa.func.coalesce(sa.func.nullif(specs.c.title, ""), specs.c.slug))
+    orders: dict[str, list[sa.ColumnElement[Any]]] = {
+        "title": [title, specs.c.id],
+        "status": [rank, specs.c.updated_at.desc(), specs.c.id.desc()],
+        "errors": [specs.c.errors.desc(), specs.c.warnings.desc(), specs.c.id],
+        "tasks": [specs.c.open_tasks.desc(), specs.c.id],
+    }
+    query = (
+        sa.select(*LISTED_COLUMNS)
+        .join(recent, recent.c.id == specs.c.id)
+        .order_by(*orders[sort])
+        .limit(limit)
+        .offset(offset)
+    )
+    with store.read() as connection:
+        return listed_rows(connection.execute(query).all())
+
+
 def search(
     store: Store,
     text: str,

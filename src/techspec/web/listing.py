@@ -2,8 +2,9 @@
 bookmarked (every filter, the sort and the page are in the query string).
 
 Listing and search are the store's (:mod:`techspec.store.search`).  The store lists
-most recently updated first; other sort orders are applied here to at most
-:data:`SORT_WINDOW` matches (enough for a team's portfolio; see the design spec).
+most recently updated first; other sort orders apply to the :data:`SORT_WINDOW` most
+recently updated matches (enough for a team's portfolio; see the design spec), sorted
+by the database, which returns only the page.
 Search snippets mark matches with ``[`` and ``]``, which Markdown uses too, so only a
 bracketed word that is one of the query's words is highlighted.
 """
@@ -127,7 +128,16 @@ def fetch(store: Store, query: ListQuery, size: int = PAGE_SIZE) -> ListPage:
         found = search.list_specs(store, query.filters(), limit=size + 1, offset=start)
         start = 0
     else:
-        found = sort(search.list_specs(store, query.filters(), limit=SORT_WINDOW), query.sort)
+        found = search.list_sorted(
+            store,
+            query.filters(),
+            query.sort,
+            lifecycle=list(LIFECYCLE),
+            window=SORT_WINDOW,
+            limit=size + 1,
+            offset=start,
+        )
+        start = 0
     window = found[start : start + size + 1]
     rows = [
         Row(item, highlight(item.snippet, query.q) if item.snippet else None)
