@@ -20,7 +20,7 @@ from datetime import date
 
 from techspec.authoring.fix.edits import Edit, SourceLines, apply_edits, unified_diff
 from techspec.authoring.fix.render import render_edits
-from techspec.authoring.fix.repairs import Repair, _TemplateText, find_repairs
+from techspec.authoring.fix.repairs import Repair, RepairIndex, _TemplateText, find_repairs
 from techspec.document.model import Spec
 from techspec.document.parser import parse
 from techspec.document.reparse import reparse
@@ -37,6 +37,7 @@ __all__ = [
     "Edit",
     "FixResult",
     "Repair",
+    "RepairIndex",
     "SourceLines",
     "apply_edits",
     "find_repairs",
@@ -99,11 +100,12 @@ def fix_text(
         wanted = [f for f in findings if f.fixable or (unsafe and f.rule in UNSAFE_RULES)]
         if not wanted:
             break
-        chosen = [r for r in find_repairs(context, unsafe=unsafe) if any(map(r.answers, wanted))]
+        repairs = RepairIndex(find_repairs(context, unsafe=unsafe))
+        chosen = repairs.chosen(wanted)
         new_spec = _apply(spec, render_edits(context, chosen, today=today))
         if new_spec is None:
             break
-        answered = [f for f in wanted if any(r.answers(f) for r in chosen)]
+        answered = [f for f in wanted if repairs.answering(f)]  # each such repair is chosen
         new_context = LintContext(new_spec, template)
         new_findings = lint(new_spec, template, selection=selection, context=new_context)
         if not _took(answered, findings, new_findings):
@@ -140,7 +142,8 @@ def _took(answered: list[Finding], before: list[Finding], after: list[Finding]) 
     """True when no answered finding is still reported (counting same-message findings
     that were there before without a repair)."""
     left = Counter(map(_key, after))
-    left.subtract(_key(f) for f in before if f not in answered)
+    ids = {id(f) for f in answered}  # a finding equal to an answered one is answered too
+    left.subtract(_key(f) for f in before if id(f) not in ids)
     return all(left[_key(f)] <= 0 for f in answered)
 
 

@@ -96,8 +96,12 @@ class SourceLines:
         offset = self._bytes[line - 1]  # in bytes: less one per continuation byte before it
         return offset - bisect_left(self._wide, offset) + self.origin
 
+    def length(self, line: int) -> int:
+        """The characters of ``line``'s content (0 outside the text), without a copy of it."""
+        return max(0, self._stop(line) - self.start(line)) if 1 <= line <= self.count else 0
+
     def content_end(self, line: int) -> int:
-        return self.start(line) + len(self.content(line))
+        return self.start(line) + self.length(line)
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based ``(line, character column)`` of an offset."""

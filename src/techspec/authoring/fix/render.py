@@ -42,11 +42,21 @@ def render_edits(
     return _Renderer(context, today or date.today()).render(repairs)
 
 
+def _source_lines(context: LintContext) -> SourceLines:
+    """The spec's lines, split once per lint context: the language server renders a
+    finding's repair at a time, and splitting the text for each was quadratic."""
+    lines = context.cache.get("source-lines")
+    if not isinstance(lines, SourceLines):
+        lines = SourceLines(context.spec.text, parsed_lines(context.spec))
+        context.cache["source-lines"] = lines
+    return lines
+
+
 class _Renderer:
     def __init__(self, context: LintContext, today: date) -> None:
         self.context = context
         self.spec = context.spec
-        self.lines = SourceLines(context.spec.text, parsed_lines(context.spec))
+        self.lines = _source_lines(context)
         self.source = _TemplateText.of(context.template)
         self.today = today
         self.edits: list[Edit] = []

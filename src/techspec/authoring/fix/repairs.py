@@ -35,6 +35,29 @@ class Repair:
         return finding.line == self.line or finding.line in self.lines
 
 
+class RepairIndex:
+    """Repairs filed by rule and line, so that the ones answering a finding are found
+    without asking every repair (a spec of many repeated sections, each missing a field,
+    has as many repairs as findings)."""
+
+    def __init__(self, repairs: list[Repair]) -> None:
+        self.repairs = repairs
+        self._by_place: dict[tuple[str, int], list[Repair]] = {}
+        for repair in repairs:
+            for line in dict.fromkeys((repair.line, *repair.lines)):
+                self._by_place.setdefault((repair.rule, line), []).append(repair)
+
+    def answering(self, finding: Finding) -> list[Repair]:
+        """The repairs that answer ``finding``, in the order they were given."""
+        found = self._by_place.get((finding.rule, finding.line), [])
+        return [repair for repair in found if repair.answers(finding)]
+
+    def chosen(self, findings: list[Finding]) -> list[Repair]:
+        """The repairs that answer any of ``findings``, in the order they were given."""
+        ids = {id(repair) for finding in findings for repair in self.answering(finding)}
+        return [repair for repair in self.repairs if id(repair) in ids]
+
+
 # -- what can be repaired ---------------------------------------------------------------
 
 
