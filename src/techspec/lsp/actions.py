@@ -7,12 +7,21 @@ configuration's rule selection hold in the editor as on the command line.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 from lsprotocol import types
 
-from techspec.authoring.fix import Edit, Repair, SourceLines, find_repairs, render_edits
-from techspec.document.model import Block, Table
+from techspec.authoring.fix import (
+    Edit,
+    Repair,
+    RepairIndex,
+    SourceLines,
+    find_repairs,
+    render_edits,
+)
+from techspec.document.model import Block, Spec, Table
 from techspec.lint.findings import Finding
 from techspec.lsp.diagnostics import Analysis
 
@@ -24,14 +33,18 @@ def code_actions(analysis: Analysis, params: types.CodeActionParams) -> list[typ
     if analysis.problem is not None or not analysis.findings:
         return []
     uri = params.text_document.uri
-    repairs = find_repairs(analysis.context)
+    repairs = RepairIndex(find_repairs(analysis.context))
     wanted = [f for f in analysis.findings if f.fixable]
-    chosen = [repair for repair in repairs if any(map(repair.answers, wanted))]
+    chosen = repairs.chosen(wanted)
+    chosen_ids = {id(repair) for repair in chosen}
     found: list[types.CodeAction] = []
     nearby = _in_range(analysis, params.range)
+    sent = _by_start(params.context.diagnostics)
+    blocks = _Blocks(analysis.spec)
     for finding in nearby:
-        attached = _client_diagnostics(analysis, finding, params.context.diagnostics)
-        repair = next((r for r in chosen if r.answers(finding)), None)
+        start = analysis.positions.to_lsp(finding.line, finding.column)
+        attached = list(sent.get((finding.rule, start.line, start.character), []))
+        repair = next((r for r in repairs.answering(finding) if id(r) in chosen_ids), None)
         if repair is not None:
             edit = _workspace_edit(analysis, uri, [repair])
             found.append(
@@ -43,7 +56,7 @@ def code_actions(analysis: Analysis, params: types.CodeActionParams) -> list[typ
                     is_preferred=True,
                 )
             )
-        found.append(_suppress(analysis, uri, finding, attached))
+        found.append(_suppress(analysis, uri, finding, attached, blocks.at(finding.line)))
     sections = [repair for repair in chosen if repair.rule == "TS101"]
     if len(sections) > 1 and any(finding.rule == "TS101" for finding in nearby):
         edit = _workspace_edit(analysis, uri, sections)
@@ -72,11 +85,17 @@ def _in_range(analysis: Analysis, where: types.Range) -> list[Finding]:
     return [f for f in analysis.findings if f.line <= last and f.end_line >= first]
 
 
-def _client_diagnostics(
-    analysis: Analysis, finding: Finding, sent: Sequence[types.Diagnostic]
-) -> list[types.Diagnostic]:
-    start = analysis.positions.to_lsp(finding.line, finding.column)
-    return [d for d in sent if d.code == finding.rule and d.range.start == start]
+_Sent = dict[tuple[object, int, int], list[types.Diagnostic]]
+"""The client's diagnostics by code, line and character of their start."""
+
+
+def _by_start(sent: Sequence[types.Diagnostic]) -> _Sent:
+    """The client's diagnostics by code and start: a finding's are those at its start."""
+    found: _Sent = {}
+    for diagnostic in sent:
+        start = diagnostic.range.start
+        found.setdefault((diagnostic.code, start.line, start.character), []).append(diagnostic)
+    return found
 
 
 def _workspace_edit(analysis: Analysis, uri: str, repairs: list[Repair]) -> types.WorkspaceEdit:
@@ -86,13 +105,18 @@ def _workspace_edit(analysis: Analysis, uri: str, repairs: list[Repair]) -> type
 
 
 def _suppress(
-    analysis: Analysis, uri: str, finding: Finding, attached: list[types.Diagnostic]
+    analysis: Analysis,
+    uri: str,
+    finding: Finding,
+    attached: list[types.Diagnostic],
+    holder: tuple[Block | None, int | None],
 ) -> types.CodeAction:
     """``techspec-disable-next-line`` above the line; around the whole block when the line
-    is inside a table, list or paragraph, where a comment line would split it."""
-    lines = SourceLines(analysis.text)
+    is inside a table, list or paragraph, where a comment line would split it.  ``holder``
+    is the block holding the line, with the line of its label."""
+    lines: SourceLines = analysis.positions.lines
     eol, code = lines.eol, finding.rule
-    block, label_line = _block_at(analysis, finding.line)
+    block, label_line = holder
     if block is None or (block.line == finding.line and label_line is None):
         at = lines.start(finding.line)
         edits = [Edit(at, at, f"<!-- techspec-disable-next-line {code} -->{eol}")]
@@ -110,14 +134,23 @@ def _suppress(
     )
 
 
-def _block_at(analysis: Analysis, line: int) -> tuple[Block | None, int | None]:
-    """The top-level block holding ``line``, and the line of its label (a labelled table's
-    bold label must stay right above it)."""
-    groups = [analysis.spec.preamble] + [section.blocks for section in analysis.spec.walk()]
-    for blocks in groups:
-        for index, block in enumerate(blocks):
-            if block.line <= line <= block.end_line:
+class _Blocks:
+    """The spec's top-level blocks in document order, each with the line of its label (a
+    labelled table's bold label must stay right above it), found by bisection: a request
+    over many findings asked a walk of every block for each."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.entries: list[tuple[Block, int | None]] = []
+        for blocks in [spec.preamble] + [section.blocks for section in spec.walk()]:
+            for index, block in enumerate(blocks):
                 labelled = isinstance(block.node, Table) and block.node.label is not None
                 label = blocks[index - 1].line if labelled and index > 0 else None
-                return block, label
-    return None, None
+                self.entries.append((block, label))
+        self.starts = [block.line for block, _ in self.entries]
+        self.reach = list(accumulate((block.end_line for block, _ in self.entries), max))
+
+    def at(self, line: int) -> tuple[Block | None, int | None]:
+        """The first block that holds ``line`` (with its label's line), or ``(None, None)``."""
+        begun = bisect_right(self.starts, line)  # the blocks that begin by ``line``
+        first = bisect_left(self.reach, line)  # the first that ends at or after it
+        return self.entries[first] if first < begun else (None, None)

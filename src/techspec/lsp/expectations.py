@@ -11,9 +11,12 @@ from techspec.lint.linter import TablePair
 from techspec.lint.template import FieldRule, ValueRule
 from techspec.lsp.diagnostics import Analysis
 
+# The value runs possessively to the line end, and its end is found by stripping the
+# blanks and hard-break backslash from the right: a lazy value before two blank runs was
+# cubic on a line of blanks.
 _FIELD = re.compile(
     r"^(?P<lead>[ \t]*(?:[-*+][ \t]+)?)\*\*(?P<key>[^*]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)"
-    r"[ \t]*(?P<value>.*?)[ \t]*\\?[ \t]*$"
+    r"[ \t]*+(?P<value>.*+)$"
 )
 _PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
 
@@ -50,8 +53,15 @@ def field_at(analysis: Analysis, line: int) -> FieldSpot | None:
     rule = next((r for r in rules if r.key.casefold() == wanted), None)
     if rule is None:
         return None
-    value = (match.start("value") + 1, match.end("value") + 1)
+    start = match.start("value")
+    value = (start + 1, start + len(_without_break(match["value"])) + 1)
     return FieldSpot(rule, (match.start("key") - 1, match.start("value") + 1), value)
+
+
+def _without_break(value: str) -> str:
+    """A field's value without the blanks and the hard-break backslash that end its line."""
+    value = value.rstrip(" \t")
+    return value[:-1].rstrip(" \t") if value.endswith("\\") else value
 
 
 def cell_at(analysis: Analysis, line: int, column: int) -> CellSpot | None:

@@ -12,7 +12,9 @@ from techspec.authoring.fix import Edit, SourceLines
 
 
 def _utf16(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    """Code units: two for a character beyond the BMP, one for any other (a lone surrogate
+    too), counted by the codec rather than a loop over the characters."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _utf8(text: str) -> int:
@@ -20,6 +22,8 @@ def _utf8(text: str) -> int:
 
 
 _UNITS: dict[str, Callable[[str], int]] = {"utf-8": _utf8, "utf-16": _utf16, "utf-32": len}
+_STRIDE = 256
+"""Characters between the checkpoints of a long line's unit count."""
 
 
 class Positions:
@@ -29,6 +33,7 @@ class Positions:
         self.lines = SourceLines(text)
         self.units = _UNITS.get(str(encoding), _utf16)
         self.bom = "\ufeff" if self.lines.origin else ""
+        self._marks: dict[int, list[int]] = {}
 
     def _prefix(self, line: int) -> str:
         """What the client counts before techspec's column 1 (the BOM, on line 1)."""
@@ -38,12 +43,29 @@ class Positions:
         """A 1-based line and character column as a protocol position."""
         if line > self.lines.count:
             return self.end()
-        text = self.lines.content(max(1, line))
-        prefix = self._prefix(line) + text[: max(0, column - 1)]
-        return types.Position(max(0, line - 1), self.units(prefix))
+        number = max(1, line)
+        width = min(max(0, column - 1), self.lines.length(number))
+        units = self.units(self._prefix(line)) + self._units(number, width)
+        return types.Position(max(0, line - 1), units)
+
+    def _units(self, line: int, width: int) -> int:
+        """The units of the first ``width`` characters of ``line``: a long line's are
+        counted once, into checkpoints every :data:`_STRIDE` characters, and each position
+        from the checkpoint before it (many findings on one long line were quadratic)."""
+        text, start = self.lines.text, self.lines.start(line)
+        if width <= _STRIDE:
+            return self.units(text[start : start + width])
+        marks = self._marks.get(line)
+        if marks is None:
+            marks = [0]
+            for base in range(start, start + self.lines.length(line) - _STRIDE + 1, _STRIDE):
+                marks.append(marks[-1] + self.units(text[base : base + _STRIDE]))
+            self._marks[line] = marks
+        step = min(width // _STRIDE, len(marks) - 1)
+        return marks[step] + self.units(text[start + step * _STRIDE : start + width])
 
     def end_of_line(self, line: int) -> types.Position:
-        return self.to_lsp(line, len(self.lines.content(line)) + 1)
+        return self.to_lsp(line, self.lines.length(line) + 1)
 
     def end(self) -> types.Position:
         count = self.lines.count
