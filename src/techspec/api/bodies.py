@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 
 from techspec.api.errors import BadRequest, UnsupportedMediaType
 from techspec.api.schemas import Problem
@@ -15,6 +15,10 @@ from techspec.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
 MARKDOWN_TYPES = ("text/markdown", "text/x-markdown", "text/plain")
+MAX_DEPTH = 200
+"""How deeply a JSON body may nest arrays and objects: the parser (pydantic-core's jiter)
+stops at this depth, so a body nested 100,000 deep costs what its first 200 bytes do.
+Every body the API takes is one flat object."""
 
 
 def media_type(request: Request) -> str:
@@ -57,16 +61,27 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not raw.strip():
         raise BadRequest("the request body is empty: send a JSON object")
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise BadRequest("malformed JSON: the body is not UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise BadRequest(
-            f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
+        data = from_json(raw.removeprefix(b"\xef\xbb\xbf"))
+    except ValueError as error:
+        raise BadRequest(_malformed(str(error))) from None
     if not isinstance(data, dict):
         raise BadRequest(f"the JSON body must be an object, not {type(data).__name__}")
     return data
+
+
+def _malformed(message: str) -> str:
+    """jiter's ``expected value at line 1 column 13`` as a sentence naming where.  At the
+    end of the body jiter names the last character; the column after it is where more
+    was expected."""
+    what, _, where = message.rpartition(" at line ")
+    line, _, column = where.partition(" column ")
+    if not what or not (line.isdigit() and column.isdigit()):
+        return f"malformed JSON: {message}"
+    if what == "recursion limit exceeded":
+        return f"the JSON body nests arrays or objects deeper than {MAX_DEPTH} levels"
+    if what.startswith("EOF while"):
+        what, column = f"the body ends {what[4:]}", str(int(column) + 1)
+    return f"malformed JSON at line {line}, column {column}: {what}"
 
 
 def validate(model: type[M], data: dict[str, Any]) -> M:
@@ -90,12 +105,36 @@ def request_body(model: type[BaseModel] | None, *, markdown_too: bool) -> dict[s
 
 
 _PROBLEM = {"application/problem+json": {"schema": Problem.model_json_schema()}}
+COMMON = (401, 403, 413, 422, 429, 503)
+"""What any route behind a token can answer: no or a bad token, a role that may not, a
+body over the limit, a malformed parameter, the rate limit, the database down."""
+WHY = {
+    400: "The request cannot be read: malformed JSON, a bad cursor, a bad option.",
+    401: "No API token, or an unknown or revoked one.",
+    403: "The token's user may not do this.",
+    404: "No such spec (or template, revision, webhook).",
+    409: "The spec's state refuses this (a gate, a taken slug, a conflicting save).",
+    412: "If-Match names a revision that is no longer current: the answer has its ETag.",
+    413: "The request body is over the limit.",
+    415: "A Content-Type this operation does not read.",
+    422: "A parameter or field is invalid: the problem names which.",
+    428: "This write needs If-Match with the ETag of the revision you read.",
+    429: "The token's rate limit: retry after Retry-After seconds.",
+    503: "The database does not answer.",
+}
+_HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
+    412: {"ETag": {"schema": {"type": "string"}, "required": True}},
+    429: {"Retry-After": {"schema": {"type": "string", "pattern": "^[0-9]+$"}, "required": True}},
+}
 
 
-def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """``responses`` documenting problem+json answers for ``codes`` (and the common ones)."""
-    common = (401, 403, 413, 422, 429)
+def problems(*codes: int, common: tuple[int, ...] = COMMON) -> dict[int | str, dict[str, Any]]:
+    """``responses`` documenting the problem+json answers ``codes`` and ``common``, each
+    with what it means and the headers it carries."""
     found: dict[int | str, dict[str, Any]] = {}
     for code in sorted({*codes, *common}):
-        found[code] = {"description": "A problem (RFC 9457).", "content": _PROBLEM}
+        found[code] = {"description": WHY.get(code, "A problem (RFC 9457)."), "content": _PROBLEM}
+        if code in _HEADERS:
+            found[code]["headers"] = _HEADERS[code]
     return found

@@ -15,15 +15,17 @@ import binascii
 import hashlib
 import json
 from dataclasses import astuple, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from techspec.api.errors import BadRequest
 from techspec.api.representations import API, listed
+from techspec.errors import InputError
 from techspec.store import search
 from techspec.store.clock import as_utc
 from techspec.store.engine import Store
+from techspec.store.revisions import MAX_ID
 from techspec.store.search import Filters, Listed
 
 MAX_SEARCH = 1000
@@ -39,10 +41,10 @@ class Query:
     open_tasks: bool = False
     high_risks: bool = False
     updated_since: datetime | None = None
+    """In UTC (:func:`since`)."""
     q: str | None = None
 
     def filters(self) -> Filters:
-        since = self.updated_since
         return Filters(
             status=self.status,
             author=self.author,
@@ -51,7 +53,7 @@ class Query:
             has_errors=self.has_errors,
             open_tasks=self.open_tasks,
             high_risks=self.high_risks,
-            updated_since=as_utc(since) if since is not None else None,
+            updated_since=self.updated_since,
         )
 
     def fingerprint(self) -> str:
@@ -92,22 +94,49 @@ def decode_cursor(cursor: str, query: Query) -> Position:
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         offset, fingerprint = data["o"], data["f"]
         after = _after(data["a"]) if "a" in data else None
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeEncodeError):
+    except (ValueError, KeyError, TypeError, binascii.Error, OverflowError):
         raise invalid from None
-    if not isinstance(offset, int) or offset < 0:
+    if not _whole(offset, 0, MAX_SEARCH):
         raise invalid
     if fingerprint != query.fingerprint():
         raise BadRequest("this cursor belongs to another query: repeat the same filters")
     return Position(offset, after)
 
 
+def _whole(value: object, low: int, high: int) -> bool:
+    """An integer (not a bool) from ``low`` to ``high``: what a cursor of ours holds."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def _after(value: Any) -> Listed:
     """The listing position of a cursor: a stand-in for the last spec of the page."""
     updated_at, spec_id = value
-    if not isinstance(spec_id, int) or isinstance(spec_id, bool):
+    if not _whole(spec_id, 1, MAX_ID) or not isinstance(updated_at, str):
         raise TypeError(spec_id)
-    moment = datetime.fromisoformat(updated_at)
+    moment = as_utc(datetime.fromisoformat(updated_at))
     return Listed(spec_id, "", None, None, None, moment, 0, 0, 0, 0, 0)
+
+
+def since(value: str | None) -> datetime | None:
+    """``updated_since`` as a UTC time: RFC 3339 or ISO 8601 (``2026-05-01``,
+    ``2026-05-01T09:00:00+02:00``; no offset means UTC).  A time before year 1 or after
+    year 9999 in UTC stands for the first or the last instant there is."""
+    if value is None:
+        return None
+    text = value.strip().upper()
+    try:
+        if not text.isascii():
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"updated_since: {value[:40]!r} is not a date-time (e.g. 2026-05-01T09:00:00Z)"
+        ) from None
+    try:
+        return as_utc(moment)
+    except OverflowError:
+        early = moment.replace(tzinfo=None) < datetime(2000, 1, 1)
+        return datetime.min.replace(tzinfo=UTC) if early else datetime.max.replace(tzinfo=UTC)
 
 
 def fetch(store: Store, query: Query, limit: int, cursor: str | None) -> dict[str, Any]:

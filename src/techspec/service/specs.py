@@ -37,8 +37,9 @@ MAX_TITLE = 200
 
 
 def ref(value: str) -> str:
-    """A URL's spec reference as the store spells it: digits are an id, else a slug."""
-    return f"#{value}" if value.isdigit() else value
+    """A URL's spec reference as the store spells it: ASCII digits are an id, else a
+    slug (:func:`techspec.store.revisions.spec_id` judges the id's range)."""
+    return f"#{value}" if value.isascii() and value.isdigit() else value
 
 
 def derive_slug(text: str) -> str:
@@ -125,8 +126,8 @@ _DATES = ("created_at", "updated_at")
 
 def head(store: Store, reference: str) -> Head:
     """One indexed query (built once): the spec row joined to its current revision's hash."""
-    by_id = reference.startswith("#") and reference[1:].isdigit()
-    query, value = (_HEAD_BY_ID, int(reference[1:])) if by_id else (_HEAD_BY_SLUG, reference)
+    number = revisions.spec_id(reference)
+    query, value = (_HEAD_BY_SLUG, reference) if number is None else (_HEAD_BY_ID, number)
     with store.read() as connection:
         row = connection.execute(query, {"ref": value}).first()
     if row is None:

@@ -46,11 +46,27 @@ _SLUG = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 # -- reading ---------------------------------------------------------------------------
 
 
+MAX_ID = 2**63 - 1
+"""The largest id a ref may name: a database integer has 64 bits."""
+
+
+def spec_id(ref: str) -> int | None:
+    """The id of a ref written ``#12``; None for a slug.  Only ASCII digits name an id
+    (``str.isdigit`` also takes '²' and '٣'), at most :data:`MAX_ID`: ``#²`` and
+    ``#99999999999999999999`` are slugs, which no spec has, so they are not found."""
+    digits = ref[1:]
+    if not ref.startswith("#") or not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+        return None
+    number = int(digits)
+    return number if number <= MAX_ID else None
+
+
 def resolve(connection: Connection, ref: str, *, lock: bool = False) -> SpecRecord:
     """A spec by slug, or by id written ``#12``; deleted specs are not found."""
     query = sa.select(specs).where(specs.c.deleted == sa.false())
-    if ref.startswith("#") and ref[1:].isdigit():
-        query = query.where(specs.c.id == int(ref[1:]))
+    number = spec_id(ref)
+    if number is not None:
+        query = query.where(specs.c.id == number)
     else:
         query = query.where(specs.c.slug == ref)
     if lock:

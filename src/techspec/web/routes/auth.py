@@ -29,10 +29,17 @@ router = web_router()
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to return to after sign-in; anything else means the dashboard."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """A local path to return to after sign-in; anything else means the dashboard.
+
+    Only printable ASCII without spaces or backslashes passes: a browser takes
+    ``/\\evil.example`` for another site, and a control character cannot go in the
+    ``HX-Redirect`` header (the server drops the connection).  Our own links
+    percent-encode everything else."""
+    if not target or len(target) >= 2000 or not target.startswith("/"):
         return "/"
-    return target if len(target) < 2000 else "/"
+    if target.startswith("//") or not (target.isascii() and target.isprintable()):
+        return "/"
+    return "/" if " " in target or "\\" in target else target
 
 
 @router.get("/login")

@@ -6,6 +6,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from techspec.authoring.writeback import signoff_roles
+from techspec.errors import UsageError
 from techspec.service import catalog
 from techspec.store.users import list_users
 from techspec.web import listing
@@ -18,7 +19,9 @@ router = web_router()
 
 @router.get("/specs")
 def list_specs(request: Request, visit: Reader) -> Response:
-    query = listing.ListQuery.parse(dict(request.query_params))
+    params = dict(request.query_params)
+    _check_page(params.get("page", "1"))
+    query = listing.ListQuery.parse(params)
     page = listing.fetch(visit.store, query)
     entries = catalog.entries(visit.store)
     roles = {role.casefold() for e in entries for role in signoff_roles(e.template)}
@@ -35,3 +38,9 @@ def list_specs(request: Request, visit: Reader) -> Response:
         "reviewers": reviewers,
     }
     return render(request, visit, "specs.html", values)
+
+
+def _check_page(page: str) -> None:
+    """A page number is ASCII digits (``int`` would also read '²' or '٣'), not too many."""
+    if not (page.isascii() and page.isdigit() and len(page) <= 6):
+        raise UsageError(f"page: {page[:20]!r} is not a page number (1, 2, 3 ...)")
