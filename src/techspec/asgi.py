@@ -1,7 +1,8 @@
 """The application factory: ``create_app(settings)`` builds one FastAPI app over one store.
 
-Layers, outermost first: the observer (request id, access log, metrics, last-resort
-500), the body limit and the read cache, then FastAPI's own stack.  Errors of every kind
+Layers, outermost first: the forwarded headers of a trusted proxy, the observer
+(request id, access log, metrics, last-resort 500), OPTIONS and HEAD for every route,
+the body limit and the read cache, then FastAPI's own stack.  Errors of every kind
 become problem+json in :mod:`techspec.api.errors`.  The webhook worker runs beside the app
 for its lifetime, and so do the CPU pool's worker processes (:mod:`techspec.api.cpu`).
 """
@@ -22,8 +23,10 @@ from techspec.api.auth import TokenCache
 from techspec.api.context import ApiContext
 from techspec.api.cpu import CpuPool
 from techspec.api.limits import BodyLimit, RateLimiter
+from techspec.api.methods import Methods
 from techspec.api.metrics import Metrics
 from techspec.api.middleware import Observer
+from techspec.api.proxies import ForwardedHeaders, TrustedProxies
 from techspec.api.read_cache import CachedReads, ReadCache
 from techspec.api.representations import AnalysisCache
 from techspec.api.routes import routers
@@ -105,7 +108,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # our own /api/v1/docs (api.routes.docs): no CDN, a strict CSP
         redoc_url=None,
         lifespan=lifespan,
         # Observability is Prometheus and JSON logs (api.metrics, api.logging); FastAPI's
@@ -119,7 +122,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(router)
     mount_web(app, settings)
     app.layers = (
+        partial(ForwardedHeaders, proxies=TrustedProxies.parse(settings.trusted_proxies)),
         partial(Observer, metrics=metrics),
+        partial(Methods, routes=app.router.routes),
         partial(BodyLimit, limit=settings.max_body_bytes),
         partial(CachedReads, api=api),
     )

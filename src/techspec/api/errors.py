@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from techspec.api.methods import allowed
 from techspec.errors import TechspecError
 from techspec.store.errors import GateRefused, PreconditionFailed
 
@@ -162,14 +163,16 @@ async def _http_error(request: Request, error: Exception) -> Response:
     detail = error.detail if isinstance(error.detail, str) else _phrase(error.status_code)
     if error.status_code == 404 and detail == "Not Found":
         detail = f"no such endpoint: {request.method} {request.url.path}"
-    elif error.status_code == 405:
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
+        headers["Allow"] = ", ".join(allowed(request.app.router.routes, request.scope))
     return problem(
         error.status_code,
         detail,
         instance=request.url.path,
         request_id=_request_id(request),
-        headers=dict(error.headers or {}),
+        headers=headers,
     )
 
 

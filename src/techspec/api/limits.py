@@ -19,16 +19,27 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from techspec.api.errors import PayloadTooLarge, TooManyRequests, problem
 
+DRAIN = 4 * 1024 * 1024
+"""The least a body over the limit is read (and dropped) before the 413, so the client
+gets it; twice the limit when that is more."""
 MAX_KEYS = 10_000
 """Buckets kept; the least recently used is dropped first (it would be full anyway)."""
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413."""
+    """Refuse request bodies over ``limit`` bytes with 413.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    The answer waits until the client has sent its body (up to ``drain`` bytes, read and
+    thrown away): a server that answers and closes while the client is still sending
+    makes the client's next write fail with a broken pipe, and the client never reads
+    the 413.  A body declared larger than ``drain`` is answered at once, closing the
+    connection: reading it would cost more than it is worth.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, drain: int | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.drain = max(2 * limit, DRAIN) if drain is None else drain
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -36,9 +47,15 @@ class BodyLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.limit:
+            headers = {"Connection": "close"}
+            if declared <= self.drain:
+                await _discard(receive, self.drain)
+                headers = {}
             rid = scope.get("state", {}).get("request_id")
             message = self._message(declared)
-            response = problem(413, message, instance=scope.get("path"), request_id=rid)
+            response = problem(
+                413, message, instance=scope.get("path"), request_id=rid, headers=headers
+            )
             await response(scope, receive, send)
             return
         received = 0
@@ -49,6 +66,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    if message.get("more_body", False):
+                        await _discard(receive, self.drain - received)
                     raise PayloadTooLarge(self._message(received, streamed=True))
             return message
 
@@ -57,6 +76,17 @@ class BodyLimit:
     def _message(self, size: int, *, streamed: bool = False) -> str:
         over = "over" if streamed else f"{size} bytes,"
         return f"request body {over} the limit of {self.limit} bytes ({self.limit // 1024} KiB)"
+
+
+async def _discard(receive: Receive, budget: int) -> None:
+    """Read and drop the rest of a request body, at most ``budget`` more bytes."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -30,8 +30,10 @@ def request_id(scope: Scope) -> str:
 
 
 def route_template(scope: Scope) -> str:
+    """The matched route's path as written in the API docs (``/api/v1/specs/{ref}``,
+    without a convertor such as ``:ref``)."""
     route = scope.get("route")
-    path: object = getattr(route, "path", None)
+    path: object = getattr(route, "path_format", None) or getattr(route, "path", None)
     return path if isinstance(path, str) else "unmatched"
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from techspec.api.proxies import TrustedProxies
 from techspec.errors import ConfigError
 
 PREFIX = "TECHSPEC_"
@@ -65,6 +66,14 @@ class Settings:
     log_level: str = "INFO"
     public_url: str = ""
     """The server's external base URL, for links in webhook payloads (default: from host)."""
+    metrics_token: str = ""
+    """When set, ``/metrics`` answers only ``Authorization: Bearer <this token>`` (401
+    otherwise); empty: anyone who reaches the server may scrape it."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks (``10.0.0.5, 10.1.0.0/16``) of the reverse
+    proxies in front of the server: only a request whose peer is one of them may set its
+    scheme, host and client with ``X-Forwarded-Proto``, ``-Host`` and ``-For``.  Empty:
+    those headers are ignored."""
     cpu_workers: int = 2
     """Worker processes that parse, lint and render request text (``POST /lint``, saves,
     analyses and views of a revision), so that no request stalls the event loop; 0 runs
@@ -74,6 +83,9 @@ class Settings:
     analysis_cache_mib: int = 256
     """Memory for what was computed from revisions (the API's model, the web's views and
     gates), each computed once; the least recently used goes first."""
+
+    def __post_init__(self) -> None:
+        TrustedProxies.parse(self.trusted_proxies)  # a ConfigError names a bad entry
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

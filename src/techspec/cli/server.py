@@ -69,6 +69,7 @@ def serve(
         log_config=None,
         access_log=False,
         server_header=False,
+        proxy_headers=False,  # techspec.api.proxies applies them, from trusted proxies only
     )
 
 

@@ -35,13 +35,14 @@ def matches(expected: str, given: str | None) -> bool:
 
 
 def same_origin(request: Request) -> bool:
-    """True unless the browser says the request came from another origin."""
+    """True unless the browser says the request came from another origin.  The host is
+    the ``Host`` header, which :class:`techspec.api.proxies.ForwardedHeaders` has set to
+    ``X-Forwarded-Host`` when a trusted proxy sent one (anyone else's is dropped)."""
     origin = request.headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
-    netloc = urlsplit(origin).netloc.casefold()
-    hosts = (request.headers.get("host", ""), request.headers.get("x-forwarded-host", ""))
-    return any(netloc == host.strip().casefold() for host in hosts if host)
+    host = request.headers.get("host", "").strip().casefold()
+    return bool(host) and urlsplit(origin).netloc.casefold() == host
 
 
 async def submitted(request: Request) -> str | None:

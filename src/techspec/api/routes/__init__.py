@@ -8,6 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from techspec.api.routes import (
         audit,
+        docs,
         health,
         lint,
         revisions,
@@ -26,4 +27,5 @@ def routers() -> list[APIRouter]:
         templates.router,
         audit.router,
         webhooks.router,
+        docs.router,
     ]

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.responses import Response
 
 from techspec.api import bodies, conditional, paging, read_cache
@@ -23,10 +23,20 @@ from techspec.service.permissions import require_reader
 from techspec.store.revisions import Saved
 from techspec.store.users import User
 
+
+class RefConvertor(StringConvertor):
+    """A spec's ref in ``/specs/{ref:ref}``: one path segment not ending ``.md``, which is
+    ``/specs/{ref}.md`` (so ``PUT /specs/x.md`` is a 405, not a write to slug ``x.md``)."""
+
+    regex = r"[^/]+(?<!\.md)"
+
+
+register_url_convertor("ref", RefConvertor())
 router = APIRouter(prefix="/api/v1", tags=["specs"])
 Api = Annotated[ApiContext, Depends(api_context)]
 SpecRef = Annotated[str, "A spec id (digits) or slug"]
 MARKDOWN = "text/markdown; charset=utf-8"
+SINCE = "Only specs updated at or after this time (RFC 3339; no offset means UTC)"
 
 
 @router.post(
@@ -99,7 +109,10 @@ async def list_specs(
     has_errors: bool | None = None,
     open_tasks: bool = False,
     high_risks: bool = False,
-    updated_since: datetime | None = None,
+    updated_since: Annotated[
+        str | None,
+        Query(max_length=64, json_schema_extra={"format": "date-time"}, description=SINCE),
+    ] = None,
     q: Annotated[str | None, Query(max_length=500, description="Full-text search")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
@@ -107,7 +120,15 @@ async def list_specs(
     """Live specs, most recently updated first (or best match first with ``q``)."""
     require_reader(user)
     query = paging.Query(
-        status, author, reviewer, template, has_errors, open_tasks, high_risks, updated_since, q
+        status,
+        author,
+        reviewer,
+        template,
+        has_errors,
+        open_tasks,
+        high_risks,
+        paging.since(updated_since),
+        q,
     )
     version = api.store.data_version()  # before the read: a write after it must miss
     page = await api.read(
@@ -144,7 +165,7 @@ def get_markdown(
 
 
 @router.get(
-    "/specs/{ref}",
+    "/specs/{ref:ref}",
     response_model=SpecOut,
     responses={304: {"description": "Not modified"}, **bodies.problems(404)},
     summary="The spec's parsed model and lint summary; ETag is the revision's sha256",
@@ -187,7 +208,7 @@ def _analyse(api: ApiContext, found: ops.Head) -> bytes:
 
 
 @router.put(
-    "/specs/{ref}",
+    "/specs/{ref:ref}",
     response_model=SpecSaved,
     responses=bodies.problems(400, 404, 409, 412, 415, 428),
     openapi_extra=bodies.request_body(SpecIn, markdown_too=True),
@@ -220,7 +241,7 @@ async def put_spec(
 
 
 @router.delete(
-    "/specs/{ref}",
+    "/specs/{ref:ref}",
     status_code=204,
     response_class=Response,
     responses=bodies.problems(404),
