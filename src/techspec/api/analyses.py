@@ -12,7 +12,6 @@ out first, in one cache the API and the web UI share.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
@@ -68,26 +67,15 @@ class Analyses:
         function: Callable[..., R],
         *args: Any,
         on_computed: Callable[[R], None] | None = None,
+        room: int = 0,
     ) -> Future[R]:
         """The result for ``key`` as a future: kept, on its way, or computed now as
         ``function(*args)`` in the pool (then ``on_computed`` sees it, once).  Raises
-        :class:`~techspec.api.cpu.Busy` when the pool is full."""
-        future = self._future(key, weigh, on_computed, function, args, prefetch=False)
+        :class:`~techspec.api.cpu.Busy` when the pool is full, or has no ``room`` for as
+        many more jobs beside this one."""
+        future = self._future(key, weigh, on_computed, function, args, room=room)
         assert future is not None
         return future
-
-    async def get(
-        self,
-        key: Key,
-        weigh: Callable[[R], int],
-        function: Callable[..., R],
-        *args: Any,
-        on_computed: Callable[[R], None] | None = None,
-    ) -> R:
-        """:meth:`start`, awaited on the event loop (which stays free meanwhile).  A
-        request that gives up does not cancel the job others wait for."""
-        future = self.start(key, weigh, function, *args, on_computed=on_computed)
-        return await asyncio.shield(asyncio.wrap_future(future))
 
     def wait(
         self,
@@ -110,7 +98,7 @@ class Analyses:
     ) -> None:
         """Start computing ``key`` now if a worker is idle, so that a request about to
         want it finds it on its way; nothing when the pool has other work."""
-        self._future(key, weigh, on_computed, function, args, prefetch=True)
+        self._future(key, weigh, on_computed, function, args, room=None)
 
     def _future(
         self,
@@ -120,8 +108,9 @@ class Analyses:
         function: Callable[..., R],
         args: tuple[Any, ...],
         *,
-        prefetch: bool,
+        room: int | None = 0,
     ) -> Future[R] | None:
+        """``room=None`` prefetches: only on an idle worker, else nothing (None)."""
         with self._lock:
             kept = self._items.get(key)
             if kept is not None:
@@ -132,12 +121,12 @@ class Analyses:
             pending = self._pending.get(key)
             if pending is not None:
                 return cast(Future[R], pending)
-            if prefetch:
+            if room is None:
                 future = self.cpu.prefetch(function, *args)
                 if future is None:
                     return None
             else:
-                future = self.cpu.submit(function, *args)
+                future = self.cpu.submit_leaving(room, function, *args)
             self._pending[key] = future
             self.computed[key.kind] += 1
         future.add_done_callback(partial(self._keep, key, weigh, on_computed))

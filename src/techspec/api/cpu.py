@@ -37,6 +37,8 @@ from functools import partial
 from multiprocessing import get_context
 from typing import Any, ParamSpec, TypeVar, cast
 
+from starlette.concurrency import run_in_threadpool
+
 from techspec.api.errors import TooManyRequests
 from techspec.errors import TechspecError
 
@@ -92,6 +94,11 @@ class CpuPool:
         are in flight already."""
         return self._submit(self.limit, function, args, kwargs)
 
+    def submit_leaving(self, room: int, function: Callable[..., R], *args: Any) -> Future[R]:
+        """:meth:`submit`, refused unless ``room`` more jobs would still fit beside it (a
+        request that needs a second job while this one runs keeps a place for it)."""
+        return self._submit(self.limit - room, function, args, {})
+
     def prefetch(
         self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs
     ) -> Future[R] | None:
@@ -103,8 +110,11 @@ class CpuPool:
             return None
 
     async def run(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Await the job's result on the event loop (which stays free meanwhile)."""
-        return await asyncio.wrap_future(self.submit(function, *args, **kwargs))
+        """Await the job's result on the event loop (which stays free meanwhile).  The job
+        is handed over from a thread: starting a worker process waits for the fork server
+        (a second or more when it is not yet running), which the event loop must not."""
+        job: Callable[[], Future[R]] = partial(self.submit, function, *args, **kwargs)
+        return await asyncio.wrap_future(await run_in_threadpool(job))
 
     def call(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Wait for the job's result in a thread of the server (a sync route)."""

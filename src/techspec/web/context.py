@@ -32,7 +32,6 @@ from techspec.store.users import User
 from techspec.web import csrf
 from techspec.web.hash_gate import HashGate
 from techspec.web.sessions import Session, SessionCodec
-from techspec.web.specview import ViewCache
 from techspec.web.throttle import SignInThrottle
 
 ENDED = "Your session has ended: sign in again."
@@ -64,7 +63,6 @@ class WebContext:
     """The time sessions are judged by (tests move it)."""
     https_only: bool = False
     """Mark cookies Secure even when the request looks like HTTP (a TLS proxy in front)."""
-    views: ViewCache = field(default_factory=ViewCache)
     _templates: dict[str, Template] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

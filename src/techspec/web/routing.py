@@ -37,7 +37,7 @@ EXPLANATIONS = {
     413: "That is more text than the server accepts in one request.",
     429: "Too many attempts in a short time. Wait a moment and try again.",
     500: "Something went wrong on our side. Quote the request id when reporting it.",
-    503: "The database cannot be reached right now. Try again in a moment.",
+    503: "The server is busy, or cannot reach its database, right now. Try again in a moment.",
 }
 
 
@@ -51,7 +51,11 @@ class WebRoute(APIRoute):
             except SignInRequired as error:
                 return _to_sign_in(request, error)
             except TechspecError as error:
-                return error_page(request, error.http_status, str(error))
+                page = error_page(request, error.http_status, str(error))
+                wait = getattr(error, "retry_after", None)  # a full CPU pool's 503
+                if isinstance(wait, int):
+                    page.headers["Retry-After"] = str(wait)
+                return page
             except RequestValidationError as error:
                 return error_page(request, 400, _validation_message(error))
             except HTTPException as error:

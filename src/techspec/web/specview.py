@@ -15,8 +15,6 @@ of 100,000 findings helps nobody, and a short list crosses from the worker in a 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -37,7 +35,6 @@ VIEW = "view"
 """The :class:`~techspec.api.analyses.Key` kind of a revision's :class:`DocumentView`."""
 MAX_FINDINGS = 500
 """Findings a view lists; the rest are counted."""
-CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,13 +160,13 @@ def revision_view(analyses: Analyses, sha256: str, text: str, template: Template
 
 
 def start_revision_view(
-    analyses: Analyses, sha256: str, text: str, template: Template
+    analyses: Analyses, sha256: str, text: str, template: Template, *, room: int = 0
 ) -> Future[DocumentView]:
     """:func:`revision_view` as a future, so that a page can compute something else (its
-    panel's gates, on another worker) meanwhile."""
-    return analyses.start(
-        Key(VIEW, sha256, template.sha256), _weight, view_of, text, source(template)
-    )
+    panel's gates, on another worker) meanwhile; ``room`` as in
+    :meth:`~techspec.api.analyses.Analyses.start`."""
+    key = Key(VIEW, sha256, template.sha256)
+    return analyses.start(key, _weight, view_of, text, source(template), room=room)
 
 
 def unsaved_view(cpu: CpuPool, text: str, template: Template) -> DocumentView:
@@ -180,26 +177,3 @@ def unsaved_view(cpu: CpuPool, text: str, template: Template) -> DocumentView:
 
 def _weight(view: DocumentView) -> int:
     return view.weight
-
-
-class ViewCache:
-    """``(revision sha256, template sha256)`` -> :class:`DocumentView`."""
-
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str], DocumentView] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, sha256: str, text: str, template: Template) -> DocumentView:
-        key = (sha256, template.sha256)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        found = document_view(text, template)
-        with self._lock:
-            self._items[key] = found
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
+from techspec.api.cpu import Busy
 from techspec.lint.template import Template
 from techspec.service.specs import Current, current
 from techspec.store.errors import ChangedSinceSeen, GateRefused
@@ -13,7 +14,7 @@ from techspec.web import checks, review
 from techspec.web.context import Reader, Visit
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
-from techspec.web.specview import start_revision_view
+from techspec.web.specview import revision_view, start_revision_view
 
 router = web_router()
 
@@ -40,14 +41,19 @@ def spec_page(
     computed = visit.web.api.computed  # each view and gate list once per revision
     sha256 = found.revision.sha256
     user = visit.require_user()
-    view = start_revision_view(computed, sha256, found.revision.text, template)
-    panel = review.panel(  # its gates are computed meanwhile, on another worker
+    text = found.revision.text
+    try:  # start the view, keeping a place in the pool for the panel's gates meanwhile
+        early = start_revision_view(computed, sha256, text, template, room=1)
+    except Busy:
+        early = None  # then one after the other
+    panel = review.panel(
         visit.store, found.spec, found.revision, template, user, checks.cached(computed, sha256)
     )
+    view = early.result() if early is not None else revision_view(computed, sha256, text, template)
     values = {
         "spec": found.spec,
         "revision": found.revision,
-        "view": view.result(),
+        "view": view,
         "panel": panel,
         "refused": refused,
         "changed": changed,
