@@ -46,16 +46,17 @@ _SLUG = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 # -- reading ---------------------------------------------------------------------------
 
 
-MAX_ID = 2**63 - 1
-"""The largest id a ref may name: a database integer has 64 bits."""
+MAX_ID = 2**31 - 1
+"""The largest id a ref may name: ids are ``INTEGER`` columns, 32 bits on PostgreSQL
+(which refuses a larger value as out of range instead of finding no row)."""
 
 
 def spec_id(ref: str) -> int | None:
     """The id of a ref written ``#12``; None for a slug.  Only ASCII digits name an id
     (``str.isdigit`` also takes '²' and '٣'), at most :data:`MAX_ID`: ``#²`` and
-    ``#99999999999999999999`` are slugs, which no spec has, so they are not found."""
+    ``#99999999999`` are slugs, which no spec has, so they are not found."""
     digits = ref[1:]
-    if not ref.startswith("#") or not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+    if not ref.startswith("#") or not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
         return None
     number = int(digits)
     return number if number <= MAX_ID else None
