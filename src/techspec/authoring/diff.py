@@ -88,11 +88,7 @@ class _Revision:
         self.parents: dict[Key, Key | None] = {}
         self.children: dict[Key | None, list[Key]] = {None: []}
         self.order: list[Key] = []
-        seen: dict[str, int] = {}
-        for section in self.spec.walk():
-            count = seen.get(section.path, 0)
-            seen[section.path] = count + 1
-            key = (section.path, count)
+        for key, section in keyed_sections(self.spec):
             self.sections[key] = section
             self.order.append(key)
             self.children[key] = []
@@ -118,6 +114,18 @@ class _Revision:
         return _trim([line for n, line in enumerate(self.lines[:end], 1) if n not in skip])
 
 
+def keyed_sections(spec: Spec) -> list[tuple[Key, Section]]:
+    """Every section of ``spec`` in document order with its key (its path and its
+    occurrence among sections with that path): how a diff, and a merge, match sections."""
+    seen: dict[str, int] = {}
+    keyed: list[tuple[Key, Section]] = []
+    for section in spec.walk():
+        count = seen.get(section.path, 0)
+        seen[section.path] = count + 1
+        keyed.append(((section.path, count), section))
+    return keyed
+
+
 def diff_specs(old_text: str, new_text: str) -> SpecDiff:
     """What changed from ``old_text`` to ``new_text``, section by section."""
     old, new = _Revision(old_text), _Revision(new_text)
@@ -127,23 +135,23 @@ def diff_specs(old_text: str, new_text: str) -> SpecDiff:
         result.sections.append(SectionChange(PREAMBLE, "changed", diff))
     moved = _moved(old, new)
     for key in _merged_order(old.order, new.order):
-        label = _label(key)
+        name = label(key)
         if key not in new.sections:
-            result.sections.append(SectionChange(label, "removed"))
+            result.sections.append(SectionChange(name, "removed"))
         elif key not in old.sections:
-            result.sections.append(SectionChange(label, "added"))
+            result.sections.append(SectionChange(name, "added"))
         elif old.bodies[key] != new.bodies[key]:
             first, second = old.sections[key].line, new.sections[key].line
-            diff = _unified(old.bodies[key], new.bodies[key], label, first, second)
+            diff = _unified(old.bodies[key], new.bodies[key], name, first, second)
             old_index, new_index = moved.get(key, (None, None))
-            result.sections.append(SectionChange(label, "changed", diff, old_index, new_index))
+            result.sections.append(SectionChange(name, "changed", diff, old_index, new_index))
         elif key in moved:
             old_index, new_index = moved[key]
-            result.sections.append(SectionChange(label, "moved", "", old_index, new_index))
+            result.sections.append(SectionChange(name, "moved", "", old_index, new_index))
         if key in old.sections and key in new.sections:
             before, after = _progress(old.sections[key]), _progress(new.sections[key])
             if before != after:
-                result.progress.append(ProgressChange(label, before, after))
+                result.progress.append(ProgressChange(name, before, after))
     return result
 
 
@@ -226,14 +234,14 @@ def _moved(old: _Revision, new: _Revision) -> dict[Key, tuple[int, int]]:
             new_at.setdefault(key, index)
         common_old = [k for k in old_children if k in new_at]
         common_new = [k for k in new_children if k in old_at]
-        stable = _longest_common(common_old, common_new)
+        stable = longest_common(common_old, common_new)
         for key in common_old:
             if key not in stable:
                 moved[key] = (old_at[key], new_at[key])
     return moved
 
 
-def _longest_common(first: list[Key], second: list[Key]) -> set[Key]:
+def longest_common(first: list[Key], second: list[Key]) -> set[Key]:
     """The keys of a longest common subsequence of two orderings of the same keys: the
     one a table of common-suffix lengths would pick, walked from the start and dropping a
     key of ``first`` rather than of ``second`` on a tie.
@@ -307,7 +315,8 @@ def _trim(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _label(key: Key) -> str:
+def label(key: Key) -> str:
+    """``Path``, or ``Path #2`` for the second section with that path."""
     path, occurrence = key
     return path if occurrence == 0 else f"{path} #{occurrence + 1}"
 
