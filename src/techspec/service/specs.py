@@ -3,19 +3,29 @@
 Each write takes the acting user, checks :mod:`techspec.service.permissions` and calls
 the store, which writes the revision and its audit event in one transaction.  Reads
 resolve a spec with its current revision in one transaction.
+
+A save based on a revision that is no longer current is never applied.  Without
+``merge`` it is a :class:`Conflict` (:class:`PreconditionFailed` with ``If-Match``).
+With ``merge`` the edit is merged section by section with what was saved meanwhile
+(:mod:`techspec.authoring.merge`) and still nothing is saved: :class:`MergeReady`
+carries the merged text, to be reviewed and saved based on the current revision, and
+:class:`MergeConflict` the sections changed on both sides, to be chosen between.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
+from techspec.authoring.merge import Pick
 from techspec.authoring.scaffold import scaffold, slugify
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.template import Template
+from techspec.service import merges
 from techspec.service.permissions import (
     Actor,
     acting_user,
@@ -24,7 +34,8 @@ from techspec.service.permissions import (
     require_owner,
     require_reader,
 )
-from techspec.store import revisions
+from techspec.store import approvals, revisions
+from techspec.store.approvals import Approval
 from techspec.store.clock import as_utc
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound, PreconditionFailed
@@ -186,27 +197,49 @@ def save(
     base: int,
     message: str = "",
     override: bool = False,
+    merge: bool = False,
+    picks: Mapping[str, Pick] | None = None,
+    against: int | None = None,
 ) -> Saved:
-    """Save ``text`` as the revision after ``base``; :class:`Conflict` when ``base`` is
-    no longer current (nothing is written: no lost update)."""
+    """Save ``text`` as the revision after ``base``.  When ``base`` is no longer current
+    nothing is written: :class:`Conflict`, or with ``merge`` :class:`MergeReady` or
+    :class:`MergeConflict`.  ``picks`` resolve conflicts shown against revision
+    ``against``; once another revision is saved they count no more."""
     require_reader(actor)
     spec = revisions.get_spec(store, reference)
     require_owner(store, actor, spec, "edit", override=override)
-    return revisions.save(
-        store, f"#{spec.id}", text, base=base, author=acting_user(actor), message=message
-    )
+    try:
+        return revisions.save(
+            store, f"#{spec.id}", text, base=base, author=acting_user(actor), message=message
+        )
+    except Conflict:
+        if not merge or base < 1:
+            raise
+        merges.merge_edit(store, spec, base, text, picks, against)
+        raise
 
 
 def save_if_match(
-    store: Store, actor: Actor, reference: str, text: str, tags: list[str], *, message: str = ""
+    store: Store,
+    actor: Actor,
+    reference: str,
+    text: str,
+    tags: list[str],
+    *,
+    message: str = "",
+    merge: bool = False,
 ) -> Saved:
     """Save ``text`` when ``tags`` (an ``If-Match``) names the current revision's sha256;
     :class:`PreconditionFailed` otherwise, also when another writer moved the spec
-    between our read and our write."""
+    between our read and our write.  With ``merge``, tags naming an older revision of
+    the spec get :class:`MergeReady` or :class:`MergeConflict` instead."""
     require_reader(actor)
     found = head(store, reference)
     require_owner(store, actor, found.spec, "edit")
     if found.sha256 not in tags:
+        base = merges.tagged(store, found.spec, tags) if merge else None
+        if base is not None:
+            merges.merge_edit(store, found.spec, base, text)
         raise _stale(found.spec, found.sha256)
     try:
         return revisions.save(
@@ -218,6 +251,8 @@ def save_if_match(
             message=message,
         )
     except Conflict:
+        if merge:
+            merges.merge_edit(store, found.spec, found.spec.current_revision, text)
         latest = head(store, f"#{found.spec.id}")
         raise _stale(latest.spec, latest.sha256) from None
 
@@ -236,3 +271,26 @@ def _stale(spec: SpecRecord, sha256: str) -> PreconditionFailed:
         f"{spec.current_revision}): GET it again, reapply your change and send its ETag",
         etag=sha256,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AtStake:
+    """The current approvals an edit of the spec's content would make stale, and the
+    status it would go back to (``None`` when it stays where it is)."""
+
+    approvals: list[Approval]
+    back_to: str | None
+
+
+def at_stake(store: Store, actor: Actor, reference: str) -> AtStake:
+    """What saving a change to the content costs: the current approvals (each role's
+    latest decision on the current content hash, when it approves), and for an
+    Approved spec the move back to Review."""
+    require_reader(actor)
+    found = current(store, reference).spec
+    with store.read() as connection:
+        held = approvals.approved_roles(connection, found.id, found.content_hash)
+        statuses = revisions.template_of(connection, found).statuses
+    listed = sorted(held.values(), key=lambda approval: approval.id)
+    approved = len(statuses) >= 4 and (found.status or "").casefold() == statuses[2].casefold()
+    return AtStake(listed, statuses[1] if listed and approved else None)
