@@ -68,7 +68,7 @@ class CpuPool:
     with them; ``workers`` jobs run at once and ``queue`` more may wait.
     """
 
-    def __init__(self, workers: int = 2, queue: int = 8, preload: Sequence[str] = ()) -> None:
+    def __init__(self, workers: int = 2, queue: int = 64, preload: Sequence[str] = ()) -> None:
         if workers < 0 or queue < 0:
             raise ValueError("workers and queue must be 0 or more")
         self.workers = workers

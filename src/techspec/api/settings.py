@@ -78,8 +78,9 @@ class Settings:
     """Worker processes that parse, lint and render request text (``POST /lint``, saves,
     analyses and views of a revision), so that no request stalls the event loop; 0 runs
     that work in one thread of the server instead."""
-    cpu_queue: int = 8
-    """Such jobs that may wait for a worker; more get 503 with Retry-After."""
+    cpu_queue: int = 64
+    """Such jobs that may wait for a worker (their texts, 64 MiB at most by default, are
+    what waiting costs); more get 503 with Retry-After."""
     analysis_cache_mib: int = 256
     """Memory for what was computed from revisions (the API's model, the web's views and
     gates), each computed once; the least recently used goes first."""
