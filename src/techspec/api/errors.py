@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from techspec.api.methods import allowed
 from techspec.errors import TechspecError
+from techspec.service.merges import MergeConflict, MergeReady
 from techspec.store.errors import GateRefused, PreconditionFailed
 
 PROBLEM_JSON = "application/problem+json"
@@ -112,6 +113,9 @@ def from_error(error: TechspecError, request: Request) -> Response:
         extra["gates"] = [
             {"reason": gate.reason, "line": gate.line, "rule": gate.rule} for gate in error.gates
         ]
+    elif isinstance(error, MergeReady | MergeConflict):
+        headers["ETag"] = f'"{error.etag}"'
+        extra.update(_merge(error, headers["ETag"]))
     elif isinstance(error, PreconditionFailed):
         headers["ETag"] = f'"{error.etag}"'
         extra["current_etag"] = headers["ETag"]
@@ -128,6 +132,28 @@ def from_error(error: TechspecError, request: Request) -> Response:
         headers=headers,
         extra=extra,
     )
+
+
+def _merge(error: MergeReady | MergeConflict, etag: str) -> dict[str, Any]:
+    """The members of a merge answer (``schemas.MergeAnswer``)."""
+    found: dict[str, Any] = {
+        "base_revision": error.base,
+        "current_revision": error.current,
+        "current_etag": etag,
+    }
+    if isinstance(error, MergeReady):
+        return {
+            **found,
+            "merge": "merged",
+            "content": error.text,
+            "mine": error.mine,
+            "theirs": error.theirs,
+        }
+    sections = [
+        {"path": s.path, "reason": s.reason, "base": s.base, "mine": s.mine, "theirs": s.theirs}
+        for s in error.sections
+    ]
+    return {**found, "merge": "conflict", "sections": sections}
 
 
 def _request_id(request: Request) -> str | None:

@@ -56,6 +56,26 @@ class WebhookIn(Body):
     secret: str | None = Field(None, min_length=16, max_length=200)
 
 
+def inline(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its nested models written in place: a response's
+    schema in ``responses`` cannot point into ``$defs``, which the OpenAPI document lacks."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    found: dict[str, Any] = resolve(schema)
+    return found
+
+
 # -- responses --------------------------------------------------------------------------
 
 
@@ -104,6 +124,34 @@ class SpecHead(BaseModel):
 class SpecOut(SpecHead):
     lint: LintSummary
     model: dict[str, Any]
+
+
+class MergeSection(BaseModel):
+    """A section both sides changed: its text in the base revision, yours and the
+    current one's (``null`` where it is absent)."""
+
+    path: str
+    reason: str
+    base: str | None
+    mine: str | None
+    theirs: str | None
+
+
+class MergeAnswer(Problem):
+    """The 409 of a ``PUT ?merge=true`` whose ``If-Match`` names an older revision:
+    nothing was saved.  ``merge`` is ``merged`` (``content`` is your edit merged with
+    the changes since; review it and PUT it with ``If-Match: current_etag``) or
+    ``conflict`` (``sections`` were changed on both sides: resolve them, then PUT the
+    whole text with ``If-Match: current_etag``).  Other 409s carry none of these."""
+
+    merge: Literal["merged", "conflict"] | None = None
+    base_revision: int | None = None
+    current_revision: int | None = None
+    current_etag: str | None = None
+    content: str | None = Field(None, description="The merged Markdown (merged only).")
+    mine: list[str] | None = Field(None, description="Sections taken from your edit.")
+    theirs: list[str] | None = Field(None, description="Sections changed meanwhile.")
+    sections: list[MergeSection] | None = Field(None, description="Conflicts only.")
 
 
 class LintCounts(BaseModel):

@@ -15,7 +15,15 @@ from techspec.api import bodies, conditional, paging, read_cache
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.representations import dumps, etag, lint_counts, spec_document, spec_head
-from techspec.api.schemas import FromTemplateIn, SpecIn, SpecOut, SpecPage, SpecSaved
+from techspec.api.schemas import (
+    FromTemplateIn,
+    MergeAnswer,
+    SpecIn,
+    SpecOut,
+    SpecPage,
+    SpecSaved,
+    inline,
+)
 from techspec.lint.template import builtin_template
 from techspec.service import catalog
 from techspec.service import specs as ops
@@ -207,10 +215,24 @@ def _analyse(api: ApiContext, found: ops.Head) -> bytes:
     return api.analyses.analyse(found.sha256, text, template)
 
 
+MERGE = (
+    "With an If-Match naming an older revision of the spec: merge your edit with the "
+    "changes saved since, section by section, and answer 409 with the merged text or the "
+    "sections changed on both sides (never a save); without it such a PUT is a 412"
+)
+_MERGE_409 = {
+    "description": "The spec's state refuses this (a gate, a status change), or with "
+    "merge=true the merge answer: the merged text or the conflicting sections, and the "
+    "current ETag to PUT the result with.  Nothing was saved.",
+    "content": {"application/problem+json": {"schema": inline(MergeAnswer)}},
+    "headers": {"ETag": {"schema": {"type": "string"}, "required": False}},
+}
+
+
 @router.put(
     "/specs/{ref:ref}",
     response_model=SpecSaved,
-    responses=bodies.problems(400, 404, 409, 412, 415, 428),
+    responses={**bodies.problems(400, 404, 409, 412, 415, 428), 409: _MERGE_409},
     openapi_extra=bodies.request_body(SpecIn, markdown_too=True),
     summary="Replace the spec's Markdown (needs If-Match with the ETag you edited); "
     "answers the new revision's head and lint counts (GET it for the model)",
@@ -221,6 +243,7 @@ async def put_spec(
     user: CurrentUser,
     api: Api,
     if_match: Annotated[str | None, Header()] = None,
+    merge: Annotated[bool, Query(description=MERGE)] = False,
 ) -> Response:
     require_reader(user)
     tags = conditional.required_match(if_match)
@@ -231,7 +254,9 @@ async def put_spec(
         body = bodies.validate(SpecIn, await bodies.json_object(request))
         text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
         message = body.message
-    saved = await api.write(ops.save_if_match, user, ops.ref(ref), text, tags, message=message)
+    saved = await api.write(
+        ops.save_if_match, user, ops.ref(ref), text, tags, message=message, merge=merge
+    )
     api.wake.set()
     found = await api.read(ops.saved_head, api.store, saved)
     answer = {**spec_head(found.spec, found.sha256), "lint": lint_counts(found.spec)}
