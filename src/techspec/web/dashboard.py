@@ -103,21 +103,33 @@ def by_status(store: Store) -> list[tuple[str, int]]:
 
 def drafts_of(store: Store, user: User, draft: str) -> list[Listed]:
     """Drafts whose Author is ``user`` or that ``user`` created (among the latest
-    :data:`SCANNED` drafts)."""
-    scanned = search.list_specs(store, Filters(status=draft), limit=SCANNED)
-    created = sa.select(revision_table.c.spec_id).where(
-        revision_table.c.spec_id.in_([item.id for item in scanned]),
-        revision_table.c.number == 1,
-        revision_table.c.author_id == user.id,
+    :data:`SCANNED` drafts); only the few shown are read in full."""
+    scanned = (
+        sa.select(spec_table.c.id, spec_table.c.author)
+        .where(spec_table.c.deleted == sa.false(), spec_table.c.status == draft)
+        .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
+        .limit(SCANNED)
     )
-    with store.read() as connection:
-        mine = set(connection.execute(created).scalars()) if scanned else set()
     name = user.name.casefold()
-    return [
-        item
-        for item in scanned
-        if item.id in mine or (item.author or "").strip().casefold() == name
-    ][:SHOWN]
+    with store.read() as connection:
+        rows = connection.execute(scanned).all()
+        created = sa.select(revision_table.c.spec_id).where(
+            revision_table.c.spec_id.in_([row.id for row in rows]),
+            revision_table.c.number == 1,
+            revision_table.c.author_id == user.id,
+        )
+        mine = set(connection.execute(created).scalars()) if rows else set()
+        chosen = [
+            row.id
+            for row in rows
+            if row.id in mine or (row.author or "").strip().casefold() == name
+        ][:SHOWN]
+        shown = (
+            sa.select(*search.LISTED_COLUMNS)
+            .where(spec_table.c.id.in_(chosen))
+            .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
+        )
+        return search.listed_rows(connection.execute(shown).all()) if chosen else []
 
 
 def open_tasks(store: Store, approved: str, template_of: TemplateOf) -> list[Items]:
