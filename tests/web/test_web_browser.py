@@ -156,7 +156,7 @@ def test_a_viewer_sees_no_edit_or_approve_buttons_and_gets_403_when_posting_anyw
     expect(tab.page.locator(".error-code")).to_have_text("403")
 
 
-def test_a_save_based_on_an_old_revision_shows_what_changed_meanwhile(
+def test_a_save_based_on_an_old_revision_shows_the_merge_before_saving_it(
     tabs: Tabs, served_store: Store
 ) -> None:
     slug = _spec(served_store, "Conflict Check")
@@ -170,13 +170,17 @@ def test_a_save_based_on_an_old_revision_shows_what_changed_meanwhile(
         served_store, slug, theirs, base=current.number, author=find_user(served_store, "ada")
     )
     tab.page.get_by_role("button", name="Save").click()
-    conflict = tab.page.locator(".alert.conflict")
-    expect(conflict).to_contain_text(f"Revision {current.number + 1} was saved while you edited")
-    expect(conflict.locator(".dl.add", has_text="Scope agreed with finance.")).to_be_visible()
-    assert "My version" in tab.page.locator("#text").input_value()
+    merged = tab.page.locator(".alert.merged")
+    expect(merged).to_contain_text(f"Merged with revision {current.number + 1}")
+    merged.locator("summary").click()
+    expect(merged.locator(".dl.add", has_text="Scope agreed with finance.")).to_be_visible()
+    text = tab.page.locator("#text").input_value()
+    assert "My version" in text and "Scope agreed with finance." in text
     tab.shot("conflict")
     tab.page.get_by_role("button", name="Save").click()
     expect(tab.page.locator(".flash")).to_contain_text(f"Saved revision {current.number + 2}")
+    saved = revisions.get_revision(served_store, slug).text
+    assert "My version" in saved and "Scope agreed with finance." in saved
 
 
 def test_pages_can_be_read_and_edited_without_javascript(tabs: Tabs, served_store: Store) -> None:
