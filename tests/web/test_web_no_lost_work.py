@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Dialog, expect
-from web_support import PHONE, REVIEWERS, Tab, Tabs, filled, raw_draft
+from web_support import PHONE, REVIEWERS, Tab, Tabs, filled, raw_draft, sign_in
 
 from techspec.store import revisions, workflow
 from techspec.store.engine import Store
@@ -145,12 +145,20 @@ def test_leaving_unsaved_text_asks_first_and_the_draft_comes_back_until_it_is_sa
     assert "Typed, not saved." in tab.page.locator("#text").input_value()
     _shot(tab, tmp_path, "draft-restored")
 
+    answer["leave"] = True
+    tab.page.get_by_role("button", name="Sign out").click()
+    sign_in(tab, "root")  # another person in this browser does not get Ada's draft
+    tab.go(path)
+    expect(tab.page.locator("#text")).not_to_have_value(re.compile("Typed, not saved"))
+    expect(note).to_be_hidden()
+    tab.page.get_by_role("button", name="Sign out").click()
+    sign_in(tab, "ada")
+
     current = revisions.get_revision(served_store, "drafted")
     later = current.text.replace(
         "## Background & Context\n", "## Background & Context\n\nLater.\n", 1
     )
     revisions.save(served_store, "drafted", later, base=1, author=find_user(served_store, "root"))
-    answer["leave"] = True
     tab.go(path)
     expect(note).to_contain_text("It was based on revision 1")
     assert tab.page.locator("#base").input_value() == "1"

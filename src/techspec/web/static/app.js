@@ -45,61 +45,63 @@
 
   // -- unsaved text: a prompt before leaving, and a draft kept in this browser ----------
   //
-  // The draft of a spec is kept under one key with the revision it was based on; a
-  // fresh editor offers it back (based on that revision, so saving it merges it with
-  // whatever was saved since).  A save that reaches the spec page clears it.
+  // A person's draft of a spec is kept under one key (theirs and the spec's) with the
+  // revision it was based on; a fresh editor offers it back (based on that revision, so
+  // saving it merges it with whatever was saved since).  A save that reaches the spec
+  // page clears it.
 
   var SAVING = "techspec:saving";
 
-  function draftKey(slug) {
-    return "techspec:draft:" + slug;
+  function storageKey(key) {
+    return "techspec:draft:" + key;
   }
 
-  function readDraft(slug) {
+  function readDraft(key) {
     try {
-      var found = JSON.parse(window.localStorage.getItem(draftKey(slug)) || "null");
+      var found = JSON.parse(window.localStorage.getItem(storageKey(key)) || "null");
       return found && typeof found.text === "string" && found.base > 0 ? found : null;
     } catch (error) {
       return null;
     }
   }
 
-  function writeDraft(slug, base, text) {
+  function writeDraft(key, base, text) {
     try {
       var draft = { base: base, text: text, at: new Date().toISOString() };
-      window.localStorage.setItem(draftKey(slug), JSON.stringify(draft));
+      window.localStorage.setItem(storageKey(key), JSON.stringify(draft));
     } catch (error) {
       // storage full or disabled: the prompt before leaving still guards the text
     }
   }
 
-  function dropDraft(slug) {
+  function dropDraft(key) {
     try {
-      window.localStorage.removeItem(draftKey(slug));
+      window.localStorage.removeItem(storageKey(key));
     } catch (error) {
       // nothing kept
     }
   }
 
   function clearSavedDraft() {
-    var slug = null;
+    var saving = null;
     try {
-      slug = window.sessionStorage.getItem(SAVING);
+      saving = JSON.parse(window.sessionStorage.getItem(SAVING) || "null");
       window.sessionStorage.removeItem(SAVING);
     } catch (error) {
       return;
     }
-    if (slug === null || document.getElementById("editor")) {
-      return;
+    if (!saving || document.getElementById("editor")) {
+      return; // back in the editor: the save did not happen
     }
-    var path = window.location.pathname;
-    if (decodeURIComponent(path) === "/specs/" + slug && document.querySelector(".flash")) {
-      dropDraft(slug);
+    var path = decodeURIComponent(window.location.pathname);
+    if (path === "/specs/" + saving.slug && document.querySelector(".flash")) {
+      dropDraft(saving.key);
     }
   }
 
   function keepDrafts(form, textarea) {
     var slug = form.getAttribute("data-slug");
+    var key = form.getAttribute("data-user") + "/" + slug;
     var baseInput = document.getElementById("base");
     if (!slug || !baseInput) {
       return;
@@ -117,9 +119,9 @@
     function remember() {
       timer = null;
       if (dirty()) {
-        writeDraft(slug, parseInt(baseInput.value, 10), textarea.value);
+        writeDraft(key, parseInt(baseInput.value, 10), textarea.value);
       } else {
-        dropDraft(slug);
+        dropDraft(key);
       }
     }
 
@@ -131,12 +133,12 @@
       }
     }
 
-    var draft = form.hasAttribute("data-restore") ? readDraft(slug) : null;
+    var draft = form.hasAttribute("data-restore") ? readDraft(key) : null;
     if (draft && draft.base > parseInt(loadedBase, 10)) {
       draft = null; // a revision this spec never had: not a draft of it
     }
     if (draft && draft.text === loaded) {
-      dropDraft(slug); // saved since, by this or another tab
+      dropDraft(key); // saved since, by this or another tab
       draft = null;
     }
     if (draft) {
@@ -155,7 +157,7 @@
       document.getElementById("draft-discard").addEventListener("click", function () {
         textarea.value = loaded;
         setBase(loadedBase);
-        dropDraft(slug);
+        dropDraft(key);
         note.hidden = true;
         textarea.dispatchEvent(new Event("input", { bubbles: true }));
       });
@@ -175,7 +177,7 @@
       if (!button || button.value === "save") {
         remember();
         try {
-          window.sessionStorage.setItem(SAVING, slug);
+          window.sessionStorage.setItem(SAVING, JSON.stringify({ slug: slug, key: key }));
         } catch (error) {
           // the draft then stays until the next save or discard
         }
@@ -184,7 +186,7 @@
     document.addEventListener("click", function (event) {
       var discard = event.target.closest("a[data-discard]");
       if (discard) {
-        dropDraft(slug);
+        dropDraft(key);
         leaving = true;
       }
     });
