@@ -199,3 +199,18 @@ def test_the_api_and_the_web_merge_one_stale_edit_into_the_same_text(
     )
     assert response.status_code == 409
     assert response.json()["content"] == web
+
+
+def test_an_unchanged_text_of_an_older_revision_comes_back_as_the_current_revision(
+    client: TestClient, store: Store
+) -> None:
+    path = spec(store, "untouched")
+    sign_in(client, "ada")
+    fields = form_of(client.get(f"{path}/edit").text)
+    first = revisions.get_revision(store, "untouched")
+    revisions.save(store, "untouched", add(first.text, "## Scope", "Theirs."), base=1)
+    page = client.post(f"{path}/edit", data=fields)
+    assert page.status_code == 409
+    assert "Revision 2 already holds everything your edit changed" in page.text
+    assert form_of(page.text)["text"] == revisions.get_revision(store, "untouched").text
+    assert "data-dirty" not in page.text
