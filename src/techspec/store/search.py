@@ -117,12 +117,6 @@ def list_sorted(
     order ``sort`` names: ``title``, ``status`` (the ``lifecycle`` states first, in
     order, then any other), ``errors`` or ``tasks`` (most first).  The database sorts
     the window, so only the page is read."""
-    recent = (
-        _filtered(sa.select(specs.c.id), filters)
-        .order_by(specs.c.updated_at.desc(), specs.c.id.desc())
-        .limit(window)
-        .subquery("recent")
-    )
     status = sa.func.lower(sa.func.trim(sa.func.coalesce(specs.c.status, "")))
     rank = sa.case(
         {state.casefold(): n for n, state in enumerate(lifecycle)},
@@ -130,19 +124,24 @@ def list_sorted(
         else_=len(lifecycle),
     )
     title = sa.func.lower(sa.func.coalesce(sa.func.nullif(specs.c.title, ""), specs.c.slug))
-    orders: dict[str, list[sa.ColumnElement[Any]]] = {
-        "title": [title, specs.c.id],
-        "status": [rank, specs.c.updated_at.desc(), specs.c.id.desc()],
-        "errors": [specs.c.errors.desc(), specs.c.warnings.desc(), specs.c.id],
-        "tasks": [specs.c.open_tasks.desc(), specs.c.id],
-    }
-    query = (
-        sa.select(*LISTED_COLUMNS)
-        .join(recent, recent.c.id == specs.c.id)
-        .order_by(*orders[sort])
-        .limit(limit)
-        .offset(offset)
+    recent = (
+        _filtered(
+            sa.select(*LISTED_COLUMNS, rank.label("lifecycle_rank"), title.label("title_key")),
+            filters,
+        )
+        .order_by(specs.c.updated_at.desc(), specs.c.id.desc())
+        .limit(window)
+        .subquery("recent")
     )
+    c = recent.c
+    orders: dict[str, list[sa.ColumnElement[Any]]] = {
+        "title": [c.title_key, c.id],
+        "status": [c.lifecycle_rank, c.updated_at.desc(), c.id.desc()],
+        "errors": [c.errors.desc(), c.warnings.desc(), c.id],
+        "tasks": [c.open_tasks.desc(), c.id],
+    }
+    columns = [c[column.name] for column in LISTED_COLUMNS]
+    query = sa.select(*columns).order_by(*orders[sort]).limit(limit).offset(offset)
     with store.read() as connection:
         return listed_rows(connection.execute(query).all())
 
