@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from techspec.authoring.content_hash import MANAGED, content_hash, normalize, revision_sha256
@@ -19,6 +19,7 @@ from techspec.authoring.writeback import (
     sign,
     unsign,
 )
+from techspec.lint.rules.managed import WORKFLOW_CHANGES
 from techspec.lint.template import Template, builtin_template
 
 APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
@@ -49,16 +50,39 @@ def test_the_status_key_is_kept() -> None:
     assert content_hash(renamed) != content_hash(APPROVED)
 
 
-def test_the_review_section_is_normalized_out_but_its_heading_is_kept() -> None:
+def test_only_the_managed_bytes_of_the_review_section_are_normalized_out() -> None:
     normalized = normalize(APPROVED)
-    assert "## Review & Approval\n" + MANAGED + "\n" in normalized
-    assert "Architecture review completed" not in normalized
+    assert "- [ ] Architecture review completed\n" in normalized
+    assert f"|Technical Lead|{MANAGED}|{MANAGED}|{MANAGED}|\n" in normalized
+    assert "| Role           | Name   | Date   | Signature  |\n" in normalized
     assert "Radia Perlman" not in normalized
+    assert "2026-03-01" not in normalized
 
 
-def test_the_document_history_table_is_normalized_out_but_its_label_is_kept() -> None:
-    normalized = normalize(APPROVED)
-    assert normalized.endswith("**Document History**\n\n" + MANAGED)
+def test_author_rows_of_the_history_are_content_and_workflow_rows_are_left_out() -> None:
+    row = "| 1.0     | 2026-03-02 | Ada Lovelace | Initial version |"
+    workflow = "| 1.0 | 2026-03-04 | Grace | Approved as Security Lead by Grace |"
+    assert normalize(APPROVED).endswith(row)
+    assert normalize(APPROVED.replace(row, row + "\n" + workflow)) == normalize(APPROVED)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("### Sign-off\n", "The security review is waived.\n\n### Sign-off\n"),
+        ("- [x] Security review completed", "- [x] Security review waived"),
+        ("- [x] Security review completed\n", "- [x] Security review completed\n- [ ] Legal\n"),
+        ("| Security Lead  |", "| Security Chief |"),
+        ("| Role           | Name   |", "| Role           | Signer |"),
+        ("| Ada Lovelace | Initial version |", "| Ada Lovelace | First version |"),
+        ("| 1.0     | 2026-03-02 |", "| 1.0     | 2026-03-03 |"),
+    ],
+)
+def test_an_edit_inside_the_review_section_or_history_outside_managed_bytes_is_content(
+    old: str, new: str
+) -> None:
+    assert old in APPROVED
+    assert content_hash(APPROVED.replace(old, new, 1)) != content_hash(APPROVED)
 
 
 def test_ticking_off_work_items_is_progress_not_a_content_change() -> None:
@@ -115,7 +139,9 @@ def test_every_write_back_keeps_the_hash() -> None:
     text = check_review_items(text, checked=False)
     for role in ("Technical Lead", "Product Owner", "Security Lead"):
         text = unsign(text, role)
-    text = add_history_row(text, "1.1", date(2026, 4, 1), "Ada", "Second pass")
+    text = add_history_row(
+        text, "1.0", date(2026, 4, 1), "Ada", "Submitted for review by Ada", update=False
+    )
     text = sign(text, "Security Lead", "Grace", date(2026, 4, 2), "ok")
     assert content_hash(text) == content_hash(APPROVED)
 
@@ -132,6 +158,8 @@ def test_managed_sections_come_from_the_template_not_from_heading_names() -> Non
     assert content_hash(closed, template) == content_hash(text, template)
     assert content_hash(text.replace("Hello", "Bye"), template) != content_hash(text, template)
     assert content_hash(checked) != content_hash(text)  # the built-in template has no "Checks"
+    noted = text.replace("- [ ] Reviewed", "- [ ] Reviewed\n\nWaived.")
+    assert content_hash(noted, template) != content_hash(text, template)
 
 
 def test_a_document_without_managed_parts_hashes_its_normalized_text() -> None:
@@ -161,14 +189,26 @@ def test_signing_with_any_name_keeps_the_hash(name: str, signature: str, role: s
 @given(
     version=st.from_regex(r"\A[1-9]\.[0-9]{1,2}\Z"),
     author=names,
+    phrase=st.sampled_from(WORKFLOW_CHANGES),
     changes=names,
     status=st.sampled_from(["Draft", "Review", "Approved", "Implemented"]),
 )
-def test_any_history_row_and_status_keep_the_hash(
-    version: str, author: str, changes: str, status: str
+def test_any_workflow_history_row_and_status_keep_the_hash(
+    version: str, author: str, phrase: str, changes: str, status: str
 ) -> None:
-    text = add_history_row(APPROVED, version, date(2026, 5, 1), author, changes)
+    row = phrase + changes.strip()
+    text = add_history_row(APPROVED, version, date(2026, 5, 1), author, row, update=False)
     assert content_hash(set_status(text, status)) == content_hash(APPROVED)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(version=st.from_regex(r"\A[1-9]\.[0-9]{1,2}\Z"), author=names, changes=names)
+def test_any_history_row_the_author_writes_changes_the_hash(
+    version: str, author: str, changes: str
+) -> None:
+    assume(not changes.strip().startswith(WORKFLOW_CHANGES))
+    text = add_history_row(APPROVED, version, date(2026, 5, 1), author, changes, update=False)
+    assert content_hash(text) != content_hash(APPROVED)
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n"])

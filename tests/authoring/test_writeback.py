@@ -201,15 +201,16 @@ def test_add_history_row_keeps_a_missing_final_newline_missing() -> None:
     assert result.endswith("| Initial version |\n| 1.1 | 2026-03-05 | Ada | More |")
 
 
-def test_add_history_row_keeps_the_content_hash_of_a_history_table_in_a_section() -> None:
+def test_a_workflow_history_row_keeps_the_content_hash_of_a_history_table_in_a_section() -> None:
     template = Template.from_markdown(
         "# Spec: [Name]\n\n## Body\n\n[Text]\n\n## History\n\n"
         "| Version | Date | Who |\n| --- | --- | --- |\n| 1.0 | [Date] | [Author] |\n"
     )
     text = "# Spec: X\n\n## Body\n\nHi\n\n## History\n\n| Version | Date | Who |\n"
     text += "| --- | --- | --- |\n| 1.0 | 2026-01-01 | Ada |\n"
-    result = add_history_row(text, "1.1", DAY, "Grace", "ignored", template=template)
-    assert result == text + "| 1.1 | 2026-03-05 | Grace |\n"
+    changes = "Approved as Lead by Grace"
+    result = add_history_row(text, "1.0", DAY, "Grace", changes, template=template, update=False)
+    assert result == text + f"| 1.0 | 2026-03-05 | {changes} |\n"
     assert content_hash(result, template) == content_hash(text, template)
 
 

@@ -23,8 +23,9 @@ def db_url(directory: Path) -> str:
 
 
 def store_ledger(directory: Path, *, revisions: int = 1) -> str:
-    """Import the ledger example as spec ``ledger`` (r2 adds a sentence), then delete the
-    file: whatever renders afterwards came from the store."""
+    """Import the ledger example as spec ``ledger`` (r2 adds a sentence, and r3 is the
+    workflow's: the approvals went stale), then delete the file: whatever renders
+    afterwards came from the store."""
     url = db_url(directory)
     spec = directory / "ledger.md"
     spec.write_text(LEDGER.read_text("utf-8"), encoding="utf-8")
@@ -34,7 +35,7 @@ def store_ledger(directory: Path, *, revisions: int = 1) -> str:
             "## Executive Summary\n\n", f"## Executive Summary\n\n{ADDED}\n\n", 1
         )
         spec.write_text(edited, encoding="utf-8")
-        assert "revised   ledger r2" in run_cli(["import", str(spec), "--db", url]).stdout
+        assert "revised   ledger r3" in run_cli(["import", str(spec), "--db", url]).stdout
     spec.unlink()
     return url
 
@@ -62,7 +63,7 @@ def test_a_stored_spec_renders_its_current_revision_by_default(tmp_path: Path) -
     page = render_stored(url, tmp_path / "out.html", "ledger")
     assert ADDED in page.find("article", "spec-body").text
     assert page.find("span", "badge").text == "Review"  # the store sent the edit back
-    assert page.find("footer").text.endswith(" from ledger r2.")
+    assert page.find("footer").text.endswith(" from ledger r3.")
 
 
 def test_revision_renders_an_older_revision_of_a_stored_spec(tmp_path: Path) -> None:
@@ -149,7 +150,7 @@ def test_a_revision_the_spec_does_not_have_exits_2_with_one_line(tmp_path: Path)
     url = store_ledger(tmp_path, revisions=2)
     result = run_cli(["render", "ledger", "--revision", "9", "--db", url])
     assert result.exit_code == 2
-    assert stderr_lines(result) == ["techspec: spec 'ledger' has no revision 9 (it has 1 to 2)"]
+    assert stderr_lines(result) == ["techspec: spec 'ledger' has no revision 9 (it has 1 to 3)"]
 
 
 def test_revision_with_a_file_is_a_usage_error() -> None:

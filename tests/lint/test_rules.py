@@ -17,6 +17,7 @@ import pytest
 from techspec.lint.findings import Finding
 from techspec.lint.linter import lint_text
 from techspec.lint.rules import all_rules
+from techspec.lint.rules.managed import content_hash
 
 APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 
@@ -58,6 +59,22 @@ def unchanged(text: str) -> str:
 
 def implemented(text: str) -> str:
     return text.replace("**Status**: Approved", "**Status**: Implemented")
+
+
+def signed_with(cited: Callable[[str], str]) -> Edit:
+    """The Security Lead's signature made to cite the hash ``cited`` gives for the text."""
+
+    def edit(text: str) -> str:
+        row = "| Security Lead  | Radia Perlman | 2026-03-01 | approved |"
+        assert row in text
+        return text.replace(row, row.replace("approved", f"approved sha256:{cited(text)}"))
+
+    return edit
+
+
+def edited_after_signing(text: str) -> str:
+    signed = signed_with(content_hash)(text)
+    return signed.replace("## Executive Summary\n", "## Executive Summary\n\nLater.\n", 1)
 
 
 @dataclass
@@ -129,6 +146,8 @@ CASES = [
     Case("TS402", replace("| Alan Turing | 2026-03-01", "|  | 2026-03-01")),
     Case("TS402", replace("| Alan Turing | 2026-03-01", "| Alan Turing | 01/03/2026")),
     Case("TS403", implemented, passing=chain(implemented, check_all_boxes)),
+    Case("TS404", edited_after_signing, passing=signed_with(content_hash)),
+    Case("TS404", signed_with(lambda _: "0" * 64), line=_line_of("| Security Lead  |")),
     Case("TS501", replace("**Document Version**: 1.0", "**Document Version**: 1.1")),
     Case(
         "TS502",
@@ -136,6 +155,12 @@ CASES = [
             "| 1.0     | 2026-03-02 | Ada Lovelace | Initial version |",
             "| 1.0     | 2026-03-02 | Ada Lovelace | Initial version |\n"
             "| 0.9     | 2026-01-02 | Ada Lovelace | Older draft |",
+        ),
+        # The workflow's rows repeat the current version: versions may stay, not go back.
+        passing=replace(
+            "| 1.0     | 2026-03-02 | Ada Lovelace | Initial version |",
+            "| 1.0     | 2026-03-02 | Ada Lovelace | Initial version |\n"
+            "| 1.0     | 2026-03-04 | Grace | Approved as Security Lead by Grace |",
         ),
     ),
     Case(

@@ -6,8 +6,9 @@ import re
 from datetime import date
 
 from techspec.authoring.scaffold import scaffold
+from techspec.document.parser import parse
 from techspec.lint.template import builtin_template
-from techspec.store import revisions
+from techspec.store import approvals, revisions
 from techspec.store.engine import Store
 from techspec.store.seen import Seen
 
@@ -48,3 +49,23 @@ def set_risk_high(text: str) -> str:
 def seen(store: Store, ref: str) -> Seen:
     """The spec's current revision, as a reviewer who just read it names it."""
     return Seen(number=revisions.get_revision(store, ref).number)
+
+
+def signed_rows(text: str) -> dict[str, tuple[str, str]]:
+    """Role -> (Name, Signature) of each filled sign-off row."""
+    spec = parse(text)
+    table = next(t for t in spec.tables if t.columns[:2] == ["Role", "Name"])
+    return {row[0].text: (row[1].text, row[3].text) for row in table.rows if row[1].text}
+
+
+def held(store: Store, slug: str = "ledger") -> dict[str, tuple[str, str]]:
+    """Role -> (reviewer, signature) of each approval the store holds as current."""
+    spec = revisions.get_spec(store, slug)
+    latest = approvals.for_spec(store, spec.id, spec.content_hash)
+    found: dict[str, tuple[str, str]] = {}
+    for approval in latest:
+        if approval.current:
+            found.pop(approval.role, None)
+            if approval.decision == "approve":
+                found[approval.role] = (approval.reviewer, f"approved sha256:{spec.content_hash}")
+    return found

@@ -90,7 +90,7 @@ def test_reimporting_an_edited_approved_spec_says_the_store_sent_it_back_to_revi
     again = run(db_url, "import", str(spec))
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines()[0] == (
-        "revised   ledger r2 (content changed after approval: approvals are stale, back to Review)"
+        "revised   ledger r3 (content changed after approval: approvals are stale, back to Review)"
     )
 
 

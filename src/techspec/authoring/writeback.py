@@ -20,6 +20,7 @@ from techspec.authoring.content_hash import value_span
 from techspec.document.parser import parse
 from techspec.errors import TechspecError
 from techspec.lint.linter import LintContext, TablePair
+from techspec.lint.rules.managed import pipes as separators
 from techspec.lint.template import TableRule, Template, builtin_template
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
@@ -155,11 +156,14 @@ def add_history_row(
     changes: str,
     *,
     template: Template | None = None,
+    update: bool = True,
 ) -> str:
-    """Append a Document History row, or update the row for ``version`` if there is one.
+    """Append a Document History row, or (``update``) update the row for ``version`` if
+    there is one.  The workflow appends: its rows repeat the current Document Version.
 
     The history table's Version and Date columns are the template's version and date
-    columns; its other columns take ``author`` then ``changes``, in order.
+    columns; its other columns take ``author`` then ``changes``, in order (a table with
+    one other column takes ``changes``, which is how a workflow row is recognized).
     """
     doc = _Document(text)
     context = doc.context(template)
@@ -168,7 +172,9 @@ def add_history_row(
         raise WritebackError("the document has no Document History table")
     table = pair.table
     wanted = _cell_value(version, "version")
-    others = iter([_cell_value(author, "author"), _cell_value(changes, "changes")])
+    kinds = [rule.kind for rule in pair.rule.column_rules]
+    texts = [_cell_value(author, "author"), _cell_value(changes, "changes")]
+    others = iter(texts[-1:] if sum(k not in ("version", "date") for k in kinds) == 1 else texts)
     values: dict[int, str] = {}
     version_index: int | None = None
     for name, rule in zip(pair.rule.columns, pair.rule.column_rules, strict=True):
@@ -182,7 +188,7 @@ def add_history_row(
             values[index] = value
     if version_index is None:
         raise WritebackError("the Document History table has no Version column", line=table.line)
-    for row in table.rows:
+    for row in table.rows if update else []:
         if version_index < len(row) and row[version_index].text.strip() == wanted:
             line = row[version_index].line
             updates = {i: v for i, v in values.items() if i != version_index}
@@ -197,6 +203,15 @@ def add_history_row(
     result = doc.text()
     _verify(result, line, values)
     return result
+
+
+def remove_lines(text: str, lines: set[int]) -> str:
+    """``text`` without the given 1-based lines (each with its line ending)."""
+    doc = _Document(text)
+    kept = [i for i in range(len(doc.lines)) if i + 1 not in lines]
+    doc.lines = [doc.lines[i] for i in kept]
+    doc.ends = [doc.ends[i] for i in kept]
+    return doc.text()
 
 
 def _task_line(doc: _Document, line: int, first: int, known: dict[int, int | None]) -> int | None:
@@ -228,23 +243,58 @@ def _signoff_rules(template: Template) -> Iterator[TableRule]:
 
 
 def _fill_signoff(text: str, role: str, template: Template | None, by_kind: dict[str, str]) -> str:
+    return _fill_signoffs(text, template, {role.strip().casefold(): by_kind}, role.strip())
+
+
+def _fill_signoffs(
+    text: str, template: Template | None, wanted: dict[str, dict[str, str]], named: str = ""
+) -> str:
+    """Fill the first sign-off row of each role in ``wanted`` (case-folded) in one pass."""
     doc = _Document(text)
     context = doc.context(template)
     pairs = [p for p in context.table_pairs() if p.rule.is_signoff and p.table is not None]
     if not pairs:
         raise WritebackError("the document has no sign-off table")
-    wanted = role.strip().casefold()
+    edited: dict[int, dict[int, str]] = {}
+    done: set[str] = set()
     for pair in pairs:
         assert pair.table is not None
         for row in pair.table.rows:
-            if row and row[0].text.casefold() == wanted:
-                values = _signoff_values(pair, by_kind)
+            role = row[0].text.casefold() if row else ""
+            if role in wanted and role not in done:
+                done.add(role)
+                values = _signoff_values(pair, wanted[role])
                 doc.lines[row[0].line - 1] = _set_cells(doc.lines[row[0].line - 1], values)
-                result = doc.text()
-                _verify(result, row[0].line, values)
-                return result
-    roles = ", ".join(row[0].text for p in pairs if p.table for row in p.table.rows if row)
-    raise WritebackError(f"no sign-off row for role '{role.strip()}' (rows: {roles})")
+                edited[row[0].line] = values
+    missing = [role for role in wanted if role not in done]
+    if missing:
+        roles = ", ".join(row[0].text for p in pairs if p.table for row in p.table.rows if row)
+        raise WritebackError(f"no sign-off row for role '{named or missing[0]}' (rows: {roles})")
+    result = doc.text()
+    _verify_rows(result, edited)
+    return result
+
+
+def set_signoffs(
+    text: str,
+    signed: dict[str, tuple[str, date, str] | None],
+    *,
+    template: Template | None = None,
+) -> str:
+    """Sign (``(name, day, signature)``) or blank (``None``) the row of each role in
+    ``signed``, in one pass over the document, however many rows it has."""
+    blank = {"name": "", "date": "", "signature": ""}
+    wanted = {
+        role.strip().casefold(): blank
+        if value is None
+        else {
+            "name": _cell_value(value[0], "name"),
+            "date": value[1].isoformat(),
+            "signature": _cell_value(value[2], "signature"),
+        }
+        for role, value in signed.items()
+    }
+    return _fill_signoffs(text, template, wanted) if wanted else text
 
 
 def _signoff_values(pair: TablePair, by_kind: dict[str, str]) -> dict[int, str]:
@@ -266,13 +316,18 @@ def _signoff_values(pair: TablePair, by_kind: dict[str, str]) -> dict[int, str]:
 
 def _verify(text: str, line: int, values: dict[int, str]) -> None:
     """Re-read the edited row: a value that Markdown reads differently is refused."""
+    _verify_rows(text, {line: values})
+
+
+def _verify_rows(text: str, edited: dict[int, dict[int, str]]) -> None:
+    """Re-read the edited rows (by line) once: a value Markdown reads differently is refused."""
     spec = parse(text)
-    table = next((t for t in spec.tables if t.line <= line <= t.end_line), None)
-    row = next((r for r in table.rows if r and r[0].line == line), None) if table else None
-    cells = [cell.text for cell in row] if row else []
-    for index, value in values.items():
-        if index >= len(cells) or cells[index] != value:
-            raise WritebackError(f"'{value}' cannot be written into a table cell", line=line)
+    cells_at = {r[0].line: [c.text for c in r] for t in spec.tables for r in t.rows if r}
+    for line, values in edited.items():
+        cells = cells_at.get(line, [])
+        for index, value in values.items():
+            if index >= len(cells) or cells[index] != value:
+                raise WritebackError(f"'{value}' cannot be written into a table cell", line=line)
 
 
 # -- table cells ---------------------------------------------------------------------
@@ -283,7 +338,7 @@ def _set_cells(line: str, values: dict[int, str]) -> str:
     content = line.rstrip(" \t")
     trailing = line[len(content) :]
     indent = len(content) - len(content.lstrip(" \t"))
-    pipes = _pipes(content)
+    pipes = separators(content)
     leading = bool(pipes) and pipes[0] == indent
     closing = bool(pipes) and pipes[-1] == len(content) - 1 and len(pipes) > int(leading)
     inner = pipes[int(leading) : len(pipes) - int(closing)]
@@ -298,12 +353,6 @@ def _set_cells(line: str, values: dict[int, str]) -> str:
         cells[index] = pad_left + _escape(value) + pad_right if value else " "
     head = content[:indent] + ("|" if leading else "")
     return head + "|".join(cells) + ("|" if closing else "") + trailing
-
-
-def _pipes(line: str) -> list[int]:
-    """Positions of the pipes that separate a table row's cells: every pipe not right
-    after a backslash (as the Markdown parser splits rows, even after ``\\\\``)."""
-    return [i for i, char in enumerate(line) if char == "|" and line[i - 1 : i] != "\\"]
 
 
 def _escape(value: str) -> str:

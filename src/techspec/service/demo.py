@@ -1,6 +1,12 @@
 """Demo data for ``techspec serve --demo`` (and ``make run``): the example specs, their
 authors and reviewers as users, and an admin whose token is printed once.
 
+The shipped files show a spec as a team keeps it in git, signed and ticked.  The demo
+store must not show a signature it does not hold, so a spec is stored without those
+claims (sign-off rows blank, review boxes unticked) and an Approved one is taken there
+through the workflow: its author submits it and each sign-off role's reviewer approves
+it, which signs its row with the content hash they approved.
+
 Seeding happens only on a store without users, so restarting the demo server keeps
 whatever was done in it.
 """
@@ -9,8 +15,18 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from techspec.store import revisions
+from techspec.authoring.writeback import (
+    WritebackError,
+    check_review_items,
+    set_status,
+    signoff_roles,
+    unsign,
+)
+from techspec.document.parser import parse
+from techspec.lint.template import builtin_template
+from techspec.store import revisions, workflow
 from techspec.store.engine import Store
+from techspec.store.seen import Seen
 from techspec.store.users import User, add_user, create_token, list_users
 
 ADMIN = "admin"
@@ -47,8 +63,38 @@ def seed(store: Store) -> str | None:
         author = next(
             (user for name, user in people.items() if f"**Author**: {name}" in text), None
         )
-        revisions.create_spec(store, slug, text, author=author or people[ADMIN], message="demo")
+        _seed_spec(store, people, slug, text, author or people[ADMIN])
     from techspec.service.passwords import demo_passwords  # the web UI's sign-in, printed once
 
     demo_passwords(store, people)
     return create_token(store, ADMIN, "demo")
+
+
+def _seed_spec(store: Store, people: dict[str, User], slug: str, text: str, author: User) -> None:
+    """Store ``text`` without the claims only the workflow makes; an Approved spec is
+    submitted by its author and approved by a reviewer of each sign-off role."""
+    draft, _review, approved, _done = builtin_template().statuses
+    status = parse(text).status or draft
+    through_workflow = status.casefold() == approved.casefold()
+    start = unclaimed(set_status(text, draft) if through_workflow else text)
+    revisions.create_spec(store, slug, start, author=author, message="demo")
+    if not through_workflow:
+        return
+    workflow.submit(store, slug, author)
+    for role in signoff_roles():
+        reviewer = next(user for user in people.values() if user.has_role(role))
+        current = revisions.get_spec(store, slug).current_revision
+        workflow.approve(store, slug, reviewer, role, "demo", seen=Seen(number=current))
+
+
+def unclaimed(text: str) -> str:
+    """``text`` with every sign-off row blank and every review box unticked."""
+    for role in signoff_roles():
+        try:
+            text = unsign(text, role)
+        except WritebackError:
+            continue  # the spec lacks this row: nothing claimed
+    try:
+        return check_review_items(text, checked=False)
+    except WritebackError:
+        return text  # no review checklist

@@ -66,6 +66,15 @@ class Forbidden(TechspecError):
     http_status = 403
 
 
+class ManagedPartEdited(TechspecError):
+    """A save changed a part of the document only the workflow writes (a sign-off cell,
+    a review tick, a workflow history row); the message names the part.  Not a
+    :class:`Conflict`: saving again after a reload would not help."""
+
+    exit_code = 3
+    http_status = 409
+
+
 class InvalidTransition(TechspecError):
     """The workflow has no such step from the spec's current status."""
 

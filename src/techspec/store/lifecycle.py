@@ -7,6 +7,8 @@ Pure functions of the text and the template (no database): the workflow steps in
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from techspec.authoring.content_hash import content_hash
 from techspec.authoring.writeback import (
@@ -14,13 +16,22 @@ from techspec.authoring.writeback import (
     check_review_items,
     set_status,
     signoff_roles,
-    unsign,
 )
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.linter import LintContext, lint_text
+from techspec.lint.rules.managed import managed_parts
 from techspec.lint.template import Template
-from techspec.store.errors import Gate, InvalidTransition
+from techspec.store.approvals import Approval
+from techspec.store.errors import Gate, InvalidTransition, ManagedPartEdited
+from techspec.store.managed import (
+    Truth,
+    add_workflow_row,
+    current_approvals,
+    edits,
+    truthful,
+    unwritten_rows,
+)
 from techspec.store.records import Revision
 
 
@@ -39,41 +50,146 @@ def same(a: str | None, b: str | None) -> bool:
 # -- saving edits ------------------------------------------------------------------------
 
 
-def prepare_save(
-    current: Revision, text: str, template: Template, parsed: LintContext | None = None
-) -> tuple[str, str]:
-    """The text to store for an edit of ``current``, and a note on what the store did.
+@dataclass(frozen=True, slots=True)
+class SavePlan:
+    """What the store does beside storing a save: a note for the person, and the
+    workflow's revision after it (``correction``) when the document would otherwise
+    claim more (or other) than the store holds."""
 
-    The Status line belongs to the workflow: an edit may not change it.  An edit that
-    changes the content of an Approved spec makes its approvals stale and moves it back
-    to Review (its sign-off rows are cleared, since they cite the old content).
-    ``parsed`` is ``text`` already parsed and matched to ``template``.
+    note: str = ""
+    correction: str | None = None
+    changes: str = ""
+    """The correction's Document History entry and revision message."""
+    status: tuple[str | None, str | None] = (None, None)
+    """The Status before and after the correction."""
+    content_hash: str = ""
+    """The content hash of the saved text (the correction keeps it)."""
+
+
+def prepare_save(
+    current: Revision,
+    text: str,
+    template: Template,
+    parsed: LintContext | None = None,
+    *,
+    kind: str = "edit",
+    decisions: Sequence[Approval] = (),
+    actor: str = "techspec",
+    slug: str | None = None,
+) -> SavePlan:
+    """What a save of ``text`` over ``current`` does to the workflow's parts.
+
+    Only the workflow writes them (see :mod:`techspec.lint.rules.managed`).  An edit
+    may not change the Status (except to Review, with the content, on an Approved
+    spec) nor any other managed part: :class:`InvalidTransition` and
+    :class:`ManagedPartEdited` name the part.  An ``import`` (a file edited outside
+    techspec) is stored as the file has it, and the workflow then writes the store's
+    record back over those parts.  A content change makes the approvals of the old
+    content stale: the workflow clears their sign-offs, unticks the review boxes and
+    moves an Approved (or Implemented) spec back to Review.  ``decisions`` are the
+    spec's approval decisions, oldest first; ``actor`` names who the workflow's
+    history row is written for; ``slug`` names the spec in errors.  ``parsed`` is
+    ``text`` already parsed and matched to ``template``.
     """
     if len(template.statuses) < 4 or current.status is None:
-        return text, ""
+        return SavePlan()
     _draft, review, approved, _done = lifecycle(template)
     context = parsed if parsed is not None else LintContext(parse(text), template)
+    earlier = LintContext(parse(current.text), template)
+    content = content_hash(text, template, parsed=context)
+    old = content_hash(current.text, template, parsed=earlier)
+    changed = content != old
+    settled = template.status_rank(current.status) >= template.status_rank(approved)
     status = context.spec.status
-    changed = content_hash(text, template, parsed=context) != current.content_hash
-    if (
-        same(current.status, approved)
-        and changed
-        and (same(status, approved) or same(status, review))
-    ):
-        text = set_status(text, review, template=template)
-        for role in signoff_roles(template):
-            try:
-                text = unsign(text, role, template=template)
-            except WritebackError:
-                continue
-        return text, f"content changed after approval: approvals are stale, back to {review}"
-    if not same(status, current.status):
+    moved = not same(status, current.status)
+    if moved and kind != "import" and not (changed and settled and same(status, review)):
         raise InvalidTransition(
             f"the Status changed from {current.status} to {status or 'nothing'}: status "
             "changes go through the workflow (techspec submit, approve, request-changes, "
-            "implement)"
+            "implement)",
+            path=slug,
         )
-    return text, ""
+    before, after = managed_parts(earlier), managed_parts(context)
+    edited = [str(part) for part in edits(before, after)]
+    if edited and kind != "import":
+        more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+        raise ManagedPartEdited(
+            f"{edited[0]}{more} is written only by the workflow (submit, approve, "
+            "request-changes, implement): leave it as it was; a new review item is "
+            "written unticked and a new sign-off row blank",
+            path=slug,
+        )
+    restored = kind == "import" and bool(edited or moved)
+    if restored and moved:
+        edited.insert(0, f"the Status ({status or 'none'})")
+    now = current_approvals(decisions, content)
+    # Approvals current before the save (by the stored hash too: a revision stored before
+    # the hash's definition changed) and not after it: their sign-offs must go.
+    stale = sorted(
+        (
+            set(current_approvals(decisions, old))
+            | set(current_approvals(decisions, current.content_hash))
+        )
+        - set(now)
+    )
+    if not (changed or restored or stale):
+        return SavePlan(content_hash=content)
+    target = review if settled and (changed or stale) else current.status
+    truth = truthful(
+        text,
+        template,
+        status=target,
+        approved=now,
+        ticked=template.status_rank(target) >= template.status_rank(approved),
+        drop=unwritten_rows(before, after) if restored else None,
+    )
+    if truth.text == text:
+        return SavePlan(content_hash=content)
+    said = _said(truth, current.number + 1, edited if restored else [], changed, stale)
+    note = _note(truth, edited if restored else [])
+    return SavePlan(
+        note,
+        add_workflow_row(truth.text, template, actor, said),
+        said,
+        (current.status, target),
+        content,
+    )
+
+
+def _said(truth: Truth, number: int, edited: list[str], changed: bool, stale: list[str]) -> str:
+    """The correction's history entry: ``Workflow update after rN: ...``."""
+    parts: list[str] = []
+    if edited:
+        count = f"{len(edited)} part" + ("" if len(edited) == 1 else "s")
+        parts.append(f"the imported file changed {count} only the workflow writes: restored")
+    if changed:
+        parts.append("content changed" + (", approvals stale" if stale or truth.cleared else ""))
+    if truth.cleared:
+        parts.append(f"sign-offs cleared: {', '.join(truth.cleared)}")
+    if truth.signed:
+        parts.append(f"signed by current approvals: {', '.join(truth.signed)}")
+    if truth.boxes:
+        parts.append(truth.boxes)
+    if truth.dropped:
+        rows = "row" if truth.dropped == 1 else "rows"
+        parts.append(f"{truth.dropped} history {rows} the workflow did not write removed")
+    if truth.status is not None:
+        parts.append(f"back to {truth.status}" if changed else f"Status {truth.status} restored")
+    return f"Workflow update after r{number}: " + "; ".join(parts)
+
+
+def _note(truth: Truth, edited: list[str]) -> str:
+    """What the person who saved is told (the Saved note)."""
+    if edited:
+        return (
+            f"the file changed parts only the workflow writes ({', '.join(edited)}): "
+            "the store's record was written back over them"
+        )
+    if truth.status is not None:
+        return f"content changed after approval: approvals are stale, back to {truth.status}"
+    if truth.cleared:
+        return f"content changed: approvals stale, sign-offs cleared ({', '.join(truth.cleared)})"
+    return "the workflow's parts were written back to what the store holds"
 
 
 # -- gates -------------------------------------------------------------------------------
@@ -118,23 +234,3 @@ def _signoff_line(text: str, template: Template, role: str) -> int | None:
                 if row and row[0].text.casefold() == role.casefold():
                     return row[0].line
     return None
-
-
-def next_history_version(text: str, template: Template) -> str:
-    """A version just above the history's highest, in a patch position (1.0 -> 1.0.1,
-    1.0.1 -> 1.0.2), so workflow rows never claim a new Document Version."""
-    from techspec.lint.rules.values import is_version, version_key
-
-    context = LintContext(parse(text), template)
-    best: tuple[int, ...] = (1, 0)
-    for pair in context.table_pairs():
-        if not pair.rule.is_history or pair.table is None:
-            continue
-        kinds = [rule.kind for rule in pair.rule.column_rules]
-        column = pair.table.column_index(pair.rule.columns[kinds.index("version")])
-        for row in pair.table.rows:
-            if column is not None and column < len(row) and is_version(row[column].text):
-                best = max(best, version_key(row[column].text))
-    parts = list(best) + [0] * max(0, 3 - len(best))
-    parts[-1] += 1
-    return ".".join(str(part) for part in parts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,10 +24,10 @@ from techspec.document.parser import parse
 from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
-from techspec.store import audit, search
+from techspec.store import approvals, audit, search
 from techspec.store.clock import now
 from techspec.store.engine import Store
-from techspec.store.errors import Conflict, NotFound
+from techspec.store.errors import Conflict, NotFound, StoreError
 from techspec.store.facts import Facts, facts
 from techspec.store.records import Revision as Revision  # re-exported: the API uses them
 from techspec.store.records import Saved as Saved
@@ -35,6 +35,9 @@ from techspec.store.records import SpecRecord as SpecRecord
 from techspec.store.records import revision_record, spec_record
 from techspec.store.schema import revisions, specs, templates, users
 from techspec.store.users import User
+
+if TYPE_CHECKING:
+    from techspec.store.lifecycle import SavePlan
 
 Kind = Literal["import", "edit", "workflow"]
 CONTENT_KINDS = ("import", "edit")
@@ -203,7 +206,11 @@ def save(
     """Add ``text`` as a new revision of ``ref``, based on revision ``base``.
 
     Unchanged bytes add nothing.  A stale ``base`` raises :class:`Conflict`.  The
-    workflow's rules for the Status line apply (see :func:`workflow.status_for_save`).
+    workflow's rules for its parts of the document apply (see
+    :func:`techspec.store.lifecycle.prepare_save`): when the save makes the document
+    claim more (or other) than the store holds, the workflow's revision that writes
+    the store's record back follows it in the same transaction, and ``Saved.revision``
+    is that one.
     """
     from techspec.store.lifecycle import prepare_save
 
@@ -211,18 +218,31 @@ def save(
         spec = resolve(connection, ref)
         current = revision_row(connection, spec)
         template = template_of(connection, spec)
+        decisions = approvals.all_for(connection, spec.id, spec.content_hash)
     if base != spec.current_revision:
         raise _conflict(spec, base)
     if text == current.text:
         return Saved(spec, spec.current_revision, "unchanged")
     parsed = LintContext(parse(text), template)
-    prepared, note = prepare_save(current, text, template, parsed)
-    if prepared == current.text:
-        return Saved(spec, spec.current_revision, "unchanged", note)
-    if prepared != text:
-        text, parsed = prepared, LintContext(parse(prepared), template)
+    plan = prepare_save(
+        current,
+        text,
+        template,
+        parsed,
+        kind=kind,
+        decisions=decisions,
+        actor=_name(author) or "techspec",
+        slug=spec.slug,
+    )
     found = facts(text, template, parsed)
+    correction = facts(plan.correction, template) if plan.correction is not None else None
+    if correction is not None and correction.content_hash != found.content_hash:
+        raise StoreError(
+            f"the workflow's write-back to spec '{spec.slug}' changed its content hash; "
+            "refusing to store it"
+        )
     with store.write() as connection:
+        note = plan.note
         number = append(connection, spec, base, text, found, author, message or note, kind)
         audit.record(
             connection,
@@ -238,8 +258,37 @@ def save(
                 "note": note,
             },
         )
+        if plan.correction is not None and correction is not None:
+            number = _correct(connection, spec, number, plan, correction, author)
         updated = resolve(connection, f"#{spec.id}")
-    return Saved(updated, number, "revised", note)
+    return Saved(updated, number, "revised", plan.note)
+
+
+def _correct(
+    connection: Connection,
+    spec: SpecRecord,
+    base: int,
+    plan: SavePlan,
+    found: Facts,
+    author: User | None,
+) -> int:
+    """Store the workflow's revision after a save (its record written back), auditing
+    a status change as the workflow's steps do."""
+    assert plan.correction is not None
+    number = append(
+        connection, spec, base, plan.correction, found, author, plan.changes, "workflow"
+    )
+    before, after = plan.status
+    if (before or "").casefold() != (after or "").casefold():
+        audit.record(
+            connection,
+            actor=_name(author),
+            action="status.changed",
+            spec_id=spec.id,
+            revision=number,
+            details={"from": before, "to": after, "comment": plan.changes},
+        )
+    return number
 
 
 def append(

@@ -17,21 +17,16 @@ from typing import Literal
 
 from sqlalchemy.engine import Connection
 
-from techspec.authoring.writeback import add_history_row, set_status, sign, signoff_roles, unsign
+from techspec.authoring.content_hash import content_hash
+from techspec.authoring.writeback import set_status, sign, signoff_roles, unsign
 from techspec.errors import UsageError
 from techspec.lint.template import Template
 from techspec.store import approvals, audit, revisions
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
 from techspec.store.facts import facts
-from techspec.store.lifecycle import (
-    approval_gates,
-    gates,
-    lifecycle,
-    next_history_version,
-    prepare_save,
-    same,
-)
+from techspec.store.lifecycle import approval_gates, gates, lifecycle, prepare_save, same
+from techspec.store.managed import add_workflow_row, signature
 from techspec.store.records import Revision, SpecRecord
 from techspec.store.seen import Seen
 from techspec.store.seen import check as check_seen
@@ -42,7 +37,6 @@ __all__ = [
     "approval_gates",
     "gates",
     "lifecycle",
-    "next_history_version",
     "prepare_save",
 ]
 
@@ -69,12 +63,16 @@ class _Current:
     spec: SpecRecord
     revision: Revision
     template: Template
+    content: str
+    """The revision's content hash, as this version of techspec defines it (a revision
+    stored before the definition changed holds an older one)."""
 
 
 def _load(connection: Connection, ref: str) -> _Current:
     spec = revisions.resolve(connection, ref, lock=True)
     revision = revisions.revision_row(connection, spec)
-    return _Current(connection, spec, revision, revisions.template_of(connection, spec))
+    template = revisions.template_of(connection, spec)
+    return _Current(connection, spec, revision, template, content_hash(revision.text, template))
 
 
 def _require(current: _Current, status: str, doing: str) -> None:
@@ -139,29 +137,23 @@ def approve(
         _require(current, review, "approved")
         role = _role(current.template, role)
         _may_decide(current, actor, role, approving=True)
-        content = current.revision.content_hash
+        content = current.content
         latest = approvals.latest_by_role(connection, current.spec.id, content)
         mine = latest.get(role.casefold())
+        changes = f"Approved as {role} by {actor.name}"
         if mine is not None and mine.decision == "approve" and mine.reviewer_id == actor.id:
-            return Outcome(
-                current.spec.slug,
-                current.revision.status,
-                current.spec.current_revision,
-                False,
-                [f"{actor.name} already approved this content as {role}"],
-            )
+            return _approved_again(current, actor, role, changes, comment)
         _record_decision(connection, current, actor, role, "approve", content, comment)
         text = sign(
             current.revision.text,
             role,
             actor.name,
             date.today(),
-            f"approved sha256:{content}",
+            signature(content),
             template=current.template,
         )
         granted = set(approvals.approved_roles(connection, current.spec.id, content))
         candidate, unmet = approval_gates(text, current.template, granted)
-        changes = f"Approved as {role} by {actor.name}"
         if unmet:
             outcome = _write(current, actor, text, changes, review, review, comment)
             outcome.pending_roles = [
@@ -178,6 +170,27 @@ def approve(
             approved,
             comment,
         )
+
+
+def _approved_again(
+    current: _Current, actor: User, role: str, changes: str, comment: str
+) -> Outcome:
+    """An approval already given on this content: nothing to record, but when every role's
+    approval is current again (the text came back to content they approved) and the
+    gates are met, the spec becomes Approved."""
+    granted = set(approvals.approved_roles(current.connection, current.spec.id, current.content))
+    candidate, unmet = approval_gates(current.revision.text, current.template, granted)
+    if unmet:
+        return Outcome(
+            current.spec.slug,
+            current.revision.status,
+            current.spec.current_revision,
+            False,
+            [f"{actor.name} already approved this content as {role}"],
+        )
+    _draft, review, approved, _done = lifecycle(current.template)
+    changes = f"{changes}; all sign-offs complete"
+    return _write(current, actor, candidate, changes, review, approved, comment)
 
 
 def _record_decision(
@@ -228,7 +241,7 @@ def request_changes(
             actor,
             role,
             "request-changes",
-            current.revision.content_hash,
+            current.content,
             comment,
         )
         text = unsign(current.revision.text, role, template=current.template)
@@ -290,16 +303,9 @@ def _write(
     comment: str,
 ) -> Outcome:
     """Store a write-back revision (with a history row) and audit a status change."""
-    text = add_history_row(
-        text,
-        next_history_version(text, current.template),
-        date.today(),
-        actor.name,
-        changes,
-        template=current.template,
-    )
+    text = add_workflow_row(text, current.template, actor.name, changes)
     found = facts(text, current.template)
-    if found.content_hash != current.revision.content_hash:
+    if found.content_hash != current.content:
         raise StoreError(
             f"the write-back to spec '{current.spec.slug}' changed its content hash; "
             "refusing to store it (the approvals would go stale)"

@@ -12,6 +12,7 @@ from techspec.lint.rules import (  # noqa: F401  (registers every rule on import
     metadata,
     placeholders,
     sections,
+    signatures,
     tables,
 )
 from techspec.lint.rules.registry import Rule, all_rules, get_rule

@@ -66,10 +66,17 @@ def check_current_version(ctx: LintContext) -> Iterator[Finding]:
 @rule(
     code="TS502",
     name="history-order",
-    summary="Document History versions do not increase, or its dates go back.",
-    explanation="History reads oldest first: each row's version is higher and its date no earlier.",
+    summary="Document History versions go back, or its dates do.",
+    explanation=(
+        "History reads oldest first: no row's version is lower than the row above, and "
+        "no date earlier. Rows may repeat a version: the workflow records each submit and "
+        "approval in a row of the current Document Version."
+    ),
     failing="| 1.1 | 2026-02-01 | Ada | ... |\n| 1.0 | 2026-01-05 | Ada | ... |",
-    passing="| 1.0 | 2026-01-05 | Ada | ... |\n| 1.1 | 2026-02-01 | Ada | ... |",
+    passing=(
+        "| 1.0 | 2026-01-05 | Ada | ... |\n| 1.1 | 2026-02-01 | Ada | ... |\n"
+        "| 1.1 | 2026-02-03 | Ada | Submitted for review by Ada |"
+    ),
     severity="warning",
 )
 def check_history_order(ctx: LintContext) -> Iterator[Finding]:
@@ -82,9 +89,9 @@ def check_history_order(ctx: LintContext) -> Iterator[Finding]:
     for row in table.rows:
         if version < len(row) and is_version(row[version].text):
             key = version_key(row[version].text)
-            if previous_version is not None and key <= previous_version:
+            if previous_version is not None and key < previous_version:
                 cell = row[version]
-                message = f"version {cell.text} does not increase on the row above"
+                message = f"version {cell.text} is lower than the row above's"
                 yield ctx.finding("TS502", message, cell.line, cell.column)
             previous_version = key
         if when < len(row) and is_iso_date(row[when].text):
