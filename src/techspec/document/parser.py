@@ -9,8 +9,10 @@ yields a Spec.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from techspec.document import markdown as _markdown
 from techspec.document.model import (
@@ -31,21 +33,38 @@ from techspec.document.pieces import Positions, read_pieces
 
 def parse(text: str, path: str | None = None) -> Spec:
     """Parse a specification.  Never raises: any text gives a :class:`Spec`."""
-    body, data, exact = encode_body(text)
+    with collection_paused():
+        body, data, exact = encode_body(text)
+        try:
+            evs = _markdown.events(body)
+        except Exception:  # the parser must never raise on text
+            evs = []
+        pos = Positions(data)
+        reader = read_pieces(data, evs, pos)
+        reading = Reading(reader.pieces, data, exact, pos.starts)
+        return assemble(
+            text,
+            path,
+            reading,
+            (reader.links, reader.comments, reader.placeholders),
+            line_count(data, pos.starts),
+        )
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused.  A parse makes an object for every event,
+    cell, item and placeholder, none of them in a cycle, and on a large text the collector's
+    passes over them took as long as the parse itself (half of 1 MiB of table rows).  It is
+    left as it was found: paused by another caller, it stays paused."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
-        evs = _markdown.events(body)
-    except Exception:  # the parser must never raise on text
-        evs = []
-    pos = Positions(data)
-    reader = read_pieces(data, evs, pos)
-    reading = Reading(reader.pieces, data, exact, pos.starts)
-    return assemble(
-        text,
-        path,
-        reading,
-        (reader.links, reader.comments, reader.placeholders),
-        line_count(data, pos.starts),
-    )
+        yield
+    finally:
+        gc.enable()
 
 
 def parsed_lines(spec: Spec) -> tuple[bytes, list[int]] | None:
