@@ -35,7 +35,8 @@ def check_placeholders(ctx: LintContext) -> Iterator[Finding]:
     for found in ctx.spec.placeholders:
         if found.in_code and found.text not in code_placeholders:
             continue
-        if any(first <= found.column < last for first, last in signoff_cells.get(found.line, ())):
+        cells = signoff_cells.get(found.line)
+        if cells and any(first <= found.column < last for first, last in cells):
             continue
         yield ctx.finding(
             "TS205",
