@@ -141,6 +141,16 @@ def managed_parts(context: LintContext) -> ManagedParts:
     )
 
 
+def signoff_rows(context: LintContext) -> list[SignoffRow]:
+    """The rows of the spec's sign-off tables (what :func:`managed_parts` reads, alone)."""
+    return [
+        row
+        for pair in context.table_pairs()
+        if pair.table is not None and pair.rule.is_signoff
+        for row in _signoff_rows(pair.rule, pair.table)
+    ]
+
+
 def is_workflow_change(changes: str) -> bool:
     """Whether a Document History row's Changes text is one the workflow writes."""
     return changes.strip().startswith(WORKFLOW_CHANGES)

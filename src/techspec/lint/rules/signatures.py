@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from techspec.lint.findings import Finding
 from techspec.lint.rules.checks import rule
-from techspec.lint.rules.managed import content_hash, managed_parts
+from techspec.lint.rules.managed import content_hash, signoff_rows
 
 if TYPE_CHECKING:
     from techspec.lint.rules.context import LintContext
@@ -41,7 +41,7 @@ _CITED = re.compile(r"sha256:([0-9a-fA-F]{64})(?![0-9a-fA-F])")
 def check_signatures(ctx: LintContext) -> Iterator[Finding]:
     cited = [
         (row, match, column)
-        for row in managed_parts(ctx).signoffs
+        for row in signoff_rows(ctx)
         for column, _kind, text in row.cells
         for match in [_CITED.search(text)]
         if match is not None
