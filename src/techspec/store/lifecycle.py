@@ -62,8 +62,6 @@ class SavePlan:
     """The correction's Document History entry and revision message."""
     status: tuple[str | None, str | None] = (None, None)
     """The Status before and after the correction."""
-    content_hash: str = ""
-    """The content hash of the saved text (the correction keeps it)."""
 
 
 def prepare_save(
@@ -133,7 +131,7 @@ def prepare_save(
         - set(now)
     )
     if not (changed or restored or stale):
-        return SavePlan(content_hash=content)
+        return SavePlan()
     target = review if settled and (changed or stale) else current.status
     truth = truthful(
         text,
@@ -144,16 +142,11 @@ def prepare_save(
         drop=unwritten_rows(before, after) if restored else None,
     )
     if truth.text == text:
-        return SavePlan(content_hash=content)
+        return SavePlan()
     said = _said(truth, current.number + 1, edited if restored else [], changed, stale)
     note = _note(truth, edited if restored else [])
-    return SavePlan(
-        note,
-        add_workflow_row(truth.text, template, actor, said),
-        said,
-        (current.status, target),
-        content,
-    )
+    correction = add_workflow_row(truth.text, template, actor, said)
+    return SavePlan(note, correction, said, (current.status, target))
 
 
 def _said(truth: Truth, number: int, edited: list[str], changed: bool, stale: list[str]) -> str:
