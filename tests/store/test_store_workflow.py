@@ -14,7 +14,8 @@ from techspec.errors import UsageError
 from techspec.lint.linter import lint_text
 from techspec.store import approvals, revisions, workflow
 from techspec.store.engine import Store
-from techspec.store.errors import Forbidden, GateRefused, InvalidTransition
+from techspec.store.errors import ChangedSinceSeen, Forbidden, GateRefused, InvalidTransition
+from techspec.store.seen import Seen
 from techspec.store.users import User, add_user
 
 ROLES = {"tom": "Technical Lead", "pat": "Product Owner", "sue": "Security Lead"}
@@ -260,3 +261,45 @@ def test_a_reviewer_can_see_what_changed_since_their_approval(
     assert "New encryption scheme." in new.text
     with pytest.raises(UsageError, match="has not approved"):
         workflow.approved_text(store, "ledger", people["tom"])
+
+
+def test_a_decision_on_a_revision_whose_content_changed_since_is_refused(
+    store: Store, people: dict[str, User]
+) -> None:
+    _in_review(store, people)
+    read = revisions.get_revision(store, "ledger")
+    revisions.save(
+        store, "ledger", edited(read.text, "A late edit."), base=read.number, author=people["ada"]
+    )
+    for decide in (workflow.approve, workflow.request_changes):
+        with pytest.raises(ChangedSinceSeen) as refused:
+            decide(store, "ledger", people["tom"], "Technical Lead", seen=Seen(read.number))
+        assert (refused.value.seen, refused.value.etag) == (
+            read.number,
+            revisions.get_revision(store, "ledger").sha256,
+        )
+    spec = revisions.get_spec(store, "ledger")
+    assert approvals.for_spec(store, spec.id, spec.content_hash) == []
+
+
+def test_a_write_back_since_the_revision_read_is_no_reason_to_refuse(
+    store: Store, people: dict[str, User]
+) -> None:
+    _in_review(store, people)
+    read = revisions.get_revision(store, "ledger")
+    workflow.approve(store, "ledger", people["pat"], "Product Owner", seen=Seen(read.number))
+    outcome = workflow.approve(
+        store, "ledger", people["tom"], "Technical Lead", seen=Seen(read.number)
+    )
+    assert outcome.changed
+    assert outcome.revision == read.number + 2
+
+
+def test_an_etag_of_no_revision_of_the_spec_is_refused(
+    store: Store, people: dict[str, User]
+) -> None:
+    _in_review(store, people)
+    with pytest.raises(ChangedSinceSeen, match="since the revision you read"):
+        workflow.approve(
+            store, "ledger", people["tom"], "Technical Lead", seen=Seen(sha256s=("0" * 64,))
+        )
