@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from techspec.document.model import Spec
-from techspec.document.parser import parse
+from techspec.document.parser import collection_paused, parse
 from techspec.lint.findings import Finding
 from techspec.lint.rules.checks import all_checks
 from techspec.lint.rules.context import (
@@ -52,24 +52,28 @@ def lint(
 
     ``context`` is one already built for ``spec`` (its checks' findings are kept, so a
     second call does not run them again); ``only`` keeps the rules it accepts (``techspec
-    fix`` first asks only for the fixable ones)."""
-    if context is None:
-        context = LintContext(spec, template or builtin_template())
-    if not context.is_spec:
-        title = context.template.title
-        message = f"not a spec: no '# {title}' heading and no metadata or sections of the template"
-        found = [context.finding("TS001", message, context.spec.title_line)]
-        return [f for f in found if only is None or only(rule_of(f.rule))]
-    found = []
-    for rule, check in _selected(selection):
-        if only is None or only(rule):
-            found.extend(context.checked(rule, check))
-    found = apply_suppressions(spec, found, context)
-    if selection is not None:
-        found = [f for f in found if _enabled(selection, f.rule)]
-    if only is not None:
-        found = [f for f in found if only(rule_of(f.rule))]
-    return sorted(found, key=Finding.sort_key)
+    fix`` first asks only for the fixable ones).  The garbage collector is paused while it
+    runs, as while parsing (a finding is no cycle either)."""
+    with collection_paused():
+        if context is None:
+            context = LintContext(spec, template or builtin_template())
+        if not context.is_spec:
+            title = context.template.title
+            message = (
+                f"not a spec: no '# {title}' heading and no metadata or sections of the template"
+            )
+            found = [context.finding("TS001", message, context.spec.title_line)]
+            return [f for f in found if only is None or only(rule_of(f.rule))]
+        found = []
+        for rule, check in _selected(selection):
+            if only is None or only(rule):
+                found.extend(context.checked(rule, check))
+        found = apply_suppressions(spec, found, context)
+        if selection is not None:
+            found = [f for f in found if _enabled(selection, f.rule)]
+        if only is not None:
+            found = [f for f in found if only(rule_of(f.rule))]
+        return sorted(found, key=Finding.sort_key)
 
 
 _SELECTED: dict[tuple[Selection | None, int], list[tuple[Rule, Check]]] = {}

@@ -22,7 +22,7 @@ from techspec.authoring.fix.edits import Edit, SourceLines, apply_edits, unified
 from techspec.authoring.fix.render import render_edits
 from techspec.authoring.fix.repairs import Repair, RepairIndex, _TemplateText, find_repairs
 from techspec.document.model import Spec
-from techspec.document.parser import parse
+from techspec.document.parser import collection_paused, parse
 from techspec.document.reparse import reparse
 from techspec.lint.findings import Finding
 from techspec.lint.linter import LintContext, lint
@@ -83,41 +83,43 @@ def fix_text(
 
     ``parsed`` is ``text`` already parsed, when the caller has it.  It is taken over: the
     re-parse after a round moves its nodes into the new Spec rather than copying them, so
-    the caller must not use it afterwards.
+    the caller must not use it afterwards.  The garbage collector is paused while it runs,
+    as while parsing: on a large spec its passes over the live nodes cost as much as a round.
     """
-    template = template or builtin_template()
-    spec = parsed if parsed is not None else parse(text, path)
-    context = LintContext(spec, template)
+    with collection_paused():
+        template = template or builtin_template()
+        spec = parsed if parsed is not None else parse(text, path)
+        context = LintContext(spec, template)
 
-    def fixable(rule: Rule) -> bool:
-        return rule.fixable or (unsafe and rule.code in UNSAFE_RULES)
+        def fixable(rule: Rule) -> bool:
+            return rule.fixable or (unsafe and rule.code in UNSAFE_RULES)
 
-    findings = lint(spec, template, selection=selection, context=context, only=fixable)
-    complete = False  # findings holds every rule's findings, not only the fixable ones
-    fixed: list[Finding] = []
-    current = text
-    for _ in range(MAX_ROUNDS):
-        wanted = [f for f in findings if f.fixable or (unsafe and f.rule in UNSAFE_RULES)]
-        if not wanted:
-            break
-        repairs = RepairIndex(find_repairs(context, unsafe=unsafe))
-        chosen = repairs.chosen(wanted)
-        new_spec = _apply(spec, render_edits(context, chosen, today=today))
-        if new_spec is None:
-            break
-        answered = [f for f in wanted if repairs.answering(f)]  # each such repair is chosen
-        new_context = LintContext(new_spec, template)
-        new_findings = lint(new_spec, template, selection=selection, context=new_context)
-        if not _took(answered, findings, new_findings):
-            spec = parse(current, path)  # the round's re-parse took the old nodes over
-            context = LintContext(spec, template)
-            break
-        fixed += answered
-        spec, context, findings, complete = new_spec, new_context, new_findings, True
-        current = spec.text
-    if not complete:
-        findings = lint(spec, template, selection=selection, context=context)
-    return FixResult(current, fixed, findings, spec.status)
+        findings = lint(spec, template, selection=selection, context=context, only=fixable)
+        complete = False  # findings holds every rule's findings, not only the fixable ones
+        fixed: list[Finding] = []
+        current = text
+        for _ in range(MAX_ROUNDS):
+            wanted = [f for f in findings if f.fixable or (unsafe and f.rule in UNSAFE_RULES)]
+            if not wanted:
+                break
+            repairs = RepairIndex(find_repairs(context, unsafe=unsafe))
+            chosen = repairs.chosen(wanted)
+            new_spec = _apply(spec, render_edits(context, chosen, today=today))
+            if new_spec is None:
+                break
+            answered = [f for f in wanted if repairs.answering(f)]  # each such repair is chosen
+            new_context = LintContext(new_spec, template)
+            new_findings = lint(new_spec, template, selection=selection, context=new_context)
+            if not _took(answered, findings, new_findings):
+                spec = parse(current, path)  # the round's re-parse took the old nodes over
+                context = LintContext(spec, template)
+                break
+            fixed += answered
+            spec, context, findings, complete = new_spec, new_context, new_findings, True
+            current = spec.text
+        if not complete:
+            findings = lint(spec, template, selection=selection, context=context)
+        return FixResult(current, fixed, findings, spec.status)
 
 
 def prepare(template: Template) -> None:
