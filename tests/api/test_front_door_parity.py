@@ -85,7 +85,7 @@ def _prepare(store: Store, op: str, actor: str, which: str) -> None:
             ("sue", "Security Lead"),
         ):
             seen = Seen(number=revisions.get_revision(store, slug).number)
-            workflow.approve(store, find_user(store, reviewer), slug, role, seen=seen)
+            workflow.decide(store, find_user(store, reviewer), slug, "approve", role, seen=seen)
 
 
 @pytest.fixture(scope="module")

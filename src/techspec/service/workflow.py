@@ -103,30 +103,6 @@ def decide(
     return step(store, f"#{spec.id}", user, chosen, comment, seen=seen)
 
 
-def approve(
-    store: Store,
-    actor: Actor,
-    reference: str,
-    role: str | None = None,
-    comment: str = "",
-    *,
-    seen: Seen,
-) -> Outcome:
-    return decide(store, actor, reference, "approve", role, comment, seen=seen)
-
-
-def request_changes(
-    store: Store,
-    actor: Actor,
-    reference: str,
-    role: str | None = None,
-    comment: str = "",
-    *,
-    seen: Seen,
-) -> Outcome:
-    return decide(store, actor, reference, "request_changes", role, comment, seen=seen)
-
-
 def decision_role(store: Store, user: User, reference: str, role: str | None) -> str:
     """``role`` as given, or else the only sign-off role of the spec's template that
     ``user`` holds."""
