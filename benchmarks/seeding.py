@@ -21,8 +21,17 @@ from techspec.lint.template import builtin_template
 from techspec.service.passwords import set_password
 from techspec.store import migrations
 from techspec.store.audit import canonical, event_hash
+from techspec.store.authors import author_rows
 from techspec.store.engine import Store, make_engine, open_store
-from techspec.store.schema import approvals, audit_events, audit_head, revisions, specs, templates
+from techspec.store.schema import (
+    approvals,
+    audit_events,
+    audit_head,
+    revisions,
+    spec_authors,
+    specs,
+    templates,
+)
 from techspec.store.users import User, add_user
 
 STATUSES = ("Draft", "Review", "Approved", "Implemented")
@@ -70,7 +79,7 @@ def seed(
                 )
             )
     for first in range(start, end, BATCH):
-        spec_rows, revision_rows, search_rows = [], [], []
+        spec_rows, revision_rows, search_rows, author_rows_ = [], [], [], []
         for number in range(first + 1, min(end, first + BATCH) + 1):
             status = STATUSES[rng.choices(range(4), weights=(40, 25, 20, 15))[0]]
             updated = EPOCH + timedelta(seconds=number * 7)
@@ -100,9 +109,11 @@ def seed(
                 }
             )
             search_rows.append({"id": number, "title": spec_rows[-1]["title"], "body": text})
+            author_rows_.extend(author_rows(number, f"author{number % 50}"))
         with store.write() as connection:
             connection.execute(sa.insert(specs), spec_rows)
             connection.execute(sa.insert(revisions), revision_rows)
+            connection.execute(sa.insert(spec_authors), author_rows_)
             if store.dialect == "postgresql":
                 statement = (
                     "INSERT INTO spec_search (spec_id, title, body) VALUES (:id, :title, :body)"

@@ -18,12 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
+from techspec.store import authors, counts
 from techspec.store.engine import Store
 from techspec.store.revisions import CONTENT_KINDS
 from techspec.store.schema import current_approvals, revisions, specs
 from techspec.store.search import LISTED_COLUMNS, Listed, listed_rows
 from techspec.store.users import User
-from techspec.store.workflow import named_authors
 
 _CHUNK = 5000
 """Spec ids per ``IN`` list (SQLite takes at most 32,766 parameters)."""
@@ -94,23 +94,33 @@ def waiting_for(store: Store, reviewer: User, seats: Sequence[Seat], *, limit: i
 
 
 def _named(connection: Connection, reviewer: User, seats: Sequence[Seat]) -> set[int]:
-    """Specs that would wait but whose Author field names the reviewer: those holding the
-    name anywhere (one pass over an index), then the workflow's own reading of the field."""
-    name = reviewer.name.casefold()
-    holding: sa.ColumnElement[bool] = sa.true()  # SQLite's lower() folds ASCII only
-    if reviewer.name.isascii():
-        holding = sa.func.lower(specs.c.author).contains(name, autoescape=True)
-    query = sa.select(specs.c.id, specs.c.author).where(
-        sa.or_(*(sa.and_(_in_review(seat), holding, ~_all_approved(seat)) for seat in seats))
+    """Specs that would wait but whose Author field names the reviewer (an index probe
+    into the names each Author field lists)."""
+    query = sa.select(specs.c.id).where(
+        specs.c.id.in_(authors.naming(reviewer.name)),
+        sa.or_(*(sa.and_(_in_review(seat), ~_all_approved(seat)) for seat in seats)),
     )
-    return {row.id for row in connection.execute(query) if name in named_authors(row.author)}
+    return set(connection.execute(query).scalars())
 
 
 def _count(connection: Connection, seat: Seat, written: list[int]) -> int:
     """The specs of one seat that wait for a reviewer not named in any Author field,
     from index-served counts: every spec in Review, less those whose every role of the
     seat is approved, less those the reviewer wrote (``written``) that are not."""
-    in_review = sa.select(sa.func.count()).where(_in_review(seat))
+    total = counts.in_status(connection, seat.template_sha256, seat.review)
+    approved = counts.approved(connection, seat.template_sha256, seat.review, seat.roles)
+    total -= approved if approved is not None else _all_roles_approved(connection, seat)
+    for first in range(0, len(written), _CHUNK):
+        wrote, among = _specs_of(connection, written[first : first + _CHUNK])
+        waiting = sa.select(sa.func.count()).select_from(wrote).where(among)
+        total -= connection.execute(
+            waiting.where(_in_review(seat), ~_all_approved(seat))
+        ).scalar_one()
+    return int(total)
+
+
+def _all_roles_approved(connection: Connection, seat: Seat) -> int:
+    """Specs of the seat's Review state approved for every one of its roles."""
     approved = (
         sa.select(current_approvals.c.spec_id)
         .where(
@@ -122,23 +132,21 @@ def _count(connection: Connection, seat: Seat, written: list[int]) -> int:
         .having(sa.func.count() == len(seat.roles))
         .subquery()
     )
-    total = connection.execute(in_review).scalar_one()
-    total -= connection.execute(sa.select(sa.func.count()).select_from(approved)).scalar_one()
-    for first in range(0, len(written), _CHUNK):
-        chunk = written[first : first + _CHUNK]
-        wrote = sa.select(sa.func.count()).where(
-            _one_of(connection, chunk), _in_review(seat), ~_all_approved(seat)
-        )
-        total -= connection.execute(wrote).scalar_one()
-    return int(total)
+    return int(connection.execute(sa.select(sa.func.count()).select_from(approved)).scalar_one())
 
 
-def _one_of(connection: Connection, ids: list[int]) -> sa.ColumnElement[bool]:
-    """``specs.id`` in ``ids``: one array parameter on PostgreSQL (thousands of
-    parameters take it longer to plan than to run), a list on SQLite."""
+def _specs_of(
+    connection: Connection, ids: list[int]
+) -> tuple[sa.FromClause, sa.ColumnElement[bool]]:
+    """The specs with these ids, looked up one by one, as a FROM and a WHERE: on
+    PostgreSQL a join with the unnested id array (one parameter; as ``id = ANY(...)``
+    the planner would also walk the whole Review index and intersect), on SQLite an
+    ``IN`` list."""
     if connection.dialect.name == "postgresql":
-        return specs.c.id == sa.any_(sa.literal(ids, ARRAY(sa.Integer)))
-    return specs.c.id.in_(ids)
+        wanted = sa.func.unnest(sa.literal(ids, ARRAY(sa.Integer)))
+        unnested = wanted.table_valued("id").render_derived(name="wanted")
+        return unnested.join(specs, specs.c.id == unnested.c.id), sa.true()
+    return specs, specs.c.id.in_(ids)
 
 
 def _written(connection: Connection, user_id: int) -> list[int]:

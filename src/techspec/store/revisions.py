@@ -25,6 +25,7 @@ from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
 from techspec.store import approvals, audit, search
+from techspec.store.authors import set_authors
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound, StoreError
@@ -403,6 +404,8 @@ def _insert_revision(
     message: str,
     kind: str,
 ) -> None:
+    """Store one revision row, and the Author names of what is now the spec's text."""
+    set_authors(connection, spec_id, found.author)
     connection.execute(
         sa.insert(revisions).values(
             spec_id=spec_id,

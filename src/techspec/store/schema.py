@@ -174,6 +174,35 @@ approval, with the spec's status and template (migration ``store_0001``).  Datab
 triggers keep it, so the review queue is counted from indexes; :mod:`approvals` stays
 the record."""
 
+spec_counts = sa.Table(
+    "spec_counts",
+    metadata,
+    sa.Column("template_sha256", Hash, primary_key=True),
+    sa.Column("status", sa.String(100), primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+"""Live specs per template and status ('' for none), kept by database triggers
+(migration ``store_0002``), so counting a portfolio reads a handful of rows."""
+
+approval_counts = sa.Table(
+    "approval_counts",
+    metadata,
+    sa.Column("template_sha256", Hash, primary_key=True),
+    sa.Column("status", sa.String(100), primary_key=True),
+    sa.Column("role", sa.String(200), primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+"""Rows of :data:`current_approvals` per template, status and role, kept by triggers."""
+
+spec_authors = sa.Table(
+    "spec_authors",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("spec_id", sa.ForeignKey("specs.id"), primary_key=True),
+    sa.Index("ix_spec_authors_spec", "spec_id"),
+)
+"""The case-folded names each spec's Author field lists (see :mod:`techspec.store.authors`)."""
+
 audit_events = sa.Table(
     "audit_events",
     metadata,

@@ -22,6 +22,7 @@ from techspec.authoring.writeback import set_status, sign, signoff_roles, unsign
 from techspec.errors import UsageError
 from techspec.lint.template import Template
 from techspec.store import approvals, audit, revisions
+from techspec.store.authors import named_authors
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
 from techspec.store.facts import facts
@@ -283,14 +284,6 @@ def authorship(connection: Connection, spec: SpecRecord, user: User) -> str | No
     if user.name.casefold() in named_authors(spec.author):
         return f"is named in the Author field of spec '{spec.slug}'"
     return None
-
-
-def named_authors(field: str | None) -> set[str]:
-    """The names an Author field lists (``Ada, Grace and Tom``), case-folded."""
-    if not field:
-        return set()
-    names = field.replace(";", ",").replace("&", ",").replace(" and ", ",")
-    return {name.strip().casefold() for name in names.split(",") if name.strip()}
 
 
 def _write(

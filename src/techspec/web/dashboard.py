@@ -19,7 +19,7 @@ from techspec.document.parser import parse
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
 from techspec.service import reviews
-from techspec.store import revisions, search
+from techspec.store import counts, revisions, search
 from techspec.store.engine import Store
 from techspec.store.facts import RISK_COLUMNS
 from techspec.store.lifecycle import lifecycle
@@ -89,13 +89,9 @@ def by_status(store: Store) -> list[tuple[str, int]]:
     """Live specs per status: every lifecycle state (also at 0), then any other status."""
     states = builtin_template().statuses
     order = {status.casefold(): i for i, status in enumerate(states)}
-    query = (
-        sa.select(spec_table.c.status, sa.func.count())
-        .where(spec_table.c.deleted == sa.false())
-        .group_by(spec_table.c.status)
-    )
-    with store.read() as connection:
-        counted = {row[0] or "No status": int(row[1]) for row in connection.execute(query)}
+    counted: dict[str, int] = {}
+    for status, count in counts.by_status(store).items():
+        counted[status or "No status"] = counted.get(status or "No status", 0) + count
     known = {status.casefold() for status in counted}
     rows = list(counted.items()) + [(s, 0) for s in states if s.casefold() not in known]
     return sorted(rows, key=lambda r: (order.get(r[0].casefold(), len(order)), r[0]))
