@@ -9,6 +9,7 @@ with UTF-8 byte offsets.  Swapping the parser means re-implementing this one fun
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyromark
@@ -30,6 +31,34 @@ Span = Any
 """``{"start": int, "end": int}``: a ``[start, end)`` range of UTF-8 byte offsets."""
 
 
+MAX_NESTING = 32
+"""Block quotes and list items nested deeper than this on one line are read as text.
+
+A line of ``- - - ...`` or ``>>>...`` nests one container per two bytes or one: a MiB of
+it is half a million containers, four events each, and seconds of work for a structure
+no document has.  Past this depth the next marker is read as an escaped character, so the
+rest of the line is a paragraph's text, and every byte keeps its offset."""
+
+_MARKER = r"(?:>|(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]))"
+_TOO_DEEP = re.compile(rf"^[ \t]*+(?>{_MARKER}[ \t]*+){{{MAX_NESTING}}}(?={_MARKER})", re.M)
+"""A line's first :data:`MAX_NESTING` container markers, before one more.  Atomic groups
+and possessive runs: each byte is read once, whatever follows."""
+
+
 def events(text: str) -> list[tuple[Event, Span]]:
     """Parse ``text`` into pulldown-cmark events, each with its source byte range."""
-    return list(pyromark.events_with_range(text, options=_OPTIONS))
+    return list(pyromark.events_with_range(_shallow(text), options=_OPTIONS))
+
+
+def _shallow(text: str) -> str:
+    """``text`` with the marker after :data:`MAX_NESTING` on any line escaped: one ASCII
+    character for another, so UTF-8 offsets into ``text`` stay right."""
+    cuts = [match.end() for match in _TOO_DEEP.finditer(text)]
+    if not cuts:
+        return text
+    parts, last = [], 0
+    for cut in cuts:
+        parts += [text[last:cut], "\\"]
+        last = cut + 1
+    parts.append(text[last:])
+    return "".join(parts)
