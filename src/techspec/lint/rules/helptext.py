@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from techspec.lint.rules.context import LintContext
 
 _SHOWN = 60
+_QUOTE_MARK = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 
 
 @rule(
@@ -38,7 +40,6 @@ def check_help_text(ctx: LintContext) -> Iterator[Finding]:
     template, spec = ctx.template, ctx.spec
     if "square" not in template.placeholder_styles and template.is_unfilled_copy(spec):
         yield ctx.finding("TS206", "the document is the template, not filled in", 1)
-        return
     title = ctx.outline.title
     if _is_templates_title(ctx, title):
         assert title is not None
@@ -56,7 +57,8 @@ def check_help_text(ctx: LintContext) -> Iterator[Finding]:
         blocks += section.blocks
     for block in blocks:
         if block.kind in ("paragraph", "quote") and help_key(block.kind, block.text) in help_texts:
-            yield ctx.finding("TS206", _message(block.text), block.line, 1, block.end_line)
+            shown = _QUOTE_MARK.sub("", block.text) if block.kind == "quote" else block.text
+            yield ctx.finding("TS206", _message(shown), block.line, 1, block.end_line)
     for comment in spec.comments:
         if help_key("comment", comment.text) in help_texts:
             message = _message(comment.text, "comment")

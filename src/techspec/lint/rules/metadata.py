@@ -37,13 +37,23 @@ def check_missing_fields(ctx: LintContext) -> Iterator[Finding]:
     after = metadata[-1].line + 1 if metadata else ctx.outline.title_line + 1
     for field_rule in ctx.template.fields:
         if not field_rule.optional and ctx.field(field_rule.key) is None:
-            yield ctx.finding("TS201", f"missing metadata field '**{field_rule.key}**'", after)
+            message = f"missing metadata field '{written(field_rule)}'"
+            yield ctx.finding("TS201", message, after)
     for match in ctx.matches:
         section = match.section
         for field_rule in match.rule.fields:
             if not field_rule.optional and section.field(field_rule.key) is None:
                 message = f"section '{section.title}' is missing field '**{field_rule.key}**'"
                 yield ctx.finding("TS201", message, section.line + 1, section=section.path)
+
+
+def written(field_rule: FieldRule) -> str:
+    """The key as the template writes it: ``**Status**``, ``- Start Date:`` or ``status:``."""
+    if field_rule.source == "list":
+        return f"- {field_rule.key}:"
+    if field_rule.source == "front-matter":
+        return f"{field_rule.key}:"
+    return f"**{field_rule.key}**"
 
 
 def _field_pairs(ctx: LintContext) -> Iterator[tuple[FieldRule, Field]]:

@@ -251,8 +251,14 @@ def _section_rules(sections: list[Section], notes: dict[int, list[str]]) -> list
     for section in sections:
         if is_ellipsis(section.title):
             continue  # '## …' after examples: more of the same
-        rule = _section_rule(section, notes)
         previous = rules[-1] if rules else None
+        if (
+            previous is not None
+            and previous.pattern is not None
+            and previous.matches(section.title)
+        ):
+            continue  # Story 2 after Story 1: the template's second example of the pattern
+        rule = _section_rule(section, notes)
         if previous and rule.pattern and previous.pattern and _same_pattern(previous, rule):
             continue  # Phase 2 repeats the Phase 1 pattern: one rule covers both
         rules.append(rule)
@@ -276,7 +282,7 @@ def _section_rule(section: Section, notes: dict[int, list[str]]) -> SectionRule:
         tasks = [item for item in lst.items if item.checked is not None]
         expects.add("checklist" if tasks else "list")
         for item in tasks:
-            if has_any_placeholder(item.text):
+            if has_any_placeholder(item.text) or is_instruction(item.text):
                 work_items = True
             else:
                 literal_items.append(item.text)
@@ -395,12 +401,16 @@ def _help_texts(spec: Spec) -> frozenset[str]:
     one-word marker such as ``<!-- toc -->`` is prescribed, not help)."""
     keys: set[str] = set()
     blocks: list[Block] = list(spec.preamble)
+    field_lines = {found.line for found in spec.metadata}
     for section in spec.walk():
         blocks += section.blocks
+        field_lines.update(found.line for found in section.fields)
     for block in blocks:
         text = block.text
         if len(text.split()) < 3:
             continue  # a label (**Document History**), not words to the writer
+        if any(line in field_lines for line in range(block.line, block.end_line + 1)):
+            continue  # fields, whose values are judged one by one
         if block.kind == "paragraph" and not has_any_placeholder(text) and is_instruction(text):
             keys.add(help_key("paragraph", text))
         elif block.kind == "quote" and (_ALERT.search(text) or is_instruction(text)):

@@ -107,6 +107,7 @@ _HTML_NAMES = frozenset(
     ]
 )
 _WORD = re.compile(r"[a-z][a-z']*")
+_SENTENCE_END = re.compile(r"[.?!:;]\s+")
 _IMPERATIVES = frozenset(
     [
         "add",
@@ -262,12 +263,17 @@ def is_instruction(text: str) -> bool:
     words = _WORD.findall(text.casefold())
     if not words:
         return False
-    first = words[0]
-    if first in _IMPERATIVES or (first.endswith("s") and first[:-1] in _IMPERATIVES):
-        return True
     if not _SECOND_PERSON.isdisjoint(words):
         return True
+    for sentence in _SENTENCE_END.split(text):
+        first = _WORD.search(sentence.casefold())
+        if first is not None and _is_imperative(first[0]):
+            return True
     return text.rstrip(" \t*_.)").endswith("?")
+
+
+def _is_imperative(word: str) -> bool:
+    return word in _IMPERATIVES or (word.endswith("s") and word[:-1] in _IMPERATIVES)
 
 
 def is_instruction_title(text: str) -> bool:

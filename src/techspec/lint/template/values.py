@@ -55,6 +55,8 @@ def _is_blank(text: str) -> bool:
     """The writer replaces it: a placeholder, or an instruction in parentheses or not."""
     if not text:
         return False
+    if _DATE_FORMAT in text.casefold():
+        return True  # YYYY-MM-DD, bare or in words
     return has_any_placeholder(text) or is_instruction(text.strip("()*_` "))
 
 
