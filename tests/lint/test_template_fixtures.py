@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest_cli import run_cli
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "templates"
@@ -52,7 +53,7 @@ def test_every_style_has_a_filled_document_that_is_clean_and_an_unfilled_one_tha
     assert len(styles) >= 5
     for style in styles:
         assert _lint(style / "filled.md", monkeypatch) == (0, "")
-        code, output = _lint(style / "unfilled.md", monkeypatch)
+        _, output = _lint(style / "unfilled.md", monkeypatch)
         assert (style / "unfilled.md").read_text("utf-8") == (style / "template.md").read_text(
             "utf-8"
         )
