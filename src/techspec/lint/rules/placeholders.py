@@ -46,8 +46,8 @@ def check_placeholders(ctx: LintContext) -> Iterator[Finding]:
     for found in ctx.spec.placeholders if square else ():
         if found.in_code and found.text not in code_placeholders:
             continue
-        if is_optional_label(found.text):
-            continue
+        if is_optional_label(found.text) or found.text.startswith("[!"):
+            continue  # an [Optional] label, a GitHub alert's [!NOTE]
         cells = signoff_cells.get(found.line)
         if cells and any(first <= found.column < last for first, last in cells):
             continue

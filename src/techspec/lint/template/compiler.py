@@ -249,8 +249,8 @@ def _comments_by_end(comments: list[Comment]) -> dict[int, list[str]]:
 def _section_rules(sections: list[Section], notes: dict[int, list[str]]) -> list[SectionRule]:
     rules: list[SectionRule] = []
     for section in sections:
-        if is_ellipsis(section.title):
-            continue  # '## …' after examples: more of the same
+        if is_ellipsis(section.title) or not section.title.strip():
+            continue  # '## …' after examples: more of the same; an empty heading: nothing
         previous = rules[-1] if rules else None
         if (
             previous is not None

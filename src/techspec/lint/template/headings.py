@@ -14,7 +14,7 @@ import re
 from techspec.lint.patterns import HeadingMatcher
 from techspec.lint.template.styles import first_bracketed, squash
 
-_NUMBERING = re.compile(r"(?:\d+(?:\.\d+)*\.?|[A-Za-z]\.|[IVXivx]+\.)[ \t]+(?=\S)")
+_NUMBERING = re.compile(r"(?:\d+(?:\.\d+)*\.?|[A-Za-z](?:\.\d+)*\.|[IVXivx]+\.)[ \t]+(?=\S)")
 _SEPARATORS = ":-–—."
 _NUMBER = re.compile(r"\d+")
 _FIRST_EXAMPLE = re.compile(r"(?<=\s)1$")
