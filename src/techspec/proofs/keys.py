@@ -57,6 +57,10 @@ KEYRING_ENV = "TECHSPEC_SIGNING_KEYRING"
 SIGNATURE_BYTES = 64
 
 
+class NoKeyConfigured(ProofError):
+    """No keyring was given and there is no SQLite file to keep one beside."""
+
+
 def key_id_for(public_bytes: bytes) -> str:
     """The key id of a raw Ed25519 public key: 16 hex digits of its sha256."""
     return hashlib.sha256(public_bytes).hexdigest()[:16]
@@ -385,7 +389,7 @@ def keyring_path(
         return Path(named)
     beside = _beside_database(database_url or "")
     if beside is None:
-        raise ProofError(
+        raise NoKeyConfigured(
             f"no signing key: set {KEY_ENV} (the keyring's text) or {KEYRING_ENV} (its file); "
             "every server on one PostgreSQL database must share the same one"
         )
