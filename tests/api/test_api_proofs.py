@@ -134,11 +134,7 @@ def test_post_verify_gives_the_verdicts_techspec_verify_gives(
     path = tmp_path / "ledger.md"
     path.write_text(text, encoding="utf-8")
 
-    api = client.post(
-        "/api/v1/verify",
-        content=text.encode(),
-        headers={**people["vic"], "Content-Type": "text/markdown"},
-    )
+    api = client.post("/api/v1/verify", json={"content": text}, headers=people["vic"])
     local = cli_run("verify", str(path), "--format", "json", "--db", db_url)
 
     assert api.status_code == 200, api.text

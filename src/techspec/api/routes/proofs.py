@@ -1,7 +1,8 @@
 """Proofs anyone can check: the server's public keys (``/.well-known/techspec-keys``,
 also ``/api/v1/keys``; no token needed), a signed attestation of a spec
 (``/api/v1/specs/{ref}/attestation``) and the check of signed sign-offs in posted
-Markdown (``POST /api/v1/verify``, what ``techspec verify`` says of the same text)."""
+Markdown (``POST /api/v1/verify`` with ``{"content": "<Markdown>"}``: what
+``techspec verify`` says of the same text)."""
 
 from __future__ import annotations
 
@@ -56,16 +57,13 @@ def attestation(ref: str, user: CurrentUser, api: Api) -> dict[str, Any]:
     "/api/v1/verify",
     response_model=SignoffsOut,
     responses=bodies.problems(400, 415),
-    openapi_extra=bodies.request_body(VerifyIn, markdown_too=True),
+    openapi_extra=bodies.request_body(VerifyIn, markdown_too=False),
     summary="Check the signed sign-off rows of posted Markdown with the server's keys "
     "(as techspec verify --server)",
 )
 async def verify(request: Request, user: CurrentUser, api: Api) -> dict[str, Any]:
-    if bodies.is_markdown(request):
-        text = await bodies.markdown(request)
-    else:
-        body = bodies.validate(VerifyIn, await bodies.json_object(request))
-        text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
+    body = bodies.validate(VerifyIn, await bodies.json_object(request))
+    text = bodies.decode(body.content.encode("utf-8", "surrogatepass"))
     checks = await run_in_threadpool(proofs.verify, api.store, user, text)
     rows = [
         {
