@@ -220,3 +220,25 @@ def test_two_servers_on_one_postgresql_share_one_key_given_as_one_file(
 
     assert keys[0] == keys[1] and len(keys[0]["keys"]) == 1
     assert [c.returncode for c in checks] == [0, 0], [c.stdout + c.stderr for c in checks]
+
+
+def test_serve_makes_the_key_at_start_and_refuses_a_keyring_others_can_read(
+    db_url: str, tmp_path: Path
+) -> None:
+    keyring = Path(db_url.removeprefix("sqlite:///") + ".keys")
+    with serve(db_url, tmp_path / "server.log") as server:
+        assert keyring.exists()
+        assert "techspec signing key: " in server.logs()
+    keyring.chmod(0o644)
+
+    refused = subprocess.run(
+        [str(TECHSPEC), "serve", "--db", db_url, "--port", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert refused.returncode == 2
+    assert "readable by others (mode 644)" in refused.stderr
+    assert "Traceback" not in refused.stderr

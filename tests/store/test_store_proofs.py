@@ -284,3 +284,32 @@ def test_a_keyring_others_can_read_is_refused(exported: Exported) -> None:
     assert "readable by others (mode 644)" in done.stderr
     refused = run(exported.db_url, "attest", SLUG)
     assert refused.exit_code == 2
+
+
+def test_a_restored_backup_keeps_every_signature_verifiable(
+    exported: Exported, tmp_path: Path
+) -> None:
+    backup = tmp_path / "store.backup"
+    assert run(exported.db_url, "backup", str(backup)).exit_code == 0
+    changed = tmp_path / "changed" / f"{SLUG}.md"
+    changed.parent.mkdir()
+    text = exported.spec.read_text("utf-8")
+    changed.write_text(text.replace("## Scope\n", "## Scope\n\nMore.\n", 1), encoding="utf-8")
+    assert run(exported.db_url, "import", str(changed), "--as", "ada").exit_code == 0
+    assert "sig:" not in run(exported.db_url, "cat", SLUG).stdout
+
+    restored = run(exported.db_url, "restore", str(backup))
+    again = tmp_path / "again"
+    assert restored.exit_code == 0, restored.output
+    assert run(exported.db_url, "export", str(again)).exit_code == 0
+
+    done = offline("verify", f"{SLUG}.md", "--key", str(exported.public_key), cwd=again)
+    assert done.exit_code == 0, done.stdout
+    attestation = _attest(exported, tmp_path)
+    checked = offline(
+        "verify-attestation",
+        str(attestation),
+        *("--key", str(exported.public_key), "--require-status", "Approved"),
+        cwd=tmp_path,
+    )
+    assert checked.exit_code == 0, checked.stderr
