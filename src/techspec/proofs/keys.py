@@ -387,7 +387,7 @@ def keyring_path(
     named = source.get(KEYRING_ENV, "").strip()
     if named:
         return Path(named)
-    beside = _beside_database(database_url or "")
+    beside = beside_database(database_url or "", ".keys")
     if beside is None:
         raise NoKeyConfigured(
             f"no signing key: set {KEY_ENV} (the keyring's text) or {KEYRING_ENV} (its file); "
@@ -396,7 +396,10 @@ def keyring_path(
     return beside
 
 
-def _beside_database(database_url: str) -> Path | None:
+def beside_database(database_url: str, suffix: str) -> Path | None:
+    """The file ``<sqlite file><suffix>`` beside a SQLite database; None for PostgreSQL
+    or an in-memory database.  Secrets that must not live in the database live there
+    (this keyring, the web's session key)."""
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -405,14 +408,11 @@ def _beside_database(database_url: str) -> Path | None:
     except (ArgumentError, ValueError):
         return None
     name = parsed.database or ""
-    if (
-        parsed.get_backend_name() != "sqlite"
-        or name in ("", ":memory:")
-        or name.startswith("file:")
-    ):
+    in_memory = name in ("", ":memory:") or name.startswith("file:")
+    if parsed.get_backend_name() != "sqlite" or in_memory:
         return None
     database = Path(name)
-    return database.with_name(database.name + ".keys")
+    return database.with_name(database.name + suffix)
 
 
 def _entries(data: Mapping[str, Any], source: str) -> list[Mapping[str, Any]]:
