@@ -313,3 +313,23 @@ def test_a_restored_backup_keeps_every_signature_verifiable(
         cwd=tmp_path,
     )
     assert checked.exit_code == 0, checked.stderr
+
+
+def test_rows_signed_before_a_rotation_are_kept_when_the_workflow_writes_back(
+    exported: Exported, tmp_path: Path
+) -> None:
+    """An import that changed a managed part is written back over; the old key's valid
+    signatures stay as they are rather than being re-signed or cleared."""
+    before = exported.spec.read_text("utf-8")
+    old_rows = [line for line in before.split("\n") if " sig:" in line]
+    assert run(exported.db_url, "key", "rotate").exit_code == 0
+    meddled = tmp_path / "meddled" / f"{SLUG}.md"
+    meddled.parent.mkdir()
+    meddled.write_text(before.replace("**Status**: Approved", "**Status**: Draft"), "utf-8")
+
+    imported = run(exported.db_url, "import", str(meddled), "--as", "ada")
+
+    assert imported.exit_code == 0, imported.output
+    text = run(exported.db_url, "cat", SLUG).stdout
+    assert "**Status**: Approved" in text
+    assert [line for line in text.split("\n") if " sig:" in line] == old_rows
