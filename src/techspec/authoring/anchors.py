@@ -103,7 +103,8 @@ def source_quote(text: str, region: Region, selected: str) -> str | None:
     """The exact source of ``region`` that reads as ``selected``: ``selected`` itself when
     it occurs verbatim, else the source whose text with inline markers dropped and
     whitespace collapsed equals ``selected``'s (so a selection made on the rendered page
-    maps back to the Markdown), with the markers adjacent to it.  None when nothing in the section reads so."""
+    maps back to the Markdown), with the markers adjacent to it.  None when nothing in
+    the section reads so."""
     if not selected.strip():
         return None
     if text.find(selected, region.start, region.end) >= 0:

@@ -15,6 +15,8 @@ the anchor, writes the audit events and re-anchors threads on every revision
 
 from __future__ import annotations
 
+from typing import Any
+
 from techspec.authoring import anchors
 from techspec.errors import InputError, UsageError
 from techspec.service.permissions import (
@@ -22,11 +24,11 @@ from techspec.service.permissions import (
     Actor,
     Console,
     may_own,
-    require_owner,
     require_reader,
 )
 from techspec.service.specs import current
 from techspec.store import threads
+from techspec.store.clock import iso
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden
 from techspec.store.records import Saved
@@ -101,7 +103,11 @@ def apply(
     require_reader(actor)
     found = threads.get(store, thread_id)
     spec = current(store, f"#{found.spec_id}").spec
-    require_owner(store, actor, spec, "apply suggestions to")
+    if not may_own(store, actor, spec):
+        raise Forbidden(
+            "only the spec's owner (its creator, its Author or an admin) may apply a "
+            f"suggestion to spec '{spec.slug}'; {actor.name} does not own it"
+        )
     return threads.apply_suggestion(store, thread_id, _person(actor, "apply"), base=base)
 
 
@@ -161,3 +167,41 @@ def _person(actor: Actor, doing: str) -> User:
     if isinstance(actor, Console):
         raise UsageError(f"name the user who is to {doing} (--as USER)")
     return actor
+
+
+def as_dict(
+    thread: Thread,
+    diff: str | None = None,
+    mentions: list[str] | None = None,
+    unknown: list[str] | None = None,
+) -> dict[str, Any]:
+    """A thread as the API and ``techspec threads --format json`` show it (the text as
+    written: JSON escapes nothing for HTML)."""
+    found: dict[str, Any] = {
+        "id": thread.id,
+        "spec_id": thread.spec_id,
+        "revision": thread.revision,
+        "section": thread.section,
+        "quote": thread.quote,
+        "kind": thread.kind,
+        "suggestion": thread.suggestion,
+        "status": thread.status,
+        "outdated": thread.outdated,
+        "outdated_revision": thread.outdated_revision,
+        "anchored_revision": thread.anchored_revision,
+        "anchored_text": thread.anchored_text,
+        "diff": diff,
+        "author": thread.author,
+        "created_at": iso(thread.created_at),
+        "resolved_by": thread.resolved_by,
+        "resolved_at": iso(thread.resolved_at) if thread.resolved_at else None,
+        "applied_revision": thread.applied_revision,
+        "comments": [
+            {"id": c.id, "author": c.author, "body": c.body, "created_at": iso(c.created_at)}
+            for c in thread.comments
+        ],
+    }
+    if mentions is not None:
+        found["mentions"] = mentions
+        found["unknown_mentions"] = unknown or []
+    return found

@@ -14,6 +14,7 @@ def routers() -> list[APIRouter]:
         revisions,
         specs,
         templates,
+        threads,
         webhooks,
         workflow,
     )
@@ -23,6 +24,7 @@ def routers() -> list[APIRouter]:
         specs.router,
         revisions.router,
         workflow.router,
+        threads.router,
         lint.router,
         templates.router,
         audit.router,
