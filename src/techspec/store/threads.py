@@ -53,6 +53,7 @@ MAX_NAME = 200
 _MENTION = re.compile(r"(?<![\w@])@(\w[\w.-]*)")
 """``@name``: a word character after an ``@`` that follows no word character or ``@``
 (so ``ada@example.com`` and ``@@x`` mention nobody).  One pass, no nested repetition."""
+_SEPARATORS = re.compile(r"[\s._-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,17 +139,22 @@ def mentioned(text: str) -> list[str]:
     return list(names)
 
 
+def mention_key(name: str) -> str:
+    """How an ``@name`` is matched to a user: case-folded, without spaces, dots,
+    underscores or dashes (``@tomás.ferreira`` and ``@TomásFerreira`` are Tomás Ferreira)."""
+    return _SEPARATORS.sub("", name.casefold())
+
+
 def _resolve_mentions(connection: Connection, text: str) -> tuple[list[str], list[str]]:
     """The users ``text`` mentions (their names as stored) and the names nobody has."""
     wanted = mentioned(text)
     if not wanted:
         return [], []
-    rows = connection.execute(
-        sa.select(users.c.name).where(sa.func.lower(users.c.name).in_({n.lower() for n in wanted}))
-    ).scalars()
-    known = {name.casefold(): name for name in rows}
-    found = [known[n.casefold()] for n in wanted if n.casefold() in known]
-    unknown = [n for n in wanted if n.casefold() not in known]
+    known: dict[str, str] = {}
+    for name in connection.execute(sa.select(users.c.name).order_by(users.c.id)).scalars():
+        known.setdefault(mention_key(name), name)
+    found = [known[mention_key(n)] for n in wanted if mention_key(n) in known]
+    unknown = [n for n in wanted if mention_key(n) not in known]
     return list(dict.fromkeys(found)), unknown
 
 
