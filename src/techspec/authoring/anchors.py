@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from techspec.authoring.diff import section_diff
+from techspec.document.model import Spec
 from techspec.document.parser import parse
 
 MARKUP = frozenset("*_`~")
@@ -37,11 +38,12 @@ class Region:
     end: int
 
 
-def regions(text: str) -> dict[str, Region]:
+def regions(text: str, spec: Spec | None = None) -> dict[str, Region]:
     """The own body of every section of ``text`` by path (the first section with a path
-    when several share it, as :meth:`techspec.document.model.Spec.section` finds it)."""
+    when several share it, as :meth:`techspec.document.model.Spec.section` finds it).
+    ``spec`` is ``text`` already parsed."""
     bom = 1 if text.startswith("\ufeff") else 0
-    spec = parse(text[bom:])
+    spec = spec if spec is not None else parse(text[bom:])
     offsets = _line_offsets(text, bom)
     sections = list(spec.walk())
     found: dict[str, Region] = {}
