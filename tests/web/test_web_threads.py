@@ -117,9 +117,7 @@ def test_an_outdated_thread_shows_the_text_it_was_made_on_and_the_section_diff(
     specs.save(store, find_user(store, "ada"), ledger, text, base=current.number)
     [card] = _cards(_as(client, "vic").get(f"/specs/{ledger}").text)
     assert "Outdated" in card.text
-    assert (
-        "Made on revision 1; the quote is no longer in this section since revision 2." in card.text
-    )
+    assert "Written on revision 1; its quote is not in this section since revision 2." in card.text
     assert card.find("blockquote", "quote").text == "per second per client"
     diff = card.find("pre", "diff")
     removed = [line.text for line in diff.find_all("span", "del")]

@@ -57,14 +57,18 @@ def detach_gone(
     actor: str | None,
     rows: Sequence[Any],
     parsed: Spec | None = None,
+    *,
+    anchored: int | None = None,
 ) -> list[int]:
     """Mark outdated the threads of ``rows`` (id, section, quote) whose anchor ``text``
-    (revision ``number``) no longer holds, with the text they were found in."""
+    (revision ``number``) no longer holds, keeping their section as revision
+    ``anchored`` had it (by default the one before: the last they were found in)."""
     found = anchors.regions(text, parsed)
     gone = [row for row in rows if not anchors.locate(text, found, row.section, row.quote)]
     if not gone:
         return []
-    previous = _text_before(connection, spec, number)
+    anchored = number - 1 if anchored is None else anchored
+    previous = _text_at(connection, spec, anchored)
     earlier = anchors.regions(previous) if previous is not None else {}
     named = participants(connection, [row.id for row in gone])
     for row in gone:
@@ -74,7 +78,7 @@ def detach_gone(
             .where(threads.c.id == row.id)
             .values(
                 outdated_revision=number,
-                anchored_revision=number - 1 if previous is not None else None,
+                anchored_revision=anchored if previous is not None else None,
                 anchored_line=region.line if region is not None else None,
                 anchored_text=anchors.body(previous, region)
                 if previous is not None and region is not None
@@ -92,12 +96,12 @@ def detach_gone(
     return [row.id for row in gone]
 
 
-def _text_before(connection: Connection, spec: SpecRecord, number: int) -> str | None:
-    if number <= 1:
+def _text_at(connection: Connection, spec: SpecRecord, number: int) -> str | None:
+    if number < 1:
         return None
     return connection.execute(
         sa.select(revision_rows.c.text).where(
-            revision_rows.c.spec_id == spec.id, revision_rows.c.number == number - 1
+            revision_rows.c.spec_id == spec.id, revision_rows.c.number == number
         )
     ).scalar()
 

@@ -345,7 +345,9 @@ def set_status(store: Store, thread_id: int, actor: User, status: Status) -> Thr
             spec = revisions.resolve(connection, f"#{row.spec_id}")
             text = revisions.revision_row(connection, spec).text
             rows = anchors_of(connection, [thread_id])
-            detach_gone(connection, spec, spec.current_revision, text, actor.name, rows)
+            number = spec.current_revision
+            made = thread.revision  # the text it was written on
+            detach_gone(connection, spec, number, text, actor.name, rows, anchored=made)
             thread = _one(connection, thread_id)
         return thread
 
