@@ -23,7 +23,6 @@ from markupsafe import Markup
 from techspec.authoring.render.body import render_fragment
 from techspec.service import threads as service
 from techspec.service.permissions import Actor, may_own
-from techspec.store import threads as stored
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.records import SpecRecord
@@ -137,7 +136,7 @@ class DiscussionCache:
             store.url,
             spec.id,
             spec.current_revision,
-            stored.version(store, spec.id),
+            service.version(store, actor, spec.id),
             getattr(actor, "name", None),
             roles,
             minute,
