@@ -11,6 +11,7 @@ gets a :class:`Conflict` and nothing is written: no lost update, no gap in the n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,11 +21,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from techspec.document.model import Spec
 from techspec.document.parser import parse
 from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
 from techspec.store import approvals, audit, search
+from techspec.store.anchoring import reanchor
 from techspec.store.authors import set_authors
 from techspec.store.clock import now
 from techspec.store.engine import Store
@@ -203,6 +206,7 @@ def save(
     author: User | None = None,
     message: str = "",
     kind: Kind = "edit",
+    during: Callable[[Connection, int], None] | None = None,
 ) -> Saved:
     """Add ``text`` as a new revision of ``ref``, based on revision ``base``.
 
@@ -211,7 +215,8 @@ def save(
     :func:`techspec.store.lifecycle.prepare_save`): when the save makes the document
     claim more (or other) than the store holds, the workflow's revision that writes
     the store's record back follows it in the same transaction, and ``Saved.revision``
-    is that one.
+    is that one.  ``during`` runs in the write transaction before the revision is
+    stored, with the number it will have (applying a suggestion resolves its thread so).
     """
     from techspec.store.lifecycle import prepare_save
 
@@ -245,7 +250,11 @@ def save(
         )
     with store.write() as connection:
         note = plan.note
-        number = append(connection, spec, base, text, found, author, message or note, kind)
+        if during is not None:
+            during(connection, base + 1)
+        number = append(
+            connection, spec, base, text, found, author, message or note, kind, parsed.spec
+        )
         audit.record(
             connection,
             actor=_name(author),
@@ -302,9 +311,11 @@ def append(
     author: User | None,
     message: str,
     kind: Kind,
+    parsed: Spec | None = None,
 ) -> int:
     """Inside a write transaction: move the spec from ``base`` to ``base + 1`` and store
-    the revision, or raise :class:`Conflict` when ``base`` is no longer current."""
+    the revision, or raise :class:`Conflict` when ``base`` is no longer current; its
+    open review threads are re-anchored (``parsed``: ``text`` already parsed)."""
     number = base + 1
     at = now()
     moved = connection.execute(
@@ -320,6 +331,7 @@ def append(
     except IntegrityError:
         raise _conflict(spec, base, connection) from None
     search.index_spec(connection, spec.id, found.title or "", text)
+    reanchor(connection, spec, number, text, _name(author), parsed)
     return number
 
 

@@ -15,6 +15,7 @@ def routers() -> list[APIRouter]:
         revisions,
         specs,
         templates,
+        threads,
         webhooks,
         workflow,
     )
@@ -24,6 +25,7 @@ def routers() -> list[APIRouter]:
         specs.router,
         revisions.router,
         workflow.router,
+        threads.router,
         lint.router,
         templates.router,
         audit.router,

@@ -16,6 +16,7 @@ def routers() -> list[APIRouter]:
         spec,
         specs,
         templates,
+        threads,
         workflow,
     )
 
@@ -27,6 +28,7 @@ def routers() -> list[APIRouter]:
         spec.router,
         editor.router,
         workflow.router,
+        threads.router,
         history.router,
         audit.router,
         templates.router,
