@@ -38,6 +38,8 @@ class Options:
     jobs: int | None = None
     only_specs: bool = False
     """Skip named files that are not specs, as directory search does (for pre-commit)."""
+    all_files: bool = False
+    """Lint every Markdown file found in a directory, whatever its title (``--all-files``)."""
 
 
 @dataclass(slots=True)
@@ -46,6 +48,8 @@ class Outcome:
     problems: list[TechspecError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """``(path, reason)`` for files in directories that are not specs."""
+    counted: int = 0
+    """How many of ``skipped`` a "no specs found" problem already counts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,7 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
             continue
         path = Path(name)
         if path.is_dir():
-            found = [_Unit(str(p), False) for p in markdown_files(path)]
+            found = [_Unit(str(p), options.all_files) for p in markdown_files(path)]
             if not found:
                 outcome.problems.append(InputError("directory has no Markdown files", path=name))
             searched.append((name, len(units), len(units) + len(found)))
@@ -90,9 +94,14 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
     for name, first, end in searched:
         # Judged per directory: specs found elsewhere in the run must not hide this one.
         if end > first and all(isinstance(r, tuple) for r in results[first:end]):
-            outcome.problems.append(
-                InputError("no specs found (no file's title matches the template)", path=name)
+            count = end - first
+            files = f"{count} Markdown file" + ("" if count == 1 else "s")
+            message = (
+                f"no specs found (no file's title matches the template; {files} skipped: "
+                "--verbose names them, --all-files lints them)"
             )
+            outcome.problems.append(InputError(message, path=name))
+            outcome.counted += count
     return outcome
 
 
@@ -138,13 +147,25 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
         template = load_template(template_path) if template_path else builtin_template()
         spec = parse(text, unit.path)
         if not unit.explicit and not template.title_matches(spec.title):
-            return (unit.path, f"first heading does not match '# {template.title}'")
+            return (unit.path, skip_reason(spec.title, template))
         selection = config.selection_for(location)
         selection = Selection(options.select or selection.select, selection.ignore + options.ignore)
         findings = lint(spec, template, selection=selection)
         return FileReport(unit.path, spec.status, findings)
     except TechspecError as error:
         return error
+
+
+def skip_reason(title: str | None, template: Template) -> str:
+    """Why directory search passes a Markdown file by: its title is not the template's."""
+    wanted = f"'# {template.title}'"
+    if title is None:
+        return f"it has no title heading (the template's is {wanted})"
+    return f"its title '{_short(title)}' does not match {wanted}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @lru_cache(maxsize=32)
