@@ -77,10 +77,30 @@ TEMPLATE = """\
 
 STATUSES = ("Idea", "Discussed", "Agreed", "Shipped")
 PEOPLE = ("Ada Lovelace", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Alan Kay")
-WORDS = (
-    "ledger queue cache shard replica tenant quota index backfill snapshot schema "
-    "latency budget region failover token audit export import batch stream window"
-).split()
+WORDS = [
+    "ledger",
+    "queue",
+    "cache",
+    "shard",
+    "replica",
+    "tenant",
+    "quota",
+    "index",
+    "backfill",
+    "snapshot",
+    "schema",
+    "latency",
+    "budget",
+    "region",
+    "failover",
+    "token",
+    "audit",
+    "export",
+    "import",
+    "batch",
+    "stream",
+    "window",
+]
 
 
 @dataclass
