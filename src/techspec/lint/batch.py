@@ -19,6 +19,7 @@ from pathlib import Path
 from techspec.document.files import decode, markdown_files, read_text
 from techspec.document.parser import parse
 from techspec.errors import InputError, TechspecError, TemplateError
+from techspec.lint.builtins import builtin_for_path, builtin_names
 from techspec.lint.config import find_config
 from techspec.lint.findings import FileReport
 from techspec.lint.linter import lint
@@ -168,11 +169,19 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@lru_cache(maxsize=32)
 def load_template(path: Path) -> Template:
-    """Read and compile a template file; errors name the template."""
+    """Read and compile a template file, or name a built-in one (``adr``, ``rfc``) when no
+    such file exists; errors name the template."""
+    builtin = builtin_for_path(path)
+    return builtin if builtin is not None else _load_file(path)
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: Path) -> Template:
     try:
         text = read_text(path)
     except InputError as error:
-        raise TemplateError(f"template {error.message}", path=str(path)) from None
+        known = ", ".join(builtin_names())
+        message = f"template {error.message} (built-in templates: {known})"
+        raise TemplateError(message, path=str(path)) from None
     return Template.from_markdown(text, str(path))

@@ -1,4 +1,4 @@
-"""Templates by name: the built-in one plus those stored with the store's specs or added
+"""Templates by name: the built-in ones plus those stored with the store's specs or added
 by an admin.  A name means one template: adding different text under a taken name is
 a conflict (a new version gets a new name)."""
 
@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from techspec.authoring.writeback import signoff_roles
-from techspec.lint.template import Template, builtin_template
+from techspec.lint.builtins import builtin_templates
+from techspec.lint.template import Template
 from techspec.service.permissions import Actor, require_admin
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
@@ -34,15 +35,15 @@ class Entry:
 
 
 def entries(store: Store) -> list[Entry]:
-    """The built-in template first, then stored ones by name."""
-    builtin = builtin_template()
-    found = [Entry(builtin, True)]
+    """The built-in templates first (the default one leading), then stored ones by name."""
+    found = [Entry(template, True) for template in builtin_templates()]
+    shipped = {entry.template.sha256 for entry in found}
     query = sa.select(templates.c.name, templates.c.text).order_by(templates.c.name)
     with store.read() as connection:
         rows = connection.execute(query).all()
     for row in rows:
         template = Template.from_markdown(row.text, row.name)
-        if template.sha256 != builtin.sha256:
+        if template.sha256 not in shipped:
             found.append(Entry(template, False))
     return found
 
