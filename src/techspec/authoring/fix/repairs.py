@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from techspec.authoring.fix.edits import BREAK, HASHES, SourceLines, break_token, extent, level
+from techspec.authoring.fix.edits import (
+    BREAK,
+    HASHES,
+    TASK,
+    SourceLines,
+    break_token,
+    definitions,
+    extent,
+    level,
+    references,
+    without_link_markup,
+)
 from techspec.document.model import Section, Table
 from techspec.document.parser import parse
 from techspec.lint.findings import Finding
@@ -98,6 +110,14 @@ class ItemTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferenceTarget:
+    """A fixed item the spec has, written with a reference link (``[website]``) that the
+    spec never defines: the template's definition answers it, not a second copy."""
+
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NumberTarget:
     renumber: tuple[tuple[Section, int, int], ...]
     """``(section, its number, the number it should have)``."""
@@ -130,12 +150,7 @@ class _Finder:
             self.fields(match.section, match.rule.fields, match.section.line + 1)
             if not match.rule.fixed_items:
                 continue
-            present = {_squash(item.text) for item in match.section.checklist}
-            for text in match.rule.fixed_items:
-                if _squash(text) not in present:
-                    target = ItemTarget(match.section, text)
-                    line = match.section.end_line
-                    self.add("TS304", line, f"'{text}'", f"Add checklist item '{text}'", target)
+            self.items(match.section, match.rule.fixed_items)
         for pair in self.context.table_pairs():
             if pair.table is not None:
                 self.table(pair, pair.table)
@@ -146,6 +161,36 @@ class _Finder:
         if unsafe:
             self.numbering()
         return self.found
+
+    def items(self, section: Section, fixed: tuple[str, ...]) -> None:
+        """A fixed item is added only when the section has no item that reads the same
+        once link markup is set aside; one that does but leans on an undefined reference
+        (``[website]``) gets the template's definition instead."""
+        present = {_squash(item.text) for item in section.checklist}
+        loose = {_squash(without_link_markup(item.text)): item for item in section.checklist}
+        line = section.end_line
+        for text in fixed:
+            if _squash(text) in present:
+                continue
+            twin = loose.get(_squash(without_link_markup(text)))
+            if twin is None:
+                target: object = ItemTarget(section, text)
+                self.add("TS304", line, f"'{text}'", f"Add checklist item '{text}'", target)
+                continue
+            labels = self.undefined(twin.text)
+            if labels:
+                title = "Add the link reference definition " + ", ".join(
+                    f"'[{label}]'" for label in labels
+                )
+                self.add("TS304", line, f"'{text}'", title, ReferenceTarget(labels))
+
+    def undefined(self, text: str) -> tuple[str, ...]:
+        """The labels ``text`` references that the spec leaves undefined and the
+        template defines."""
+        source = _TemplateText.of(self.context.template)
+        known = set(definitions(SourceLines(self.spec.text)))
+        wanted = [label for label in references(text) if label not in known]
+        return tuple(dict.fromkeys(label for label in wanted if label in source.definitions))
 
     def fields(self, section: Section | None, rules: tuple[FieldRule, ...], line: int) -> None:
         for rule in rules:
@@ -164,6 +209,8 @@ class _Finder:
                 self.add("TS301", table.line, f"'{name}'", f"Add column '{name}'", column)
         keys = {row[0].text.casefold() for row in table.rows if row}
         for fixed in pair.rule.fixed_rows:
+            if table.rows and not _literal(fixed.key):
+                continue  # an example row (*<Role-1>*): never put into a filled table
             if fixed.key.casefold() not in keys:
                 row = RowTarget(pair, _template_row(self.context.template, pair, fixed.key))
                 self.add("TS302", table.end_line, f"'{fixed.key}'", f"Add row '{fixed.key}'", row)
@@ -222,6 +269,33 @@ def _squash(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_INLINE_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+
+def _plain(markdown: str) -> str:
+    """An item's Markdown read as words: links by their text, emphasis marks dropped."""
+    text = without_link_markup(_INLINE_LINK.sub(lambda m: m[1], markdown))
+    return text.replace("**", "").replace("`", "")
+
+
+def _item_markdown(line: str) -> str | None:
+    """The text of a one-line task item after its box (``- [ ] text`` -> ``text``)."""
+    match = TASK.match(line)
+    if match is None or line[match.end() : match.end() + 2] not in (" ]", "x]", "X]"):
+        return None
+    return line[match.end() + 2 :].strip()
+
+
+def _literal(key: str) -> bool:
+    """A row key that is text, not a placeholder in any style (``[Role]``, ``<Role-1>``,
+    ``*<Role-1>*``, ``{role}``)."""
+    bare = key.strip().strip("*_`").strip()
+    if bare.startswith("\\<"):
+        bare = bare[1:]
+    pairs = {"[": "]", "<": ">", "{": "}"}
+    return not (bare[:1] in pairs and bare.endswith(pairs[bare[:1]]))
+
+
 class _TemplateText:
     """The template's own text: section bodies to insert, tables, its hard-break style."""
 
@@ -244,6 +318,18 @@ class _TemplateText:
                 self.tables[id(table_rule)] = table
         lines = [field.line for field in spec.metadata]
         self.token = break_token(self.lines.content(lines[0])) if len(lines) > 1 else "\\"
+        self.items: dict[str, str] = {}
+        """Each checklist item's Markdown as the template writes it, by its plain words:
+        an inserted item keeps the template's links."""
+        for section in spec.walk():
+            for item in section.checklist:
+                raw = _item_markdown(self.lines.content(item.line))
+                if raw is not None and _squash(_plain(raw)) == _squash(item.text):
+                    self.items[_squash(item.text)] = raw
+        self.definitions = {
+            label: self.lines.content(line) for label, line in definitions(self.lines).items()
+        }
+        """The template's link reference definitions: copied with what uses them."""
 
     @classmethod
     def of(cls, template: Template) -> _TemplateText:
