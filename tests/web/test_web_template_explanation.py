@@ -9,11 +9,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
-from web_client import sign_in
+from web_client import sign_in, token
 from web_support import Tabs
 
 from conftest_cli import run_cli
 from html_dom import dom
+from techspec.lint.builtins import builtin_named
+from techspec.store import revisions
+from techspec.store.engine import Store
 
 
 def _explained(client: TestClient, name: str) -> dict[str, Any]:
@@ -103,3 +106,27 @@ def test_the_explanation_is_visible_in_a_real_browser(tabs: Tabs) -> None:
     expect(page.locator(".explain-sections li").first).to_be_visible()
     page.locator(".outline a[href='#explanation']").click()
     reader.shot("template-explanation")
+
+
+@pytest.mark.parametrize(("name", "heading"), [("adr", "# ADR: "), ("rfc", "# RFC: ")])
+def test_a_new_spec_from_a_built_in_template_in_the_web(
+    client: TestClient, store: Store, name: str, heading: str
+) -> None:
+    sign_in(client, "ada")
+    response = client.post(
+        "/new",
+        data={
+            "csrf": token(client, f"/new?template={name}"),
+            "template": name,
+            "title": "Queue the webhooks",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    stored = revisions.get_spec(store, "queue-the-webhooks")
+    assert revisions.get_revision(store, "queue-the-webhooks").text.startswith(
+        heading + "Queue the webhooks\n"
+    )
+    template = builtin_named(name)
+    assert template is not None
+    assert stored.status == template.statuses[0]
