@@ -122,3 +122,16 @@ def test_a_file_that_is_not_a_template_is_one_line_and_exit_2(tmp_path: Path) ->
     assert result.exit_code == 2
     [line] = stderr_lines(result)
     assert line.startswith(f"techspec: {path}: not a template")
+
+
+def test_standard_input_is_explained_too() -> None:
+    result = run_cli(["template", "explain", "-"], stdin=TEAM_TEMPLATE)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Template ")
+    assert "Sign-off roles: Incident Commander" in result.stdout
+
+
+def test_empty_standard_input_is_one_line_and_exit_2() -> None:
+    result = run_cli(["template", "explain", "-"], stdin="")
+    assert result.exit_code == 2
+    assert stderr_lines(result) == ["techspec: -: empty file: nothing to lint"]

@@ -23,13 +23,20 @@ def template_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @reports_errors
 def explain_command(template: str, fmt: str) -> None:
-    """Print what the compiler inferred from TEMPLATE (a path or a built-in name):
-    sections, repeatable patterns, fields, enumerations, tables, checklists and
-    placeholders.  Exit 2 when TEMPLATE cannot be read or is not a template."""
+    """Print what the compiler inferred from TEMPLATE (a path, a built-in name or - for
+    standard input): sections, repeatable patterns, fields, enumerations, tables,
+    checklists and placeholders.  Exit 2 when TEMPLATE cannot be read or is not a
+    template."""
+    from techspec.document.files import read_stdin
     from techspec.lint.batch import load_template
     from techspec.lint.explain import as_text, explain
+    from techspec.lint.template import Template
 
-    explanation = explain(load_template(Path(template)))
+    if template == "-":
+        compiled = Template.from_markdown(read_stdin(), "-")
+    else:
+        compiled = load_template(Path(template))
+    explanation = explain(compiled)
     if fmt == "json":
         click.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     else:
