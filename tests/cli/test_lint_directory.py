@@ -83,3 +83,11 @@ def test_a_long_title_is_shortened_in_the_reason(tmp_path: Path) -> None:
     [line] = stderr_lines(run_cli(["lint", "-v", str(tmp_path)]))
     assert len(line) < 300
     assert "x" * 59 + "…" in line
+
+
+def test_tool_directories_are_passed_by_without_a_word(mixed: Path) -> None:
+    for tool in (".git", "node_modules", ".venv"):
+        (mixed / tool).mkdir()
+        (mixed / tool / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    result = run_cli(["lint", "-v", str(mixed)])
+    assert not [line for line in stderr_lines(result) if "directory" in line]

@@ -88,6 +88,7 @@ def lint(
     for problem in outcome.problems:
         click.echo(f"techspec: {problem}", err=True)
     _report_skipped(outcome.skipped, len(outcome.skipped) - outcome.counted, verbose)
+    _report_hidden(outcome.hidden, verbose)
     reports = sorted(outcome.reports, key=lambda r: r.path)
     color = fmt == "text" and output_file is None and sys.stdout.isatty()
     report = render(reports, fmt, color=color, statistics=statistics, tool_version=__version__)
@@ -118,6 +119,17 @@ def _report_skipped(skipped: list[tuple[str, str]], uncounted: int, verbose: boo
             "(--verbose names them, --all-files lints them)",
             err=True,
         )
+
+
+def _report_hidden(hidden: list[str], verbose: bool) -> None:
+    """Hidden directories are not searched (``.github`` holds issue templates, not
+    specs); a spec kept in one would be missed, so the run says which were passed by."""
+    if verbose:
+        for path in hidden:
+            click.echo(f"techspec: skipped directory {path}: hidden (name it to lint it)", err=True)
+    elif hidden:
+        count = f"{len(hidden)} hidden director" + ("y" if len(hidden) == 1 else "ies")
+        click.echo(f"techspec: skipped {count} (--verbose names them)", err=True)
 
 
 @cli.command()

@@ -51,6 +51,8 @@ class Outcome:
     """``(path, reason)`` for files in directories that are not specs."""
     counted: int = 0
     """How many of ``skipped`` a "no specs found" problem already counts."""
+    hidden: list[str] = field(default_factory=list)
+    """Hidden directories that directory search did not enter (``.drafts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,9 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
             continue
         path = Path(name)
         if path.is_dir():
-            found = [_Unit(str(p), options.all_files) for p in markdown_files(path)]
+            hidden: list[Path] = []
+            found = [_Unit(str(p), options.all_files) for p in markdown_files(path, hidden)]
+            outcome.hidden += [str(directory) for directory in hidden]
             if not found:
                 outcome.problems.append(InputError("directory has no Markdown files", path=name))
             searched.append((name, len(units), len(units) + len(found)))
