@@ -4,7 +4,9 @@ to fit the document."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar, cast
 
 from techspec.authoring.fix.edits import (
     BREAK,
@@ -41,6 +43,8 @@ from techspec.document.parser import parsed_lines
 from techspec.lint.linter import LintContext, MissingSection
 from techspec.lint.template import FieldRule, TableRule
 
+T = TypeVar("T")
+
 
 def render_edits(
     context: LintContext, repairs: list[Repair], *, today: date | None = None
@@ -60,6 +64,14 @@ def _source_lines(context: LintContext) -> SourceLines:
     return lines
 
 
+def _cached(context: LintContext, key: str, make: Callable[[], T]) -> T:
+    """Computed once per lint context, like the spec's lines (the language server renders
+    one finding's repair at a time)."""
+    if key not in context.cache:
+        context.cache[key] = make()
+    return cast(T, context.cache[key])
+
+
 class _Renderer:
     def __init__(self, context: LintContext, today: date) -> None:
         self.context = context
@@ -68,7 +80,7 @@ class _Renderer:
         self.source = _TemplateText.of(context.template)
         self.today = today
         self.edits: list[Edit] = []
-        self.protected = protected_ranges(self.lines)
+        self.protected = _cached(context, "protected-ranges", lambda: protected_ranges(self.lines))
         self.labels: list[str] = []
         """Reference labels that repairs need defined (beside those their text uses)."""
 
@@ -114,7 +126,7 @@ class _Renderer:
         wanted = list(self.labels)
         for edit in self.edits:
             wanted += references(edit.new)
-        known = definitions(self.lines)
+        known = _cached(self.context, "definitions", lambda: definitions(self.lines))
         lines = [
             self.source.definitions[label]
             for label in dict.fromkeys(wanted)

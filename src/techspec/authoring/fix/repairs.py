@@ -188,7 +188,9 @@ class _Finder:
         """The labels ``text`` references that the spec leaves undefined and the
         template defines."""
         source = _TemplateText.of(self.context.template)
-        known = set(definitions(SourceLines(self.spec.text)))
+        known = self.context.cache.get("definitions")
+        if not isinstance(known, dict):
+            known = self.context.cache["definitions"] = definitions(SourceLines(self.spec.text))
         wanted = [label for label in references(text) if label not in known]
         return tuple(dict.fromkeys(label for label in wanted if label in source.definitions))
 
