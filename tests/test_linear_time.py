@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+import pytest
 from lsprotocol import types
 
 from techspec.authoring.content_hash import value_span
@@ -30,6 +31,7 @@ from techspec.authoring.writeback import check_review_items
 from techspec.document.model import Spec
 from techspec.document.parser import parse
 from techspec.document.reparse import reparse
+from techspec.errors import TemplateError
 from techspec.formats.junit import render_junit
 from techspec.lint.findings import FileReport, Finding
 from techspec.lint.linter import lint
@@ -122,6 +124,30 @@ def test_insertions_between_setext_headings_are_reparsed_in_linear_time() -> Non
     assert grows_linearly(make, lambda made: reparse(*made), 1_000)
 
 
+def test_front_matter_with_a_long_run_of_blanks_after_a_key_parses_in_linear_time() -> None:
+    assert grows_linearly(lambda n: f"---\nstatus:{' ' * n}x\n---\n\n# T\n", parse, 2_000)
+
+
+def test_front_matter_with_a_long_word_and_no_colon_parses_in_linear_time() -> None:
+    assert grows_linearly(lambda n: "---\n" + "a" * n + "\n---\n\n# T\n", parse, 2_000)
+
+
+def test_many_front_matter_fields_parse_in_linear_time() -> None:
+    assert grows_linearly(lambda n: "---\n" + "key: value\n" * n + "---\n\n# T\n", parse, 500)
+
+
+def test_a_list_item_of_many_words_before_a_colon_parses_in_linear_time() -> None:
+    assert grows_linearly(lambda n: "- " + "word " * n + ": value\n\n# T\n", parse, 500)
+
+
+def test_a_list_item_with_an_unclosed_bold_key_parses_in_linear_time() -> None:
+    assert grows_linearly(lambda n: "- **" + "a" * n + "\n\n# T\n", parse, 2_000)
+
+
+def test_a_long_list_of_fields_parses_in_linear_time() -> None:
+    assert grows_linearly(lambda n: "- Feature Name: x\n" * n + "\n# T\n", parse, 500)
+
+
 # -- the template and the linter -------------------------------------------------------
 
 
@@ -157,6 +183,60 @@ def test_a_long_run_of_digits_in_a_heading_is_numbered_in_linear_time() -> None:
 def test_a_title_with_two_placeholders_is_matched_in_linear_time() -> None:
     template = Template.from_markdown("# [Team] plan [Name] end\n\n## Scope\n\nText.\n")
     assert grows_linearly(lambda n: "a " + "plan " * n, template.title_matches, 300)
+
+
+def _compiled(make: Callable[[int], str]) -> Callable[[int], str]:
+    """Each text made new (compiled templates are cached by content)."""
+    counter = iter(range(1_000_000))
+    return lambda n: make(n) + f"\n<!-- {next(counter)} -->\n"
+
+
+def _compile_or_refuse(text: str) -> object:
+    try:
+        return Template.from_markdown(text)
+    except TemplateError as error:
+        return error
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["{", "\\<", "<", "[", "N", "NNN ", "1.", ": your ", "(optional) ", "- a: b\n", "* {x}\n"],
+)
+def test_a_template_with_a_long_run_of_one_construct_compiles_in_linear_time(unit: str) -> None:
+    make = _compiled(lambda n: "# {Title} " + unit * n + "\n\n## " + unit * n + "\n\n" + unit * n)
+    assert grows_linearly(make, _compile_or_refuse, 300)
+
+
+def test_many_optional_and_repeated_headings_compile_in_linear_time() -> None:
+    def make(n: int) -> str:
+        parts = "".join(
+            f"<!-- This is an optional element. -->\n## Part {i} (Optional)\n\n"
+            f"### {{option {i}}}\n\n- [ ] Other\n\n"
+            for i in range(n)
+        )
+        return "# {title}\n\n" + parts
+
+    assert grows_linearly(_compiled(make), _compile_or_refuse, 100)
+
+
+def test_a_document_full_of_curly_and_angle_text_lints_in_linear_time() -> None:
+    template = Template.from_markdown("# {title}\n\n## Context\n\n{Describe it.} \\<Role-1>\n")
+    line = "{Describe it.} {x} \\<Role-1> <b> "
+    assert grows_linearly(
+        lambda n: parse("# T\n\n## Context\n\n" + line * n + "\n"),
+        lambda spec: lint(spec, template),
+        300,
+    )
+
+
+def test_a_document_of_many_help_comments_lints_in_linear_time() -> None:
+    template = Template.from_markdown(
+        "# {title}\n\n## Context\n\n<!-- Explain the forces at play. -->\n"
+    )
+    unit = "<!-- Explain the forces at play. -->\n\n"
+    assert grows_linearly(
+        lambda n: parse("# T\n\n## Context\n\n" + unit * n), lambda spec: lint(spec, template), 200
+    )
 
 
 def test_many_suppressions_and_findings_lint_in_linear_time() -> None:

@@ -18,6 +18,7 @@ from techspec.lint.findings import Finding
 from techspec.lint.linter import lint_text
 from techspec.lint.rules import all_rules
 from techspec.lint.rules.managed import content_hash
+from techspec.lint.template import Template
 
 APPROVED = (Path(__file__).parents[1] / "fixtures" / "approved.md").read_text("utf-8")
 
@@ -84,6 +85,25 @@ class Case:
     passing: Edit = unchanged
     line: int | None = None
     """Where the finding must point, when the case pins it."""
+    template: str | None = None
+    """The template the case lints against (None: the built-in one)."""
+
+    def lint(self, text: str) -> list[Finding]:
+        template = Template.from_markdown(self.template) if self.template else None
+        return lint_text(text, "spec.md", template)
+
+
+MINI_ADR = """\
+# {short title of the decision}
+
+## Context
+
+Describe the context and the forces at play, in two or three sentences.
+
+## Decision
+
+{the option chosen, and why}
+"""
 
 
 def _line_of(fragment: str) -> int:
@@ -123,6 +143,27 @@ CASES = [
             "- [ ] User experience goal\n",
             "It should be fast.\n",
         ),
+    ),
+    Case(
+        "TS108",
+        replace("### Problem Statement", "#### Problem Statement"),
+        line=_line_of("### Problem Statement"),
+    ),
+    Case(
+        "TS206",
+        lambda _: MINI_ADR.replace("{short title of the decision}", "Use PostgreSQL").replace(
+            "{the option chosen, and why}", "PostgreSQL, for its transactions."
+        ),
+        passing=lambda _: (
+            MINI_ADR.replace("{short title of the decision}", "Use PostgreSQL")
+            .replace("{the option chosen, and why}", "PostgreSQL, for its transactions.")
+            .replace(
+                "Describe the context and the forces at play, in two or three sentences.",
+                "Ledgers need ACID.",
+            )
+        ),
+        line=5,
+        template=MINI_ADR,
     ),
     Case("TS201", replace("**Date**: 2026-03-02\\\n", ""), line=_line_of("**Reviewers**") + 0),
     Case("TS202", replace("**Status**: Approved", "**Status**: Done"), line=_line_of("**Status**")),
@@ -191,7 +232,7 @@ def test_the_fixture_spec_is_clean() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{i}" for i, c in enumerate(CASES)])
 def test_rule_fires_on_its_failing_edit(case: Case) -> None:
-    findings = [f for f in lint_text(case.failing(APPROVED), "spec.md") if f.rule == case.code]
+    findings = [f for f in case.lint(case.failing(APPROVED)) if f.rule == case.code]
     assert findings, f"{case.code} did not fire"
     if case.line is not None:
         assert case.line in [f.line for f in findings]
@@ -200,7 +241,7 @@ def test_rule_fires_on_its_failing_edit(case: Case) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{i}" for i, c in enumerate(CASES)])
 def test_rule_is_silent_on_its_passing_text(case: Case) -> None:
-    assert case.code not in codes(lint_text(case.passing(APPROVED), "spec.md"))
+    assert case.code not in codes(case.lint(case.passing(APPROVED)))
 
 
 def test_every_rule_has_a_failing_and_a_passing_case() -> None:

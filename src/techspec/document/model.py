@@ -16,17 +16,25 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 BlockKind = Literal["paragraph", "list", "table", "code", "html", "quote", "rule"]
+FieldSource = Literal["bold", "list", "front-matter"]
+"""Where a field was written: a bold-key line (``**Status**: Draft``), an item of a list of
+``Key: value`` items before the first section (``- Feature Name: ...``, ``- **Author:** ...``),
+or a ``key: value`` line of the YAML front matter."""
 
 
 @dataclass(slots=True)
 class Field:
-    """A bold-key line such as ``**Status**: Draft`` (document metadata or a section field)."""
+    """A metadata or section field: a bold-key line such as ``**Status**: Draft``, a
+    ``Key: value`` list item before the first section, or a front-matter ``key: value``."""
 
     key: str
     value: str
     line: int
     column: int
     value_column: int
+    source: FieldSource = "bold"
+    """How it was written: templates keep their fields in one of these shapes, and the
+    documents written from them in the same one."""
 
 
 @dataclass(slots=True)

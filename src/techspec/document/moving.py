@@ -44,7 +44,10 @@ def copy_piece(piece: Piece, lines: int, moved: int, counts: Counts) -> Piece:
             else None
         ),
         (
-            [Field(f.key, f.value, f.line + lines, f.column, f.value_column) for f in fields]
+            [
+                Field(f.key, f.value, f.line + lines, f.column, f.value_column, f.source)
+                for f in fields
+            ]
             if fields
             else None
         ),

@@ -269,7 +269,10 @@ class _Tree:
         if block is not None:
             stack = self.stack
             if piece.fields:
-                (stack[-1].fields if stack else self.metadata).extend(piece.fields)
+                if not stack:
+                    self.metadata.extend(piece.fields)
+                elif piece.fields[0].source == "bold":  # a list of fields is metadata only
+                    stack[-1].fields.extend(piece.fields)
             if block.kind == "table":  # it takes the bold label right above it
                 assert isinstance(block.node, Table)
                 block.node.label = self.pending_label
@@ -279,6 +282,7 @@ class _Tree:
             self._heading(piece.heading)
         elif piece.front_matter is not None and self.front_matter is None:
             self.front_matter = piece.front_matter
+            self.metadata.extend(piece.fields or ())
         if piece.end_line > self.last_line:
             self.last_line = piece.end_line
 

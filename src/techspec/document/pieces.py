@@ -45,6 +45,19 @@ _FIELD_LINE = re.compile(
     rb"(?P<value>[^\r\n]*+)\r?$",
     re.MULTILINE,
 )
+# A list of fields: every top-level item is ``Key: value`` (``- Feature Name: ...``) or a
+# bold key (``- **Author:** ...``).  A plain key is a few words (bounded, so the backtracking
+# to its colon is too) and its colon is followed by a blank or the line end (not ``https:``).
+_LIST_FIELD = re.compile(
+    rb"^[ \t]{0,3}[-*+][ \t]+(?:\*\*(?P<bold>[^*\r\n]+?)(?P<inner>:)?\*\*(?(inner)|[ \t]*:)"
+    rb"|(?P<plain>[A-Za-z][A-Za-z0-9 ./_-]{0,48}):(?=[ \t]|\r?$))[ \t]*+(?P<value>[^\r\n]*+)\r?$",
+    re.MULTILINE,
+)
+# A top-level ``key: value`` line of YAML front matter (nested and list lines are skipped).
+_YAML_FIELD = re.compile(
+    rb"^(?P<key>[A-Za-z_][\w .-]{0,60}?)[ \t]*:(?:[ \t]++|(?=\r?$))(?P<value>[^\r\n]*+)\r?$",
+    re.MULTILINE,
+)
 _BRACKETS = re.compile(rb"\[(?=[^\[\]\r\n]*[^\[\]\s])(?P<inner>[^\[\]\r\n]*)\]")
 _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
 _CONTINUATION = bytes(range(0x80, 0xC0))
@@ -148,6 +161,8 @@ class _Reader:
         elif name == "List":
             items = self._list_items(inner)
             node = ListBlock(items, tag["List"] is not None, line, end_line)
+            if tag["List"] is None:
+                piece.fields = self._list_fields(start, end, items) or None
             piece.block = Block("list", line, end_line, node=node)
             self._inline(start, end, inner)
         elif name == "CodeBlock":
@@ -157,6 +172,7 @@ class _Reader:
             piece.block = Block("html", line, end_line, text=self._source(start, end))
         elif name == "MetadataBlock" and line == 1:
             piece.front_matter = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+            piece.fields = self._front_matter_fields(start, end) or None
         else:
             piece.block = Block("quote", line, end_line, text=self._source(start, end))
             self._inline(start, end, inner)
@@ -190,6 +206,53 @@ class _Reader:
                     line=line,
                     column=column,
                     value_column=self.pos.at(value_start)[1],
+                )
+            )
+        return fields
+
+    def _list_fields(self, start: int, end: int, items: list[ListItem]) -> list[Field]:
+        """The fields of a list whose every top-level item is a ``Key: value`` line (a
+        template's or a document's metadata written as a list); none for any other list."""
+        tops = {item.line for item in items if item.depth == 0 and item.checked is None}
+        if len(tops) != sum(1 for item in items if item.depth == 0):
+            return []  # a task list, or two items on one line
+        fields: list[Field] = []
+        for match in _LIST_FIELD.finditer(self.data, start, end):
+            key = match["bold"] if match["bold"] is not None else match["plain"]
+            line, column = self.pos.at(match.start("bold" if match["bold"] else "plain"))
+            if line not in tops:
+                return []  # a nested item
+            value = _without_break(match["value"]).decode("utf-8", "replace").strip()
+            value_column = self.pos.at(match.start("value"))[1]
+            fields.append(
+                Field(
+                    key.decode("utf-8", "replace").strip(),
+                    value,
+                    line,
+                    column,
+                    value_column,
+                    "list",
+                )
+            )
+        return fields if len(fields) == len(tops) else []
+
+    def _front_matter_fields(self, start: int, end: int) -> list[Field]:
+        """The top-level ``key: value`` lines of YAML front matter (quotes taken off)."""
+        fields: list[Field] = []
+        for match in _YAML_FIELD.finditer(self.data, start, end):
+            raw = match["value"].rstrip(b" \t")
+            value_start = match.start("value")
+            if len(raw) >= 2 and raw[:1] in (b'"', b"'") and raw[-1:] == raw[:1]:
+                raw, value_start = raw[1:-1], value_start + 1
+            line, column = self.pos.at(match.start("key"))
+            fields.append(
+                Field(
+                    match["key"].decode("utf-8", "replace").strip(),
+                    raw.decode("utf-8", "replace").strip(),
+                    line,
+                    column,
+                    self.pos.at(value_start)[1],
+                    "front-matter",
                 )
             )
         return fields

@@ -61,6 +61,8 @@ def lint(
             title = context.template.title
             message = (
                 f"not a spec: no '# {title}' heading and no metadata or sections of the template"
+                if context.template.title_kind in ("literal", "pattern")
+                else "not a spec: it has neither the metadata nor the sections of the template"
             )
             found = [context.finding("TS001", message, context.spec.title_line)]
             return [f for f in found if only is None or only(rule_of(f.rule))]

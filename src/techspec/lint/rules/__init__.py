@@ -8,6 +8,7 @@ from techspec.lint.rules import (  # noqa: F401  (registers every rule on import
     checklists,
     document,
     gates,
+    helptext,
     history,
     metadata,
     placeholders,

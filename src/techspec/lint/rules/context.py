@@ -12,10 +12,12 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from techspec.document.model import Section, Spec, Table
+from techspec.document.model import Field, Section, Spec, Table
+from techspec.document.outline import Outline
 from techspec.lint.findings import Finding, Severity
 from techspec.lint.rules.registry import Rule, rule_of
 from techspec.lint.template import SectionRule, TableRule, Template
+from techspec.lint.template.headings import heading_key, stem_key
 
 
 @dataclass(slots=True)
@@ -38,6 +40,17 @@ class OutOfOrder:
 
 
 @dataclass(slots=True)
+class WrongLevel:
+    """A section the template has, written at another heading level (``## Goals`` where
+    the template nests ``### Goals`` under ``## Motivation``)."""
+
+    rule: SectionRule
+    section: Section
+    parent: str | None
+    """The path of the section the template puts it under (None: the top)."""
+
+
+@dataclass(slots=True)
 class TablePair:
     rule: TableRule
     table: Table | None
@@ -55,6 +68,7 @@ class LintContext:
     extra: list[Section] = field(default_factory=list)
     out_of_order: list[OutOfOrder] = field(default_factory=list)
     repeats: list[tuple[SectionRule, list[Section]]] = field(default_factory=list)
+    wrong_level: list[WrongLevel] = field(default_factory=list)
     is_spec: bool = True
     cache: dict[str, object] = field(default_factory=dict)
     """Shared computations of rule modules, keyed by name (one lint run only)."""
@@ -64,6 +78,8 @@ class LintContext:
         count = len(self.template.statuses)
         self.needs_signoff = count >= 3 and self.rank >= count - 2
         self.needs_done = count >= 4 and self.rank == count - 1
+        self.outline: Outline = self.template.outline(self.spec)
+        """The spec's title, metadata and sections in the template's shape."""
         self.is_spec = self.template.looks_like(self.spec)
         self._tables: list[TablePair] | None = None
         self._checked: dict[str, list[Finding]] = {}
@@ -71,7 +87,8 @@ class LintContext:
         self._section_lines = [s.line for s in sections]
         self._section_paths = [s.path for s in sections]
         if self.is_spec:
-            self._match(self.template.sections, self.spec.sections, None, self._end())
+            self._match(self.template.sections, self.outline.sections, None, self._end())
+            self._match_levels()
 
     # -- reporting -------------------------------------------------------------------
 
@@ -138,6 +155,10 @@ class LintContext:
             self._tables = pairs
         return self._tables
 
+    def field(self, key: str) -> Field | None:
+        """The spec's metadata field ``key``, wherever the template's shape keeps it."""
+        return self.template.field_of(self.outline, key)
+
     # -- section matching ------------------------------------------------------------
 
     def _end(self) -> int:
@@ -164,6 +185,8 @@ class LintContext:
             else:
                 group.append(section)
             self.matches.append(SectionMatch(rule, section))
+            if section.level != rule.level:
+                self.wrong_level.append(WrongLevel(rule, section, parent.path if parent else None))
             if index < furthest:
                 self.out_of_order.append(OutOfOrder(section, rules[furthest].title))
             else:
@@ -176,9 +199,38 @@ class LintContext:
                 if rule.pattern is not None:  # repeatable
                     self.repeats.append((rule, group))
                 continue
+            if rule.optional:
+                continue
             later = [s.line for j, group in found.items() if j > index for s in group]
             line = min(later) if later else parent_end + 1
             self.missing.append(MissingSection(rule, line, parent.path if parent else None))
+
+    def _match_levels(self) -> None:
+        """A missing section written elsewhere at another level is that, not missing plus
+        extra: each such pair becomes a match at the wrong level."""
+        if not self.missing or not self.extra:
+            return
+        by_key: dict[str, list[int]] = {}
+        for index, missing in enumerate(self.missing):
+            if missing.rule.pattern is None:
+                by_key.setdefault(missing.rule.key, []).append(index)
+        if not by_key:
+            return
+        taken: set[int] = set()
+        kept: list[Section] = []
+        for section in self.extra:
+            waiting = by_key.get(heading_key(section.title))
+            if not waiting or section.level == self.missing[waiting[0]].rule.level:
+                kept.append(section)
+                continue
+            missing = self.missing[waiting.pop(0)]
+            taken.add(id(missing))
+            self.matches.append(SectionMatch(missing.rule, section))
+            self.wrong_level.append(WrongLevel(missing.rule, section, missing.parent))
+            if missing.rule.children or section.children:
+                self._match(missing.rule.children, section.children, section, section.end_line)
+        self.extra = kept
+        self.missing = [m for m in self.missing if id(m) not in taken]
 
 
 def _rule_index(rules: list[SectionRule], title: str) -> int | None:
@@ -205,13 +257,20 @@ _INDEXES: dict[int, tuple[list[SectionRule], dict[str, int | None]]] = {}
 
 
 def _find_rule(rules: list[SectionRule], title: str) -> int | None:
-    key = " ".join(title.split()).casefold()  # what rule.matches(title) compares with rule.key
+    """A literal heading with the same key (numbering and an (Optional) mark aside), else
+    a pattern, else a literal heading equal to what comes before a colon."""
+    key = heading_key(title)  # what rule.matches(title) compares with rule.key
     for index, rule in enumerate(rules):
         if rule.pattern is None and rule.key == key:
             return index
     for index, rule in enumerate(rules):
         if rule.pattern is not None and rule.matches(title):
             return index
+    stem = stem_key(title)
+    if stem is not None:
+        for index, rule in enumerate(rules):
+            if rule.pattern is None and rule.key == stem:
+                return index
     return None
 
 

@@ -41,15 +41,17 @@ document(
     severity="error",
 )
 def check_title(ctx: LintContext) -> Iterator[Finding]:
-    spec, template = ctx.spec, ctx.template
-    if spec.title is None:
+    template, title = ctx.template, ctx.outline.title
+    if template.title_kind in ("none", "optional"):
+        return  # no title to match: any title, or none
+    if title is None or not title.strip():
         yield ctx.finding("TS100", f"missing title: expected '# {template.title}'", 1)
-    elif not template.title_matches(spec.title):
+    elif not template.title_matches(title):
         yield ctx.finding(
             "TS100",
-            f"title '{spec.title}' does not match '{template.title}'",
-            spec.title_line,
-            spec.title_column,
+            f"title '{title}' does not match '{template.title}'",
+            ctx.outline.title_line,
+            ctx.outline.title_column,
         )
 
 

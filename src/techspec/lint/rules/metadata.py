@@ -33,22 +33,32 @@ if TYPE_CHECKING:
     fixable=True,
 )
 def check_missing_fields(ctx: LintContext) -> Iterator[Finding]:
-    spec = ctx.spec
-    after = spec.metadata[-1].line + 1 if spec.metadata else spec.title_line + 1
+    metadata = ctx.outline.metadata
+    after = metadata[-1].line + 1 if metadata else ctx.outline.title_line + 1
     for field_rule in ctx.template.fields:
-        if spec.field(field_rule.key) is None:
-            yield ctx.finding("TS201", f"missing metadata field '**{field_rule.key}**'", after)
+        if not field_rule.optional and ctx.field(field_rule.key) is None:
+            message = f"missing metadata field '{written(field_rule)}'"
+            yield ctx.finding("TS201", message, after)
     for match in ctx.matches:
         section = match.section
         for field_rule in match.rule.fields:
-            if section.field(field_rule.key) is None:
+            if not field_rule.optional and section.field(field_rule.key) is None:
                 message = f"section '{section.title}' is missing field '**{field_rule.key}**'"
                 yield ctx.finding("TS201", message, section.line + 1, section=section.path)
 
 
+def written(field_rule: FieldRule) -> str:
+    """The key as the template writes it: ``**Status**``, ``- Start Date:`` or ``status:``."""
+    if field_rule.source == "list":
+        return f"- {field_rule.key}:"
+    if field_rule.source == "front-matter":
+        return f"{field_rule.key}:"
+    return f"**{field_rule.key}**"
+
+
 def _field_pairs(ctx: LintContext) -> Iterator[tuple[FieldRule, Field]]:
     for field_rule in ctx.template.fields:
-        found = ctx.spec.field(field_rule.key)
+        found = ctx.field(field_rule.key)
         if found is not None:
             yield field_rule, found
     for match in ctx.matches:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from techspec.document.outline import skipped_lines
 from techspec.lint.findings import Finding
 from techspec.lint.rules.checks import rule
+from techspec.lint.template.styles import (
+    has_any_placeholder,
+    has_square_placeholder,
+    is_optional_label,
+    styled,
+)
 
 if TYPE_CHECKING:
     from techspec.lint.rules.context import LintContext
@@ -17,10 +24,13 @@ if TYPE_CHECKING:
     name="placeholder",
     summary="Template text such as [Author Name] or 'High/Medium/Low' is still in the spec.",
     explanation=(
-        "Bracketed text is the template's placeholder, never a link [a](b), a reference "
-        "[a][1], a task box [ ] or a footnote [^1]; inside code only the template's own code "
-        "placeholders ([endpoint]) count. An enumeration left as written (Draft | Review | "
-        "...) is a placeholder too. Sign-off cells are left to the approval gate (TS402). "
+        "In a template that writes its blanks in square brackets, bracketed text is a "
+        "placeholder, never a link [a](b), a reference [a][1], a task box [ ], a footnote "
+        "[^1] or an [Optional] label; inside code only the template's own code "
+        "placeholders ([endpoint]) count. The template's own {curly}, <angle> (or \\<angle>) "
+        "and NNNN placeholders count wherever they are left. An enumeration or a field "
+        "value left as the template wrote it (Draft | Review | ..., '(fill me in)') is a "
+        "placeholder too. Sign-off cells are left to the approval gate (TS402). "
         "Warning in Draft, error from Review on."
     ),
     failing="**Author**: [Author Name]",
@@ -32,9 +42,12 @@ def check_placeholders(ctx: LintContext) -> Iterator[Finding]:
     for line, first, last in _signoff_cells(ctx):
         signoff_cells.setdefault(line, []).append((first, last))
     code_placeholders = ctx.template.code_placeholders
-    for found in ctx.spec.placeholders:
+    square = "square" in ctx.template.placeholder_styles
+    for found in ctx.spec.placeholders if square else ():
         if found.in_code and found.text not in code_placeholders:
             continue
+        if is_optional_label(found.text) or found.text.startswith("[!"):
+            continue  # an [Optional] label, a GitHub alert's [!NOTE]
         cells = signoff_cells.get(found.line)
         if cells and any(first <= found.column < last for first, last in cells):
             continue
@@ -46,16 +59,44 @@ def check_placeholders(ctx: LintContext) -> Iterator[Finding]:
             found.line,
             found.end_column,
         )
+    yield from _styled_placeholders(ctx)
     yield from _unchanged_enumerations(ctx)
 
 
+def _styled_placeholders(ctx: LintContext) -> Iterator[Finding]:
+    """The template's own ``{...}``, ``<...>`` and ``NNNN`` placeholders left in (only
+    its own: other braces and angle brackets in a document are prose or markup)."""
+    own = ctx.template.placeholders
+    if not own:
+        return
+    for found in styled(ctx.spec.text.lstrip("\ufeff"), skip=skipped_lines(ctx.spec)):
+        if found.style != "square" and found.key in own:
+            yield ctx.finding(
+                "TS205",
+                f"placeholder '{found.text}' left in",
+                found.line,
+                found.column,
+                found.line,
+                found.end_column,
+            )
+
+
 def _unchanged_enumerations(ctx: LintContext) -> Iterator[Finding]:
+    square = "square" in ctx.template.placeholder_styles
     for field_rule in ctx.template.fields:
-        found = ctx.spec.field(field_rule.key)
-        if found is not None and field_rule.rule.is_unchanged(found.value):
+        found = ctx.field(field_rule.key)
+        if found is None or not field_rule.rule.is_unchanged(found.value):
+            continue
+        if field_rule.rule.kind == "enum":
             message = f"{found.key}: pick one of {', '.join(field_rule.rule.values)}"
-            end = found.value_column + len(found.value)
-            yield ctx.finding("TS205", message, found.line, found.value_column, found.line, end)
+        elif square and has_square_placeholder(found.value):
+            continue  # reported as the placeholder it holds
+        elif found.source != "front-matter" and has_any_placeholder(found.value):
+            continue  # reported by the scan of the text
+        else:
+            message = f"{found.key}: the template's '{found.value}' left in"
+        end = found.value_column + len(found.value)
+        yield ctx.finding("TS205", message, found.line, found.value_column, found.line, end)
     for pair in ctx.table_pairs():
         if pair.table is None:
             continue
@@ -64,7 +105,8 @@ def _unchanged_enumerations(ctx: LintContext) -> Iterator[Finding]:
             if index is None:
                 continue
             for row in pair.table.rows:
-                if index < len(row) and column_rule.is_unchanged(row[index].text):
+                cell_text = row[index].text if index < len(row) else ""
+                if column_rule.kind == "enum" and column_rule.is_unchanged(cell_text):
                     cell = row[index]
                     message = f"{name}: pick one of {', '.join(column_rule.values)}"
                     end = cell.column + len(cell.text)

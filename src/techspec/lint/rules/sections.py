@@ -151,6 +151,30 @@ def check_empty(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
+@rule(
+    code="TS108",
+    name="heading-level",
+    summary="A section of the template is written at another heading level.",
+    explanation=(
+        "The template's heading levels nest its sections (### Goals under ## Motivation). "
+        "A section found at another level is reported as that, once, rather than as a "
+        "missing section plus an extra one; its content is checked as usual."
+    ),
+    failing="## Motivation\n\nWhy.\n\n## Goals\n\n- Fast",
+    passing="## Motivation\n\nWhy.\n\n### Goals\n\n- Fast",
+    severity="warning",
+)
+def check_levels(ctx: LintContext) -> Iterator[Finding]:
+    for wrong in ctx.wrong_level:
+        section, expected = wrong.section, wrong.rule.level
+        where = f" under '{wrong.parent}'" if wrong.parent else ""
+        message = (
+            f"section '{section.title}' is a level-{section.level} heading; the template has "
+            f"'{'#' * expected} {wrong.rule.title}'{where}"
+        )
+        yield ctx.finding("TS108", message, section.line, section.column)
+
+
 _BLOCK_NAMES: dict[BlockExpectation, str] = {
     "checklist": "a checklist (- [ ] item)",
     "list": "a list",
