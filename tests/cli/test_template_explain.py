@@ -9,38 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest_cli import run_cli, stderr_lines
+from team_templates import CONVENTIONS, TEAM_TEMPLATE
 from techspec.lint.builtins import builtin_named
 from techspec.lint.explain import explain
-
-TEAM_TEMPLATE = """\
-# Incident Review: [Incident Name]
-
-**Severity**: SEV1 | SEV2 | SEV3\\
-**Date**: [YYYY-MM-DD]
-
-## Timeline
-
-| Time | Event | Owner |
-| ---- | ----- | ----- |
-| [HH:MM] | [What happened] | [Who] |
-
-## Causes
-
-### Cause 1: [Short Name]
-
-[What made it happen]
-
-## Actions
-
-- [ ] Postmortem shared with the team
-- [ ] [Action item]
-
-## Approval
-
-| Role | Name | Date |
-| ---- | ---- | ---- |
-| Incident Commander | [Name] | [Date] |
-"""
 
 
 @pytest.fixture
@@ -82,6 +53,7 @@ def test_json_is_the_same_explanation_as_the_library_gives(team_template: Path) 
             "where": "Actions",
             "fixed_items": ["Postmortem shared with the team"],
             "work_items": True,
+            "choices": [],
         }
     ]
 
@@ -135,3 +107,31 @@ def test_empty_standard_input_is_one_line_and_exit_2() -> None:
     result = run_cli(["template", "explain", "-"], stdin="")
     assert result.exit_code == 2
     assert stderr_lines(result) == ["techspec: -: empty file: nothing to lint"]
+
+
+def test_the_conventions_a_team_template_uses_are_each_named(tmp_path: Path) -> None:
+    path = tmp_path / "proposal.md"
+    path.write_text(CONVENTIONS, encoding="utf-8")
+    out = run_cli(["template", "explain", str(path)]).stdout
+    assert "Title: (none)" in out
+    assert "# User Stories (Optional)  [optional]" in out
+    assert "## Story 1  [repeatable, numbered 1, 2, 3, optional]" in out
+    assert "Proposal Name (metadata, line 1, written as a list item): any text" in out
+    assert "Reviewer (metadata, line 3, written as a list item, optional)" in out
+    assert "Start Date (metadata, line 2, written as a list item): an ISO date" in out
+    assert "example rows: 1 (the spec writes its own)" in out
+    assert "in 'Monitoring': pick any (none required)" in out
+    assert "    choice: Other (describe below)" in out
+    assert "written {...}, such as {short name of the proposal}" in out
+    assert "written <...>, such as <Role-1>, <Contact-1>" in out
+
+
+def test_json_names_the_placeholder_styles_and_the_title_kind(tmp_path: Path) -> None:
+    path = tmp_path / "proposal.md"
+    path.write_text(CONVENTIONS, encoding="utf-8")
+    data = json.loads(run_cli(["template", "explain", str(path), "--format", "json"]).stdout)
+    assert data["title_kind"] == "none"
+    assert data["placeholder_styles"] == ["{...}", "<...>"]
+    [stories] = [s for s in data["sections"] if s["title"] == "User Stories (Optional)"]
+    assert (stories["optional"], stories["required"]) == (True, False)
+    assert [f["written_as"] for f in data["fields"]] == ["list", "list", "list"]

@@ -14,7 +14,9 @@ from web_support import Tabs
 
 from conftest_cli import run_cli
 from html_dom import dom
+from team_templates import CONVENTIONS
 from techspec.lint.builtins import builtin_named
+from techspec.lint.explain import FieldExplained, ValueExplained, field_accepts, field_notes
 from techspec.store import revisions
 from techspec.store.engine import Store
 
@@ -27,7 +29,7 @@ def _explained(client: TestClient, name: str) -> dict[str, Any]:
     sections = [
         (
             item.find("code").text,
-            next(t.text for t in item.find_all("span") if "tag" in t.attrs.get("class", "")),
+            ", ".join(t.text for t in item.find_all("span") if "tag" in t.attrs.get("class", "")),
         )
         for item in page.find("ol", "explain-sections").find_all("li")
     ]
@@ -43,10 +45,13 @@ def _explained(client: TestClient, name: str) -> dict[str, Any]:
 
 def _kind(section: dict[str, Any]) -> str:
     if section["numbered"]:
-        return "repeatable, numbered"
-    if section["repeatable"]:
-        return "repeatable"
-    return "required" if section["required"] else "optional"
+        kind = "repeatable, numbered"
+    elif section["repeatable"]:
+        kind = "repeatable"
+    else:
+        kind = "required" if section["required"] else ""
+    marks = [kind] if kind else []
+    return ", ".join(marks + (["optional"] if section["optional"] else []))
 
 
 def _flatten(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -66,18 +71,24 @@ def test_the_page_and_the_command_line_show_the_same_rules(client: TestClient, n
     assert web["sections"] == [
         ("#" * int(s["level"]) + " " + str(s["title"]), _kind(s)) for s in _flatten(cli["sections"])
     ]
-    assert web["fields"] == [
-        [f["key"], f["where"], _accepts(f["value"]), str(f["line"])] for f in cli["fields"]
-    ]
+    assert web["fields"] == [[f["key"], *_field_words(f)] for f in cli["fields"]]
     assert web["fixed_rows"] == [r["key"] for t in cli["tables"] for r in t["fixed_rows"]]
 
 
-def _accepts(value: dict[str, object]) -> str:
-    from techspec.lint.explain import ValueExplained
-
-    values = value["values"]
-    assert isinstance(values, list)
-    return ValueExplained(str(value["kind"]), tuple(values), str(value["template_text"])).accepts
+def _field_words(data: dict[str, Any]) -> list[str]:
+    """The field's notes and what it accepts, in the library's words, from the JSON."""
+    value = data["value"]
+    found = FieldExplained(
+        data["key"],
+        data["line"],
+        data["where"],
+        ValueExplained(
+            value["kind"], tuple(value["values"]), value["template_text"], value["blank"]
+        ),
+        data["optional"],
+        data["written_as"],
+    )
+    return [field_notes(found), field_accepts(found)]
 
 
 def test_the_adr_page_shows_its_option_pattern_lifecycle_and_deciders(client: TestClient) -> None:
@@ -130,3 +141,23 @@ def test_a_new_spec_from_a_built_in_template_in_the_web(
     template = builtin_named(name)
     assert template is not None
     assert stored.status == template.statuses[0]
+
+
+def test_a_stored_team_template_shows_its_conventions(client: TestClient, store: Store) -> None:
+    """Optional and repeatable parts, list fields, example rows, choices and help text."""
+    from techspec.service import catalog
+    from techspec.service.permissions import CONSOLE
+
+    catalog.add(store, CONSOLE, "proposal", CONVENTIONS)
+    web = _explained(client, "proposal")
+    assert ("# User Stories (Optional)", "optional") in web["sections"]
+    assert ("## Story 1", "repeatable, numbered, optional") in web["sections"]
+    assert web["fields"][2] == [
+        "Reviewer",
+        "metadata, line 3, written as a list item, optional",
+        "any text (the template's value is a blank to fill in)",
+    ]
+    text = str(web["text"])
+    assert "1 example row (the spec writes its own)" in text
+    assert "choice Other (describe below)" in text
+    assert "1 piece (instruction paragraphs, help boxes, comments)" in text

@@ -9,7 +9,14 @@ from starlette.responses import Response
 from techspec.authoring.render.body import heading_ids, render_body
 from techspec.authoring.writeback import signoff_roles
 from techspec.document.parser import parse
-from techspec.lint.explain import expectation_words, explain, placeholder_styles
+from techspec.lint.explain import (
+    expectation_words,
+    explain,
+    field_accepts,
+    field_notes,
+    help_words,
+    placeholder_styles,
+)
 from techspec.service import catalog
 from techspec.web.context import Reader
 from techspec.web.pages import render
@@ -35,6 +42,9 @@ def show_template(request: Request, name: str, visit: Reader) -> Response:
         "x_styles": placeholder_styles(explanation),
         "x_kept": sorted({p.text for p in explanation.placeholders if p.in_code}),
         "expectation_words": expectation_words,
+        "field_notes": field_notes,
+        "field_accepts": field_accepts,
+        "help_words": help_words,
         "template": template,
         "roles": signoff_roles(template),
         "outline": [(s.title, ids[s.line], s.level) for s in spec.walk()],
