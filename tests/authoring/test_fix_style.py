@@ -199,3 +199,73 @@ def test_markers_comments_and_brackets_are_read_in_linear_time() -> None:
     }
     for name, make in makers.items():
         assert slowdown(make, _read_all, 20_000) < CEILING, name
+
+
+# -- fields kept as a list or in front matter ---------------------------------------------
+
+LIST_FIELDS = """\
+- Feature Name: [Feature Name]
+- Start Date: [YYYY-MM-DD]
+- Owner: [Team]
+
+# Summary
+
+[One paragraph]
+
+# Motivation
+
+[Why we do it]
+"""
+
+
+def _feature(fields: str) -> str:
+    return f"{fields}\n# Summary\n\nFast lanes for small jobs.\n\n# Motivation\n\nQueues back up.\n"
+
+
+def test_a_bulleted_field_block_gets_a_bullet() -> None:
+    template = Template.from_markdown(LIST_FIELDS, "list-fields")
+    damaged = _feature("- Feature Name: Fast lanes\n- Start Date: 2026-01-02\n")
+    text = fixed(damaged, template)
+    assert text.startswith(
+        "- Feature Name: Fast lanes\n- Start Date: 2026-01-02\n- Owner: [Team]\n\n"
+    )
+
+
+def test_bold_keys_in_a_bulleted_block_keep_their_bold_and_colon() -> None:
+    template = Template.from_markdown(LIST_FIELDS, "list-fields")
+    damaged = _feature("- **Feature Name:** Fast lanes\n- **Owner:** Platform\n")
+    text = fixed(damaged, template)
+    assert text.startswith(
+        "- **Feature Name:** Fast lanes\n- **Start Date:** [YYYY-MM-DD]\n- **Owner:** Platform\n\n"
+    )
+
+
+FRONT_MATTER = """\
+---
+status: {proposed | accepted}
+date: {YYYY-MM-DD}
+deciders: {everyone involved}
+---
+
+# {short title}
+
+## Context
+
+{Describe the context}
+
+## Decision
+
+{What we decided}
+"""
+
+
+def test_a_field_missing_from_front_matter_goes_into_the_front_matter() -> None:
+    template = Template.from_markdown(FRONT_MATTER, "front-matter")
+    damaged = (
+        "---\nstatus: accepted\ndate: 2026-02-03\n---\n\n# Use queues\n\n"
+        "## Context\n\nJobs wait.\n\n## Decision\n\nWe queue them.\n"
+    )
+    text = fixed(damaged, template)
+    assert text.startswith(
+        "---\nstatus: accepted\ndate: 2026-02-03\ndeciders: {everyone involved}\n---\n"
+    )

@@ -175,7 +175,8 @@ class _Renderer:
 
     def fields(self, targets: list[FieldTarget]) -> None:
         container, rules = targets[0].container, targets[0].rules
-        present = container.fields if container else self.spec.metadata
+        shape = self.context.outline
+        present = container.fields if container else shape.metadata
         wanted = {id(target.rule) for target in targets}
         model = self.lines.content(present[0].line) if present else ""
 
@@ -188,7 +189,7 @@ class _Renderer:
         if not present:
             token, ordered = self.source.token, [r for r in rules if id(r) in wanted]
             lines = [text(r) + (token if r is not ordered[-1] else "") for r in ordered]
-            anchor = container.line if container else self.spec.title_line * bool(self.spec.title)
+            anchor = container.line if container else shape.title_line * bool(shape.title)
             self.edits.append(self.lines.block_after(anchor, lines))
             return
         last = max(found.line for found in present)

@@ -22,8 +22,10 @@ from techspec.document.model import Section, Table
 from techspec.document.parser import parse
 from techspec.lint.findings import Finding
 from techspec.lint.linter import LintContext, TablePair
+from techspec.lint.rules.metadata import written
 from techspec.lint.rules.values import is_version
 from techspec.lint.template import FieldRule, TableRule, Template
+from techspec.lint.template.styles import has_any_placeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +145,8 @@ class _Finder:
         for missing in self.context.missing:
             heading = "#" * missing.rule.level + " " + missing.rule.title
             self.add("TS101", missing.line, f"'{heading}'", f"Insert section '{heading}'", missing)
-        spec, fields = self.spec, self.context.template.fields
-        after = spec.metadata[-1].line + 1 if spec.metadata else spec.title_line + 1
+        shape, fields = self.context.outline, self.context.template.fields
+        after = shape.metadata[-1].line + 1 if shape.metadata else shape.title_line + 1
         self.fields(None, fields, after)
         for match in self.context.matches:
             self.fields(match.section, match.rule.fields, match.section.line + 1)
@@ -196,13 +198,14 @@ class _Finder:
 
     def fields(self, section: Section | None, rules: tuple[FieldRule, ...], line: int) -> None:
         for rule in rules:
-            present = section.field(rule.key) if section else self.spec.field(rule.key)
+            if rule.optional:
+                continue  # the template lets a spec leave it out
+            present = section.field(rule.key) if section else self.context.field(rule.key)
             if present is None:
                 where = f" in '{section.title}'" if section else ""
-                title = f"Insert field '**{rule.key}**'{where}"
-                self.add(
-                    "TS201", line, f"'**{rule.key}**'", title, FieldTarget(section, rule, rules)
-                )
+                shown = f"**{rule.key}**" if section else written(rule)
+                title = f"Insert field '{shown}'{where}"
+                self.add("TS201", line, f"'{shown}'", title, FieldTarget(section, rule, rules))
 
     def table(self, pair: TablePair, table: Table) -> None:
         for name in pair.rule.columns:
@@ -211,7 +214,7 @@ class _Finder:
                 self.add("TS301", table.line, f"'{name}'", f"Add column '{name}'", column)
         keys = {row[0].text.casefold() for row in table.rows if row}
         for fixed in pair.rule.fixed_rows:
-            if table.rows and not _literal(fixed.key):
+            if table.rows and has_any_placeholder(fixed.key):
                 continue  # an example row (*<Role-1>*): never put into a filled table
             if fixed.key.casefold() not in keys:
                 row = RowTarget(pair, _template_row(self.context.template, pair, fixed.key))
@@ -250,7 +253,7 @@ class _Finder:
 def _current_version(context: LintContext) -> str | None:
     for rule in context.template.fields:
         if rule.rule.kind == "version":
-            found = context.spec.field(rule.key)
+            found = context.field(rule.key)
             if found is not None and is_version(found.value):
                 return found.value.strip()
             return None
@@ -286,16 +289,6 @@ def _item_markdown(line: str) -> str | None:
     if match is None or line[match.end() : match.end() + 2] not in (" ]", "x]", "X]"):
         return None
     return line[match.end() + 2 :].strip()
-
-
-def _literal(key: str) -> bool:
-    """A row key that is text, not a placeholder in any style (``[Role]``, ``<Role-1>``,
-    ``*<Role-1>*``, ``{role}``)."""
-    bare = key.strip().strip("*_`").strip()
-    if bare.startswith("\\<"):
-        bare = bare[1:]
-    pairs = {"[": "]", "<": ">", "{": "}"}
-    return not (bare[:1] in pairs and bare.endswith(pairs[bare[:1]]))
 
 
 class _TemplateText:
