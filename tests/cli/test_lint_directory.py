@@ -91,3 +91,73 @@ def test_tool_directories_are_passed_by_without_a_word(mixed: Path) -> None:
         (mixed / tool / "notes.md").write_text("# Notes\n", encoding="utf-8")
     result = run_cli(["lint", "-v", str(mixed)])
     assert not [line for line in stderr_lines(result) if "directory" in line]
+
+
+MADR_STYLE = """\
+---
+status: {proposed | accepted}
+date: {YYYY-MM-DD}
+---
+
+# {short title of the problem and the solution}
+
+## Context and Problem Statement
+
+{Describe the context and the problem}
+
+## Considered Options
+
+- {title of option 1}
+- {title of option 2}
+
+## Decision Outcome
+
+{Chosen option, because justification}
+"""
+
+DECISION = """\
+---
+status: accepted
+date: 2026-05-04
+---
+
+# Queue the webhooks
+
+## Context and Problem Statement
+
+Slow receivers hold the API's workers.
+
+## Considered Options
+
+- A queue table
+- A broker
+
+## Decision Outcome
+
+A queue table, because it needs no new system.
+"""
+
+
+def test_a_template_whose_title_is_only_a_placeholder_finds_specs_by_their_shape(
+    tmp_path: Path,
+) -> None:
+    """Any title matches '{short title}': a README must still not be taken for a
+    decision, nor linted as one; decisions are found by their fields and sections."""
+    template = tmp_path / "madr.md"
+    template.write_text(MADR_STYLE, encoding="utf-8")
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    (decisions / "0001-queue.md").write_text(DECISION, encoding="utf-8")
+    (decisions / "README.md").write_text("# Decisions\n\nOne file per decision.\n", "utf-8")
+    result = run_cli(
+        ["lint", "-v", "--template", str(template), "--format", "json", str(decisions)]
+    )
+    files = [Path(entry["path"]).name for entry in json.loads(result.stdout)["files"]]
+    assert files == ["0001-queue.md"]
+    assert stderr_lines(result) == [
+        f"techspec: skipped {decisions / 'README.md'}: it has neither the template's fields "
+        "nor most of its top-level sections"
+    ]
+    fixed = run_cli(["fix", "--template", str(template), str(decisions)])
+    assert (decisions / "README.md").read_text("utf-8") == "# Decisions\n\nOne file per decision.\n"
+    assert fixed.exit_code == 0, fixed.output

@@ -17,6 +17,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from techspec.document.files import decode, markdown_files, read_text
+from techspec.document.model import Spec
 from techspec.document.parser import parse
 from techspec.errors import InputError, TechspecError, TemplateError
 from techspec.lint.builtins import builtin_for_path, builtin_names
@@ -151,8 +152,9 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
         template_path = options.template or config.template_for(location)
         template = load_template(template_path) if template_path else builtin_template()
         spec = parse(text, unit.path)
-        if not unit.explicit and not template.title_matches(spec.title):
-            return (unit.path, skip_reason(spec.title, template))
+        reason = None if unit.explicit else skip_reason(spec, template)
+        if reason is not None:
+            return (unit.path, reason)
         selection = config.selection_for(location)
         selection = Selection(options.select or selection.select, selection.ignore + options.ignore)
         findings = lint(spec, template, selection=selection)
@@ -161,12 +163,21 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
         return error
 
 
-def skip_reason(title: str | None, template: Template) -> str:
-    """Why directory search passes a Markdown file by: its title is not the template's."""
+def skip_reason(spec: Spec, template: Template) -> str | None:
+    """Why directory search passes a Markdown file by, or None when it is a spec of
+    ``template``: its title matches the template's, or, when the template's title says
+    nothing (a placeholder only, empty, or none), it carries the template's fields or
+    top-level sections."""
+    if template.title_kind not in ("literal", "pattern"):
+        if template.looks_like(spec):
+            return None
+        return "it has neither the template's fields nor most of its top-level sections"
+    if template.title_matches(spec.title):
+        return None
     wanted = f"'# {template.title}'"
-    if title is None:
+    if spec.title is None:
         return f"it has no title heading (the template's is {wanted})"
-    return f"its title '{_short(title)}' does not match {wanted}"
+    return f"its title '{_short(spec.title)}' does not match {wanted}"
 
 
 def _short(text: str, limit: int = 60) -> str:
