@@ -135,3 +135,12 @@ def test_json_names_the_placeholder_styles_and_the_title_kind(tmp_path: Path) ->
     [stories] = [s for s in data["sections"] if s["title"] == "User Stories (Optional)"]
     assert (stories["optional"], stories["required"]) == (True, False)
     assert [f["written_as"] for f in data["fields"]] == ["list", "list", "list"]
+
+
+@pytest.mark.parametrize("name", ["technical-spec", "adr", "rfc"])
+def test_the_sign_off_roles_are_the_ones_the_workflow_asks_for(name: str) -> None:
+    from techspec.authoring.writeback import signoff_roles
+
+    template = builtin_named(name)
+    assert template is not None
+    assert list(explain(template).signoff_roles) == signoff_roles(template)

@@ -203,7 +203,8 @@ def explain(template: Template) -> Explanation:
             for column in table.columns
             if column.value.kind == "enum"
         ]
-    roles = [row.key for table in tables if table.kind == "sign-off" for row in table.fixed_rows]
+    # The roles that sign, as the workflow reads them: fixed rows left to be filled in.
+    roles = [row.key for table in tables for row in table.fixed_rows if row.fill]
     return Explanation(
         name=template.name,
         sha256=template.sha256,
