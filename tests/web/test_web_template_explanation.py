@@ -161,3 +161,26 @@ def test_a_stored_team_template_shows_its_conventions(client: TestClient, store:
     assert "1 example row (the spec writes its own)" in text
     assert "choice Other (describe below)" in text
     assert "1 piece (instruction paragraphs, help boxes, comments)" in text
+
+
+@pytest.mark.parametrize("name", ["technical-spec", "adr", "rfc"])
+def test_the_api_gives_the_same_explanation_as_the_command_line(
+    client: TestClient, store: Store, name: str
+) -> None:
+    cli = json.loads(run_cli(["template", "explain", name, "--format", "json"]).stdout)
+    response = client.get(f"/api/v1/templates/{name}/explanation", headers=_bearer(store))
+    assert response.status_code == 200, response.text
+    assert response.json() == cli
+
+
+def test_the_api_names_an_unknown_template(client: TestClient, store: Store) -> None:
+    response = client.get("/api/v1/templates/kep/explanation", headers=_bearer(store))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "unknown template 'kep'" in response.json()["detail"]
+
+
+def _bearer(store: Store) -> dict[str, str]:
+    from techspec.store.users import create_token
+
+    return {"Authorization": f"Bearer {create_token(store, 'ada')}"}

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from techspec.authoring.writeback import signoff_roles
 from techspec.lint.builtins import builtin_templates
+from techspec.lint.explain import Explanation, explain
 from techspec.lint.template import Template
-from techspec.service.permissions import Actor, require_admin
+from techspec.service.permissions import Actor, require_admin, require_reader
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.schema import templates
@@ -54,6 +55,13 @@ def find(store: Store, name: str) -> Template:
             return entry.template
     known = ", ".join(entry.template.name for entry in entries(store))
     raise NotFound(f"unknown template '{name}' (known: {known})")
+
+
+def explanation(store: Store, actor: Actor, name: str) -> Explanation:
+    """What the compiler read off the template called ``name``: the one structure that
+    ``techspec template explain``, the API and the web's template page all show."""
+    require_reader(actor)
+    return explain(find(store, name))
 
 
 def add(store: Store, actor: Actor, name: str, text: str) -> Entry:

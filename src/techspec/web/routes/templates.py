@@ -11,7 +11,6 @@ from techspec.authoring.writeback import signoff_roles
 from techspec.document.parser import parse
 from techspec.lint.explain import (
     expectation_words,
-    explain,
     field_accepts,
     field_notes,
     help_words,
@@ -35,7 +34,7 @@ def show_template(request: Request, name: str, visit: Reader) -> Response:
     template = catalog.find(visit.store, name)
     spec = parse(template.text)
     ids = heading_ids(spec)
-    explanation = explain(template)
+    explanation = catalog.explanation(visit.store, visit.require_user(), name)
     values = {
         "x": explanation,
         "x_sections": explanation.walk(),
