@@ -137,8 +137,9 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
         template_path = options.template or config.template_for(location)
         template = load_template(template_path) if template_path else builtin_template()
         spec = parse(text, unit.path)
-        if not unit.explicit and not template.title_matches(spec.title):
-            return (unit.path, f"first heading does not match '# {template.title}'")
+        reason = None if unit.explicit else template.skip_reason(spec)
+        if reason is not None:
+            return (unit.path, reason)
         selection = config.selection_for(location)
         selection = Selection(options.select or selection.select, selection.ignore + options.ignore)
         findings = lint(spec, template, selection=selection)
