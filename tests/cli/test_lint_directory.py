@@ -155,8 +155,8 @@ def test_a_template_whose_title_is_only_a_placeholder_finds_specs_by_their_shape
     files = [Path(entry["path"]).name for entry in json.loads(result.stdout)["files"]]
     assert files == ["0001-queue.md"]
     assert stderr_lines(result) == [
-        f"techspec: skipped {decisions / 'README.md'}: it has neither the template's fields "
-        "nor most of its top-level sections"
+        f"techspec: skipped {decisions / 'README.md'}: it has neither the metadata nor the "
+        "sections of the template"
     ]
     fixed = run_cli(["fix", "--template", str(template), str(decisions)])
     assert (decisions / "README.md").read_text("utf-8") == "# Decisions\n\nOne file per decision.\n"

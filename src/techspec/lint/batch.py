@@ -165,15 +165,11 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
 
 def skip_reason(spec: Spec, template: Template) -> str | None:
     """Why directory search passes a Markdown file by, or None when it is a spec of
-    ``template``: its title matches the template's, or, when the template's title says
-    nothing (a placeholder only, empty, or none), it carries the template's fields or
-    top-level sections."""
-    if template.title_kind not in ("literal", "pattern"):
-        if template.looks_like(spec):
-            return None
-        return "it has neither the template's fields nor most of its top-level sections"
-    if template.title_matches(spec.title):
-        return None
+    ``template`` (:meth:`Template.skip_reason` decides); a title that does not match is
+    quoted, shortened, beside the template's."""
+    reason = template.skip_reason(spec)
+    if reason is None or template.title_kind not in ("literal", "pattern"):
+        return reason
     wanted = f"'# {template.title}'"
     if spec.title is None:
         return f"it has no title heading (the template's is {wanted})"
