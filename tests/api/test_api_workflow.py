@@ -163,7 +163,7 @@ def test_templates_list_the_builtin_one_and_admins_add_more(
     )
     assert added.status_code == 201, added.text
     names = [t["name"] for t in client.get("/api/v1/templates", headers=people["vic"]).json()]
-    assert names == ["technical-spec", "lean"]
+    assert names == ["technical-spec", "adr", "rfc", "lean"]
     clash = client.post(
         "/api/v1/templates",
         json={"name": "lean", "content": text + "\n## More\n"},

@@ -198,8 +198,10 @@ def test_each_directory_without_specs_gets_its_own_line(tmp_path: Path) -> None:
     result = run_cli(["lint", str(first), str(second)])
     assert result.exit_code == 2
     assert stderr_lines(result) == [
-        f"techspec: {first}: no specs found (no file's title matches the template)",
-        f"techspec: {second}: no specs found (no file's title matches the template)",
+        f"techspec: {first}: no specs found (no file's title matches the template; "
+        "2 Markdown files skipped: --verbose names them, --all-files lints them)",
+        f"techspec: {second}: no specs found (no file's title matches the template; "
+        "2 Markdown files skipped: --verbose names them, --all-files lints them)",
     ]
 
 

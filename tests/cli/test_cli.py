@@ -151,19 +151,33 @@ def test_a_directory_is_searched_for_specs_and_other_markdown_is_skipped(tree: P
     assert result.exit_code == 0
 
 
-def test_skipped_files_are_not_mentioned_without_verbose(tree: Path) -> None:
+def test_skipped_files_are_counted_but_not_named_without_verbose(tree: Path) -> None:
     result = run_cli(["lint", str(tree)])
     assert "README.md" not in result.stdout + result.stderr
-    assert result.stderr == ""
+    assert stderr_lines(result) == [
+        "techspec: skipped 1 Markdown file whose title is not the template's "
+        "(--verbose names them, --all-files lints them)",
+        "techspec: skipped 1 hidden directory (--verbose names them)",
+    ]
 
 
 def test_verbose_names_each_skipped_file_on_stderr_only(tree: Path) -> None:
     result = run_cli(["lint", "-v", str(tree)])
     skipped = [line for line in stderr_lines(result) if "skipped" in line]
-    assert len(skipped) == 1
+    assert len(skipped) == 2
     assert str(tree / "README.md") in skipped[0]
     assert "Technical Specification" in skipped[0]
+    assert (
+        skipped[1] == f"techspec: skipped directory {tree / '.hidden'}: hidden (name it to lint it)"
+    )
     assert "README.md" not in result.stdout
+
+
+def test_a_hidden_directory_named_on_the_command_line_is_linted(tree: Path) -> None:
+    result = run_cli(["lint", str(tree / ".hidden"), "--format", "json"])
+    [entry] = json.loads(result.stdout)["files"]
+    assert Path(entry["path"]).name == "0001-hidden-thing.md"
+    assert result.stderr == ""
 
 
 def test_an_explicit_markdown_file_that_is_not_a_spec_is_a_ts001_finding(tmp_path: Path) -> None:

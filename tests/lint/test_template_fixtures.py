@@ -58,3 +58,21 @@ def test_every_style_has_a_filled_document_that_is_clean_and_an_unfilled_one_tha
             "utf-8"
         )
         assert output.count("\n") >= 2, f"{style.name}: an unfilled copy came out clean"
+
+
+def test_a_directory_of_documents_from_a_template_with_a_free_title_skips_the_readme(
+    tmp_path: Path,
+) -> None:
+    """With ``{short title}`` any title would do: files are recognised by their sections and
+    metadata, so the decision records are linted and the README beside them is not."""
+    style = FIXTURES / "madr"
+    (tmp_path / "0001-audit.md").write_text((style / "filled.md").read_text("utf-8"), "utf-8")
+    (tmp_path / "0002-keys.md").write_text((style / "half-done.md").read_text("utf-8"), "utf-8")
+    (tmp_path / "README.md").write_text("# Decisions\n\nOne file per decision.\n", "utf-8")
+    result = run_cli(
+        ["lint", "--template", str(style / "template.md"), "--format", "concise", str(tmp_path)]
+    )
+    linted = {line.split(":")[0] for line in result.stdout.splitlines()}
+    assert linted == {str(tmp_path / "0002-keys.md")}
+    assert "README.md" not in result.stdout
+    assert result.exit_code == 1

@@ -170,7 +170,7 @@ def fix_one(
     from techspec.document.files import decode, read_text
     from techspec.document.parser import parse
     from techspec.errors import TechspecError
-    from techspec.lint.batch import load_template
+    from techspec.lint.batch import load_template, skip_reason
     from techspec.lint.config import find_config
     from techspec.lint.findings import FileReport
     from techspec.lint.selection import Selection
@@ -184,7 +184,7 @@ def fix_one(
         template_path = options.template or config.template_for(location)
         template = load_template(template_path) if template_path else builtin_template()
         spec = parse(text, name)
-        if not explicit and not template.title_matches(spec.title):
+        if not explicit and skip_reason(spec, template) is not None:
             return None
         chosen = config.selection_for(location)
         selection = Selection(options.select or chosen.select, chosen.ignore + options.ignore)

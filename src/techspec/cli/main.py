@@ -37,9 +37,14 @@ def cli() -> None:
 @click.option("--select", multiple=True, help="Only these rules (codes, prefixes or names).")
 @click.option("--ignore", multiple=True, help="Skip these rules.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
-@click.option("--verbose", "-v", is_flag=True, help="Name the files that were skipped.")
+@click.option("--verbose", "-v", is_flag=True, help="Name each skipped file and why.")
 @click.option(
     "--only-specs", is_flag=True, help="Skip named files whose title is not the template's."
+)
+@click.option(
+    "--all-files",
+    is_flag=True,
+    help="Lint every Markdown file in a directory against its template, whatever its title.",
 )
 @reports_errors
 def lint(
@@ -55,8 +60,12 @@ def lint(
     jobs: int | None,
     verbose: bool,
     only_specs: bool,
+    all_files: bool,
 ) -> None:
     """Lint specs against their template.  PATHS are files, directories or - (stdin).
+
+    In a directory, a Markdown file whose title is not the template's is skipped: the
+    run says how many (--verbose names each and why; --all-files lints them all).
 
     Exit status: 0 no errors (with --strict: no warnings), 1 findings, 2 usage or input error.
     """
@@ -69,16 +78,17 @@ def lint(
         if unknown:
             message = f"{option}: unknown rule selector '{unknown[0]}' (see 'techspec rules')"
             raise UsageError(message)
+    if only_specs and all_files:
+        raise UsageError("--only-specs and --all-files contradict each other: choose one")
     if template is not None:
         load_template(template)  # a bad template is a usage error before any file is read
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    options = Options(template, select, ignore, jobs, only_specs)
+    options = Options(template, select, ignore, jobs, only_specs, all_files)
     outcome = lint_paths(paths, options, stdin)
     for problem in outcome.problems:
         click.echo(f"techspec: {problem}", err=True)
-    if verbose:
-        for path, reason in outcome.skipped:
-            click.echo(f"techspec: skipped {path}: {reason}", err=True)
+    _report_skipped(outcome.skipped, len(outcome.skipped) - outcome.counted, verbose)
+    _report_hidden(outcome.hidden, verbose)
     reports = sorted(outcome.reports, key=lambda r: r.path)
     color = fmt == "text" and output_file is None and sys.stdout.isatty()
     report = render(reports, fmt, color=color, statistics=statistics, tool_version=__version__)
@@ -94,6 +104,32 @@ def lint(
         sys.exit(2)
     failing = any(r.errors or (strict and r.warnings) for r in reports)
     sys.exit(1 if failing and not exit_zero else 0)
+
+
+def _report_skipped(skipped: list[tuple[str, str]], uncounted: int, verbose: bool) -> None:
+    """A skipped file is never silent: one line counts those that no "no specs found"
+    line has counted already; ``--verbose`` names each."""
+    if verbose:
+        for path, reason in sorted(skipped):
+            click.echo(f"techspec: skipped {path}: {reason}", err=True)
+    elif uncounted:
+        count = f"{uncounted} Markdown file" + ("" if uncounted == 1 else "s")
+        click.echo(
+            f"techspec: skipped {count} whose title is not the template's "
+            "(--verbose names them, --all-files lints them)",
+            err=True,
+        )
+
+
+def _report_hidden(hidden: list[str], verbose: bool) -> None:
+    """Hidden directories are not searched (``.github`` holds issue templates, not
+    specs); a spec kept in one would be missed, so the run says which were passed by."""
+    if verbose:
+        for path in hidden:
+            click.echo(f"techspec: skipped directory {path}: hidden (name it to lint it)", err=True)
+    elif hidden:
+        count = f"{len(hidden)} hidden director" + ("y" if len(hidden) == 1 else "ies")
+        click.echo(f"techspec: skipped {count} (--verbose names them)", err=True)
 
 
 @cli.command()
@@ -215,9 +251,9 @@ def main() -> None:
 def _register_command_modules() -> None:
     """Each outer layer keeps its commands in its own module; each imports only click at
     module level, so registering them all costs little at start-up."""
-    from techspec.cli import fix, lsp, passwords, proofs, render, server, store, threads
+    from techspec.cli import fix, lsp, passwords, proofs, render, server, store, templates, threads
 
-    for module in (store, threads, passwords, render, fix, lsp, server, proofs):
+    for module in (store, threads, passwords, render, fix, lsp, server, proofs, templates):
         module.register(cli)
 
 

@@ -73,9 +73,17 @@ def read_text(path: Path) -> str:
     return decode_within_limit(data, name)
 
 
-def markdown_files(directory: Path) -> Iterator[Path]:
-    """Every ``*.md`` below ``directory``, sorted, skipping hidden and tool directories."""
+def markdown_files(directory: Path, hidden: list[Path] | None = None) -> Iterator[Path]:
+    """Every ``*.md`` below ``directory``, sorted, skipping hidden and tool directories.
+
+    ``hidden`` collects the hidden directories passed by (``.drafts``, ``.github``), so
+    that a caller can say so; tool directories (``.git``, ``node_modules``) never hold
+    specs and are passed by without a word."""
     for root, dirs, files in os.walk(directory):
+        if hidden is not None:
+            hidden += [
+                Path(root) / d for d in sorted(dirs) if d.startswith(".") and d not in _SKIP_DIRS
+            ]
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.lower().endswith(".md"):

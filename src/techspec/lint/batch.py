@@ -17,8 +17,10 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from techspec.document.files import decode, markdown_files, read_text
+from techspec.document.model import Spec
 from techspec.document.parser import parse
 from techspec.errors import InputError, TechspecError, TemplateError
+from techspec.lint.builtins import builtin_for_path, builtin_names
 from techspec.lint.config import find_config
 from techspec.lint.findings import FileReport
 from techspec.lint.linter import lint
@@ -38,6 +40,8 @@ class Options:
     jobs: int | None = None
     only_specs: bool = False
     """Skip named files that are not specs, as directory search does (for pre-commit)."""
+    all_files: bool = False
+    """Lint every Markdown file found in a directory, whatever its title (``--all-files``)."""
 
 
 @dataclass(slots=True)
@@ -46,6 +50,10 @@ class Outcome:
     problems: list[TechspecError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """``(path, reason)`` for files in directories that are not specs."""
+    counted: int = 0
+    """How many of ``skipped`` a "no specs found" problem already counts."""
+    hidden: list[str] = field(default_factory=list)
+    """Hidden directories that directory search did not enter (``.drafts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +76,9 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
             continue
         path = Path(name)
         if path.is_dir():
-            found = [_Unit(str(p), False) for p in markdown_files(path)]
+            hidden: list[Path] = []
+            found = [_Unit(str(p), options.all_files) for p in markdown_files(path, hidden)]
+            outcome.hidden += [str(directory) for directory in hidden]
             if not found:
                 outcome.problems.append(InputError("directory has no Markdown files", path=name))
             searched.append((name, len(units), len(units) + len(found)))
@@ -90,9 +100,14 @@ def lint_paths(paths: Iterable[str], options: Options, stdin: bytes | None = Non
     for name, first, end in searched:
         # Judged per directory: specs found elsewhere in the run must not hide this one.
         if end > first and all(isinstance(r, tuple) for r in results[first:end]):
-            outcome.problems.append(
-                InputError("no specs found (no file's title matches the template)", path=name)
+            count = end - first
+            files = f"{count} Markdown file" + ("" if count == 1 else "s")
+            message = (
+                f"no specs found (no file's title matches the template; {files} skipped: "
+                "--verbose names them, --all-files lints them)"
             )
+            outcome.problems.append(InputError(message, path=name))
+            outcome.counted += count
     return outcome
 
 
@@ -137,8 +152,9 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
         template_path = options.template or config.template_for(location)
         template = load_template(template_path) if template_path else builtin_template()
         spec = parse(text, unit.path)
-        if not unit.explicit and not template.title_matches(spec.title):
-            return (unit.path, f"first heading does not match '# {template.title}'")
+        reason = None if unit.explicit else skip_reason(spec, template)
+        if reason is not None:
+            return (unit.path, reason)
         selection = config.selection_for(location)
         selection = Selection(options.select or selection.select, selection.ignore + options.ignore)
         findings = lint(spec, template, selection=selection)
@@ -147,11 +163,36 @@ def _lint_unit(unit: _Unit, options: Options) -> _Result:
         return error
 
 
-@lru_cache(maxsize=32)
+def skip_reason(spec: Spec, template: Template) -> str | None:
+    """Why directory search passes a Markdown file by, or None when it is a spec of
+    ``template`` (:meth:`Template.skip_reason` decides); a title that does not match is
+    quoted, shortened, beside the template's."""
+    reason = template.skip_reason(spec)
+    if reason is None or template.title_kind not in ("literal", "pattern"):
+        return reason
+    wanted = f"'# {template.title}'"
+    if spec.title is None:
+        return f"it has no title heading (the template's is {wanted})"
+    return f"its title '{_short(spec.title)}' does not match {wanted}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def load_template(path: Path) -> Template:
-    """Read and compile a template file; errors name the template."""
+    """Read and compile a template file, or name a built-in one (``adr``, ``rfc``) when no
+    such file exists; errors name the template."""
+    builtin = builtin_for_path(path)
+    return builtin if builtin is not None else _load_file(path)
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: Path) -> Template:
     try:
         text = read_text(path)
     except InputError as error:
-        raise TemplateError(f"template {error.message}", path=str(path)) from None
+        known = ", ".join(builtin_names())
+        message = f"template {error.message} (built-in templates: {known})"
+        raise TemplateError(message, path=str(path)) from None
     return Template.from_markdown(text, str(path))

@@ -1,4 +1,4 @@
-"""Templates by name: the built-in one plus those stored with the store's specs or added
+"""Templates by name: the built-in ones plus those stored with the store's specs or added
 by an admin.  A name means one template: adding different text under a taken name is
 a conflict (a new version gets a new name)."""
 
@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from techspec.authoring.writeback import signoff_roles
-from techspec.lint.template import Template, builtin_template
-from techspec.service.permissions import Actor, require_admin
+from techspec.lint.builtins import builtin_templates
+from techspec.lint.explain import Explanation, explain
+from techspec.lint.template import Template
+from techspec.service.permissions import Actor, require_admin, require_reader
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.schema import templates
@@ -34,15 +36,15 @@ class Entry:
 
 
 def entries(store: Store) -> list[Entry]:
-    """The built-in template first, then stored ones by name."""
-    builtin = builtin_template()
-    found = [Entry(builtin, True)]
+    """The built-in templates first (the default one leading), then stored ones by name."""
+    found = [Entry(template, True) for template in builtin_templates()]
+    shipped = {entry.template.sha256 for entry in found}
     query = sa.select(templates.c.name, templates.c.text).order_by(templates.c.name)
     with store.read() as connection:
         rows = connection.execute(query).all()
     for row in rows:
         template = Template.from_markdown(row.text, row.name)
-        if template.sha256 != builtin.sha256:
+        if template.sha256 not in shipped:
             found.append(Entry(template, False))
     return found
 
@@ -53,6 +55,13 @@ def find(store: Store, name: str) -> Template:
             return entry.template
     known = ", ".join(entry.template.name for entry in entries(store))
     raise NotFound(f"unknown template '{name}' (known: {known})")
+
+
+def explanation(store: Store, actor: Actor, name: str) -> Explanation:
+    """What the compiler read off the template called ``name``: the one structure that
+    ``techspec template explain``, the API and the web's template page all show."""
+    require_reader(actor)
+    return explain(find(store, name))
 
 
 def add(store: Store, actor: Actor, name: str, text: str) -> Entry:

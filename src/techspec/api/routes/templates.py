@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -14,6 +14,7 @@ from techspec.api.context import ApiContext, api_context
 from techspec.api.errors import BadRequest
 from techspec.api.representations import dumps
 from techspec.api.schemas import TemplateIn, TemplateOut
+from techspec.lint.explain import Explanation
 from techspec.service import catalog
 from techspec.service.permissions import require_reader
 
@@ -25,6 +26,18 @@ Api = Annotated[ApiContext, Depends(api_context)]
 def list_templates(user: CurrentUser, api: Api) -> list[dict[str, Any]]:
     require_reader(user)
     return [entry.to_dict() for entry in catalog.entries(api.store)]
+
+
+@router.get(
+    "/templates/{name}/explanation",
+    response_model=Explanation,
+    responses=bodies.problems(404),
+    summary="What techspec read off a template: sections, fields, tables, checklists",
+)
+def explain_template(
+    user: CurrentUser, api: Api, name: Annotated[str, Path(min_length=1, max_length=200)]
+) -> Explanation:
+    return catalog.explanation(api.store, user, name)
 
 
 @router.post(

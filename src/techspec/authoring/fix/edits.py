@@ -249,3 +249,120 @@ def cell_widths(content: str) -> tuple[list[int], bool]:
         ([] if lead else [-1]) + pipes + ([] if content.rstrip().endswith("|") else [len(content)])
     )
     return [max(0, b - a - 3) for a, b in pairwise(bounds)], lead
+
+
+# -- the document's own style, and places no repair writes in ---------------------------
+
+_FIELD_SHAPE = re.compile(r"^(?P<prefix>[ \t]*(?:[-*+][ \t]+)?)(?P<bold>\*\*|__)?")
+
+
+def field_line(model: str, key: str, value: str) -> str:
+    """``key`` and ``value`` written as the field line ``model`` is: ``**Key**: value``,
+    ``**Key:** value``, ``- **Key:** value`` or ``- Key: value``."""
+    match = _FIELD_SHAPE.match(model)
+    assert match is not None  # every part of the pattern is optional
+    prefix, bold = match["prefix"], match["bold"]
+    if not bold:
+        return f"{prefix}{key}: {value}"
+    rest = model[match.end() :]
+    close = rest.find(bold)
+    if close > 0 and rest[close - 1] == ":":
+        return f"{prefix}{bold}{key}:{bold} {value}"
+    return f"{prefix}{bold}{key}{bold}: {value}"
+
+
+def is_bullet(line: str) -> bool:
+    match = _FIELD_SHAPE.match(line)
+    return match is not None and match["prefix"].strip() != ""
+
+
+_COMMENT_ONLY = re.compile(r"^[ \t]*<!--(?P<inner>.*?)-->[ \t]*$")
+_STARTS = ("start", "begin")
+
+
+def protected_ranges(lines: SourceLines) -> list[tuple[int, int]]:
+    """``(first, last)`` line of each span no repair writes inside: an HTML comment over
+    several lines, and a generated block between a marker comment and its end marker
+    (``<!-- toc -->`` ... ``<!-- tocstop -->``, ``<!-- START doctoc -->`` ... ``<!-- END
+    doctoc -->``, ``<!-- x -->`` ... ``<!-- /x -->``).  One pass over the lines, with a
+    dictionary of the end markers still open: linear in the text."""
+    ranges: list[tuple[int, int]] = []
+    waiting: dict[str, int] = {}  # an end marker -> the line of the earliest opener
+    opened: int | None = None  # the first line of a comment not yet closed
+    for number in range(1, lines.count + 1):
+        text = lines.content(number)
+        if opened is not None:
+            if "-->" in text:
+                ranges.append((opened, number))
+                opened = None
+            continue
+        marker = _COMMENT_ONLY.match(text)
+        if marker is None:
+            start = text.rfind("<!--")
+            if start >= 0 and "-->" not in text[start:]:
+                opened = number
+            continue
+        name = " ".join(marker["inner"].split()).casefold()
+        if name in waiting:
+            ranges.append((waiting.pop(name), number))
+            continue
+        for closer in _closers(name):
+            waiting.setdefault(closer, number)
+    return ranges
+
+
+def _closers(name: str) -> list[str]:
+    if not name:
+        return []
+    found = [f"{name}stop", f"{name} stop", f"{name}-stop", f"/{name}", f"end {name}"]
+    found += [f"{name} end", f"{name}:end", f"{name}-end", f"end-{name}", f"{name}end"]
+    for start in _STARTS:
+        if name.startswith(start):
+            found.append("end" + name[len(start) :])
+        if name.endswith(start):
+            found.append(name[: -len(start)] + "end")
+    return found
+
+
+def outside(line: int, ranges: list[tuple[int, int]]) -> int:
+    """``line`` or, when inserting after it would land inside a protected span, the
+    span's last line (the insertion goes after the span)."""
+    for first, last in ranges:
+        if first <= line < last:
+            return last
+    return line
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\[\]\n]+)\]:[ \t]*\S")
+_REFERENCE = re.compile(r"(?<!\\)\[(?P<text>[^\[\]\n]*)\](?:\[(?P<label>[^\[\]\n]*)\])?(?![(:])")
+
+
+def definitions(lines: SourceLines) -> dict[str, int]:
+    """Link reference definitions (``[label]: url``) by normalized label -> their line."""
+    found: dict[str, int] = {}
+    for number in range(1, lines.count + 1):
+        match = _DEFINITION.match(lines.content(number))
+        if match:
+            found.setdefault(label_key(match["label"]), number)
+    return found
+
+
+def references(text: str) -> list[str]:
+    """The labels that reference links in ``text`` use (``[text]``, ``[text][label]``),
+    normalized."""
+    found: list[str] = []
+    for match in _REFERENCE.finditer(text):
+        label = match["label"] or match["text"]
+        if label.strip():
+            found.append(label_key(label))
+    return found
+
+
+def label_key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def without_link_markup(text: str) -> str:
+    """``Docs in [website]`` and ``Docs in [the site][website]`` -> ``Docs in website``
+    (``the site``): an item whose reference is undefined reads as its words."""
+    return _REFERENCE.sub(lambda m: m["text"], text)

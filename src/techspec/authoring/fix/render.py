@@ -4,7 +4,9 @@ to fit the document."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar, cast
 
 from techspec.authoring.fix.edits import (
     BREAK,
@@ -16,22 +18,32 @@ from techspec.authoring.fix.edits import (
     cell_insert,
     cell_widths,
     closing_start,
+    definitions,
+    field_line,
     has_break,
+    is_bullet,
+    outside,
+    protected_ranges,
+    references,
 )
 from techspec.authoring.fix.repairs import (
     ColumnTarget,
     FieldTarget,
     ItemTarget,
     NumberTarget,
+    ReferenceTarget,
     Repair,
     RowTarget,
     TableTarget,
+    _squash,
     _TemplateText,
 )
 from techspec.document.model import Section
 from techspec.document.parser import parsed_lines
 from techspec.lint.linter import LintContext, MissingSection
 from techspec.lint.template import FieldRule, TableRule
+
+T = TypeVar("T")
 
 
 def render_edits(
@@ -52,6 +64,14 @@ def _source_lines(context: LintContext) -> SourceLines:
     return lines
 
 
+def _cached(context: LintContext, key: str, make: Callable[[], T]) -> T:
+    """Computed once per lint context, like the spec's lines (the language server renders
+    one finding's repair at a time)."""
+    if key not in context.cache:
+        context.cache[key] = make()
+    return cast(T, context.cache[key])
+
+
 class _Renderer:
     def __init__(self, context: LintContext, today: date) -> None:
         self.context = context
@@ -60,6 +80,9 @@ class _Renderer:
         self.source = _TemplateText.of(context.template)
         self.today = today
         self.edits: list[Edit] = []
+        self.protected = _cached(context, "protected-ranges", lambda: protected_ranges(self.lines))
+        self.labels: list[str] = []
+        """Reference labels that repairs need defined (beside those their text uses)."""
 
     def render(self, repairs: list[Repair]) -> list[Edit]:
         targets = [repair.target for repair in repairs]
@@ -82,7 +105,8 @@ class _Renderer:
         for key, row_group in rows.items():
             self.rows(row_group, headers.get(key))
         for item_group in items.values():
-            self.items(item_group[0].section, [target.text for target in item_group])
+            texts = [self.source.items.get(_squash(t.text), t.text) for t in item_group]
+            self.items(item_group[0].section, texts)
         trailer = closing_start(self.spec.sections, self.spec.line_count)
         for target in targets:
             if isinstance(target, MissingSection):
@@ -91,7 +115,28 @@ class _Renderer:
                 self.labelled(target.rule)
             elif isinstance(target, NumberTarget):
                 self.numbers(target)
+            elif isinstance(target, ReferenceTarget):
+                self.labels += target.labels
+        self.definitions()
         return self.edits
+
+    def definitions(self) -> None:
+        """Inserted text keeps its links working: the template's definition of each
+        reference label it uses that the spec does not define goes at the end."""
+        wanted = list(self.labels)
+        for edit in self.edits:
+            wanted += references(edit.new)
+        known = _cached(self.context, "definitions", lambda: definitions(self.lines))
+        lines = [
+            self.source.definitions[label]
+            for label in dict.fromkeys(wanted)
+            if label in self.source.definitions and label not in known
+        ]
+        if lines:
+            last = self.lines.count
+            while last and self.lines.blank(last):
+                last -= 1
+            self.edits.append(self.lines.block_after(outside(last, self.protected), lines))
 
     def insert(self, line: int, column: int, text: str) -> None:
         at = self.lines.start(line) + column
@@ -105,6 +150,7 @@ class _Renderer:
         line = min(missing.line, trailer) - 1
         while line >= 1 and self.skippable(line):
             line -= 1
+        line = outside(line, self.protected)
         body = self.source.body(missing.rule.line, shift)
         self.edits.append(self.lines.block_after(line, body))
 
@@ -129,21 +175,28 @@ class _Renderer:
 
     def fields(self, targets: list[FieldTarget]) -> None:
         container, rules = targets[0].container, targets[0].rules
-        present = container.fields if container else self.spec.metadata
+        shape = self.context.outline
+        present = container.fields if container else shape.metadata
         wanted = {id(target.rule) for target in targets}
+        model = self.lines.content(present[0].line) if present else ""
 
         def text(rule: FieldRule) -> str:
-            return f"**{rule.key}**: {rule.rule.template_text}"
+            """Written as the spec writes its fields (``**Date:**``, ``- Key: value``),
+            or as the template writes this one when the spec has none."""
+            shape = model or self.source.lines.content(rule.line)
+            return field_line(shape, rule.key, rule.rule.template_text)
 
         if not present:
             token, ordered = self.source.token, [r for r in rules if id(r) in wanted]
             lines = [text(r) + (token if r is not ordered[-1] else "") for r in ordered]
-            anchor = container.line if container else self.spec.title_line * bool(self.spec.title)
+            anchor = container.line if container else shape.title_line * bool(shape.title)
             self.edits.append(self.lines.block_after(anchor, lines))
             return
         last = max(found.line for found in present)
         others = [found.line for found in present if found.line != last]
         token = break_token(self.lines.content(others[0])) if others else self.source.token
+        if is_bullet(model):
+            token = ""  # a list item ends its own line
         by_key = {found.key.casefold(): found.line for found in present}
         groups: dict[tuple[int, int], list[FieldRule]] = {}
         for index, rule in enumerate(rules):

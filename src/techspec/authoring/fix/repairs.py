@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from techspec.authoring.fix.edits import BREAK, HASHES, SourceLines, break_token, extent, level
+from techspec.authoring.fix.edits import (
+    BREAK,
+    HASHES,
+    TASK,
+    SourceLines,
+    break_token,
+    definitions,
+    extent,
+    level,
+    references,
+    without_link_markup,
+)
 from techspec.document.model import Section, Table
 from techspec.document.parser import parse
 from techspec.lint.findings import Finding
 from techspec.lint.linter import LintContext, TablePair
+from techspec.lint.rules.metadata import written
 from techspec.lint.rules.values import is_version
 from techspec.lint.template import FieldRule, TableRule, Template
+from techspec.lint.template.styles import has_any_placeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +112,14 @@ class ItemTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferenceTarget:
+    """A fixed item the spec has, written with a reference link (``[website]``) that the
+    spec never defines: the template's definition answers it, not a second copy."""
+
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NumberTarget:
     renumber: tuple[tuple[Section, int, int], ...]
     """``(section, its number, the number it should have)``."""
@@ -123,19 +145,14 @@ class _Finder:
         for missing in self.context.missing:
             heading = "#" * missing.rule.level + " " + missing.rule.title
             self.add("TS101", missing.line, f"'{heading}'", f"Insert section '{heading}'", missing)
-        spec, fields = self.spec, self.context.template.fields
-        after = spec.metadata[-1].line + 1 if spec.metadata else spec.title_line + 1
+        shape, fields = self.context.outline, self.context.template.fields
+        after = shape.metadata[-1].line + 1 if shape.metadata else shape.title_line + 1
         self.fields(None, fields, after)
         for match in self.context.matches:
             self.fields(match.section, match.rule.fields, match.section.line + 1)
             if not match.rule.fixed_items:
                 continue
-            present = {_squash(item.text) for item in match.section.checklist}
-            for text in match.rule.fixed_items:
-                if _squash(text) not in present:
-                    target = ItemTarget(match.section, text)
-                    line = match.section.end_line
-                    self.add("TS304", line, f"'{text}'", f"Add checklist item '{text}'", target)
+            self.items(match.section, match.rule.fixed_items)
         for pair in self.context.table_pairs():
             if pair.table is not None:
                 self.table(pair, pair.table)
@@ -147,15 +164,48 @@ class _Finder:
             self.numbering()
         return self.found
 
+    def items(self, section: Section, fixed: tuple[str, ...]) -> None:
+        """A fixed item is added only when the section has no item that reads the same
+        once link markup is set aside; one that does but leans on an undefined reference
+        (``[website]``) gets the template's definition instead."""
+        present = {_squash(item.text) for item in section.checklist}
+        loose = {_squash(without_link_markup(item.text)): item for item in section.checklist}
+        line = section.end_line
+        for text in fixed:
+            if _squash(text) in present:
+                continue
+            twin = loose.get(_squash(without_link_markup(text)))
+            if twin is None:
+                target: object = ItemTarget(section, text)
+                self.add("TS304", line, f"'{text}'", f"Add checklist item '{text}'", target)
+                continue
+            labels = self.undefined(twin.text)
+            if labels:
+                title = "Add the link reference definition " + ", ".join(
+                    f"'[{label}]'" for label in labels
+                )
+                self.add("TS304", line, f"'{text}'", title, ReferenceTarget(labels))
+
+    def undefined(self, text: str) -> tuple[str, ...]:
+        """The labels ``text`` references that the spec leaves undefined and the
+        template defines."""
+        source = _TemplateText.of(self.context.template)
+        known = self.context.cache.get("definitions")
+        if not isinstance(known, dict):
+            known = self.context.cache["definitions"] = definitions(SourceLines(self.spec.text))
+        wanted = [label for label in references(text) if label not in known]
+        return tuple(dict.fromkeys(label for label in wanted if label in source.definitions))
+
     def fields(self, section: Section | None, rules: tuple[FieldRule, ...], line: int) -> None:
         for rule in rules:
-            present = section.field(rule.key) if section else self.spec.field(rule.key)
+            if rule.optional:
+                continue  # the template lets a spec leave it out
+            present = section.field(rule.key) if section else self.context.field(rule.key)
             if present is None:
                 where = f" in '{section.title}'" if section else ""
-                title = f"Insert field '**{rule.key}**'{where}"
-                self.add(
-                    "TS201", line, f"'**{rule.key}**'", title, FieldTarget(section, rule, rules)
-                )
+                shown = f"**{rule.key}**" if section else written(rule)
+                title = f"Insert field '{shown}'{where}"
+                self.add("TS201", line, f"'{shown}'", title, FieldTarget(section, rule, rules))
 
     def table(self, pair: TablePair, table: Table) -> None:
         for name in pair.rule.columns:
@@ -164,6 +214,8 @@ class _Finder:
                 self.add("TS301", table.line, f"'{name}'", f"Add column '{name}'", column)
         keys = {row[0].text.casefold() for row in table.rows if row}
         for fixed in pair.rule.fixed_rows:
+            if table.rows and has_any_placeholder(fixed.key):
+                continue  # an example row (*<Role-1>*): never put into a filled table
             if fixed.key.casefold() not in keys:
                 row = RowTarget(pair, _template_row(self.context.template, pair, fixed.key))
                 self.add("TS302", table.end_line, f"'{fixed.key}'", f"Add row '{fixed.key}'", row)
@@ -201,7 +253,7 @@ class _Finder:
 def _current_version(context: LintContext) -> str | None:
     for rule in context.template.fields:
         if rule.rule.kind == "version":
-            found = context.spec.field(rule.key)
+            found = context.field(rule.key)
             if found is not None and is_version(found.value):
                 return found.value.strip()
             return None
@@ -220,6 +272,23 @@ def _template_row(template: Template, pair: TablePair, key: str) -> tuple[tuple[
 
 def _squash(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+_INLINE_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+
+def _plain(markdown: str) -> str:
+    """An item's Markdown read as words: links by their text, emphasis marks dropped."""
+    text = without_link_markup(_INLINE_LINK.sub(lambda m: m[1], markdown))
+    return text.replace("**", "").replace("`", "")
+
+
+def _item_markdown(line: str) -> str | None:
+    """The text of a one-line task item after its box (``- [ ] text`` -> ``text``)."""
+    match = TASK.match(line)
+    if match is None or line[match.end() : match.end() + 2] not in (" ]", "x]", "X]"):
+        return None
+    return line[match.end() + 2 :].strip()
 
 
 class _TemplateText:
@@ -244,6 +313,18 @@ class _TemplateText:
                 self.tables[id(table_rule)] = table
         lines = [field.line for field in spec.metadata]
         self.token = break_token(self.lines.content(lines[0])) if len(lines) > 1 else "\\"
+        self.items: dict[str, str] = {}
+        """Each checklist item's Markdown as the template writes it, by its plain words:
+        an inserted item keeps the template's links."""
+        for section in spec.walk():
+            for item in section.checklist:
+                raw = _item_markdown(self.lines.content(item.line))
+                if raw is not None and _squash(_plain(raw)) == _squash(item.text):
+                    self.items[_squash(item.text)] = raw
+        self.definitions = {
+            label: self.lines.content(line) for label, line in definitions(self.lines).items()
+        }
+        """The template's link reference definitions: copied with what uses them."""
 
     @classmethod
     def of(cls, template: Template) -> _TemplateText:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from techspec.document.model import Block
 from techspec.lint.findings import Finding
 from techspec.lint.rules.checks import rule
-from techspec.lint.template.compiler import help_key
+from techspec.lint.template.help import help_key
 from techspec.lint.template.styles import bracketed_spans, squash
 
 if TYPE_CHECKING:

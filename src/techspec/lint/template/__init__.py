@@ -162,9 +162,22 @@ class Template:
         present = sum(f.key.casefold() in keys for f in shape.metadata)
         if keys and present >= max(1, len(keys) // 2):
             return True
-        tops = [rule for rule in self.sections if not rule.repeatable]
+        tops = [rule for rule in self.sections if not rule.repeatable and not rule.optional]
         hits = sum(any(rule.matches(s.title) for rule in tops) for s in shape.sections)
         return bool(tops) and hits >= max(1, len(tops) // 2)
+
+    def skip_reason(self, spec: Spec) -> str | None:
+        """Why a file found in a directory is not a spec written from this template (None:
+        it is one).  A template whose title has literal words is matched by title, as
+        always; one whose title is free (``{short title}``, an empty H1) or absent by its
+        metadata and sections, since any title would do."""
+        if self.title_kind in ("literal", "pattern"):
+            if self.title_matches(spec.title):
+                return None
+            return f"first heading does not match '# {self.title}'"
+        if self.looks_like(spec):
+            return None
+        return "it has neither the metadata nor the sections of the template"
 
     def is_unfilled_copy(self, spec: Spec) -> bool:
         """``spec`` is this template with nothing filled in (its words are the same)."""

@@ -2,7 +2,7 @@
 
 Nothing here knows any template's headings.  The compiler reads:
 
-* the title's shape (:data:`~techspec.lint.template.rules.TitleKind`): an H1 with literal
+* the title's shape (:mod:`.titles`): an H1 with literal
   parts and placeholders, an H1 that is all placeholder or instruction, an empty H1, a
   setext title at a lower level, or no title (several ``#`` headings that are sections, or
   none at all);
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from techspec.document.model import Block, Comment, Field, Section, Spec, Table
+from techspec.document.model import Comment, Field, Section, Spec
 from techspec.document.outline import Outline, outline, skipped_lines
 from techspec.document.parser import parse
 from techspec.errors import TemplateError
@@ -32,35 +32,30 @@ from techspec.lint.template.headings import (
     is_wildcard,
     strip_optional,
 )
+from techspec.lint.template.help import help_texts
 from techspec.lint.template.rules import (
     BlockExpectation,
     FieldRule,
-    FixedRow,
     SectionRule,
     TableRule,
     TitleKind,
-    ValueRule,
 )
 from techspec.lint.template.styles import (
     PlaceholderStyle,
     bracketed_spans,
     has_any_placeholder,
     is_instruction,
-    is_instruction_title,
-    squash,
     styled,
 )
+from techspec.lint.template.tables import table_rule
+from techspec.lint.template.titles import read_title, title_matcher, title_pattern
 from techspec.lint.template.values import value_rule
 
-_SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*")
 _OPTIONAL_WORDS = re.compile(r"\boptional\b|\bif applicable\b", re.IGNORECASE)
 _OPTIONAL_NOTE = re.compile(
     r"^\W*optional\b|\b(?:section|part|element|chapter) is optional\b", re.IGNORECASE
 )
 _OTHER = re.compile(r"other\b", re.IGNORECASE)
-_ALERT = re.compile(r"\[!\w+\]")
-_QUOTE_MARK = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
-_TITLE_SEPARATORS = " \t:-–—|"
 
 
 @dataclass(slots=True)
@@ -85,7 +80,7 @@ class Compiled:
 def compile_text(text: str, name: str) -> Compiled:
     """Compile template text; raises :class:`TemplateError` when it is not a template."""
     spec = parse(text, name)
-    title, kind, level = _title(spec)
+    title, kind, level = read_title(spec)
     shape = outline(spec, level)
     if not shape.sections:
         if spec.title is None and not spec.sections:
@@ -101,22 +96,22 @@ def compile_text(text: str, name: str) -> Compiled:
     sections = _section_rules(shape.sections, notes)
     found = styled(text, skip=skipped_lines(spec))
     styles = frozenset(p.style for p in found)
-    help_texts = _help_texts(spec)
+    helps = help_texts(spec)
     compiled = Compiled(
         title=title,
         title_kind=kind,
         title_level=level,
-        title_pattern=_title_pattern(title, kind),
-        title_matcher=_title_matcher(title, kind),
+        title_pattern=title_pattern(title, kind),
+        title_matcher=title_matcher(title, kind),
         fields=fields,
         sections=sections,
         code_placeholders=frozenset(p.text for p in spec.placeholders if p.in_code),
         labelled_tables=tuple(
-            _table_rule(table, 0) for table in spec.tables if table.label is not None
+            table_rule(table, 0) for table in spec.tables if table.label is not None
         ),
         placeholder_styles=styles,
         placeholders=frozenset(p.key for p in found if p.style != "square"),
-        help_texts=help_texts,
+        help_texts=helps,
     )
     if not _has_blanks(compiled, shape):
         raise TemplateError(
@@ -125,81 +120,6 @@ def compile_text(text: str, name: str) -> Compiled:
             path=name,
         )
     return compiled
-
-
-# -- the title ---------------------------------------------------------------------------
-
-
-def _title(spec: Spec) -> tuple[str, TitleKind, int | None]:
-    """The title's text, its kind, and the heading level it is at (None: no title)."""
-    if spec.title is not None:
-        title = spec.title.strip()
-        if not title:
-            return "", "optional", 1
-        kind = _title_kind(title)
-        several = any(section.level == 1 for section in spec.sections)
-        if kind == "literal" and several:
-            return "", "none", None  # '# Summary', '# Motivation', ...: sections
-        return title, kind, 1
-    first = spec.sections[0] if spec.sections else None
-    if first is not None and _is_setext(spec.text, first.line):
-        kind = _title_kind(first.title.strip())
-        if kind != "literal":
-            return first.title.strip(), kind, first.level
-    return "", "none", None
-
-
-def _title_kind(title: str) -> TitleKind:
-    parts = title_parts(title)
-    if len(parts) == 1:
-        return "any" if is_instruction_title(title) else "literal"
-    if all(not part.strip(_TITLE_SEPARATORS) for part in parts):
-        return "any"
-    return "pattern"
-
-
-def title_parts(title: str) -> list[str]:
-    """The literal parts of a title between its placeholders: brackets of each style,
-    ``NNNN`` tokens, and an instruction after a colon (``KEP-NNNN: Your short,
-    descriptive title`` -> ``["KEP-", ": ", ""]``)."""
-    spans = bracketed_spans(title)
-    head, colon, tail = title.partition(":")
-    if colon and tail.strip() and is_instruction_title(tail):
-        start = len(head) + 1
-        spans = [span for span in spans if span[1] <= start] + [(start, len(title))]
-    parts: list[str] = []
-    at = 0
-    for start, end in spans:
-        if start < at:
-            continue
-        parts.append(title[at:start])
-        at = end
-    parts.append(title[at:])
-    return parts
-
-
-def _is_setext(text: str, line: int) -> bool:
-    """The heading on ``line`` is underlined (``Title`` then ``-----`` or ``=====``)."""
-    lines = text.splitlines()
-    return line < len(lines) and _SETEXT_UNDERLINE.fullmatch(lines[line]) is not None
-
-
-def _title_pattern(title: str, kind: TitleKind) -> re.Pattern[str]:
-    if kind in ("optional", "none"):
-        return re.compile(r"", re.IGNORECASE)
-    if kind == "any":
-        return re.compile(r"\s*\S", re.IGNORECASE)
-    parts = title_parts(title)
-    if len(parts) == 1:
-        return re.compile(re.escape(title.strip()) + r"$", re.IGNORECASE)
-    literal = [r"\s*".join(re.escape(word) for word in part.split()) for part in parts]
-    return re.compile(r"\s*(\S.*?)\s*".join(literal).strip() + r"$", re.IGNORECASE)
-
-
-def _title_matcher(title: str, kind: TitleKind) -> TitleMatcher | None:
-    if kind != "pattern":
-        return None
-    return TitleMatcher(title_parts(title))
 
 
 # -- fields ------------------------------------------------------------------------------
@@ -296,7 +216,7 @@ def _section_rule(section: Section, notes: dict[int, list[str]]) -> SectionRule:
     if section.code_blocks:
         expects.add("code")
     tables = tuple(
-        _table_rule(table, index)
+        table_rule(table, index)
         for index, table in enumerate(t for t in section.tables if t.label is None)
     )
     example = pattern is not None and (
@@ -346,79 +266,6 @@ def _is_pick_one(title: str, items: list[str]) -> bool:
     """A checklist the writer picks from: its last item is *Other* (KEP's ``Events / API
     .status / Other``), or it answers a question heading."""
     return _OTHER.match(items[-1].strip()) is not None or title.rstrip().endswith("?")
-
-
-# -- tables ------------------------------------------------------------------------------
-
-
-def _table_rule(table: Table, index: int) -> TableRule:
-    column_rules = []
-    for position, header in enumerate(table.header):
-        samples = [row[position].text for row in table.rows if position < len(row)]
-        rule = ValueRule()
-        for sample in samples or [""]:
-            rule = value_rule(header.text, sample, field=False)
-            if rule.kind != "text":
-                break
-        column_rules.append(rule)
-    fixed: list[FixedRow] = []
-    examples = 0
-    first = column_rules[0] if column_rules else ValueRule()
-    for row in table.rows:
-        if not row:
-            continue
-        key = row[0].text
-        if key and has_any_placeholder(key):
-            examples += 1
-            continue
-        if not key or first.kind != "text":
-            continue
-        fill = tuple(i for i, cell in enumerate(row) if has_any_placeholder(cell.text))
-        fixed.append(FixedRow(key, fill))
-    return TableRule(
-        columns=tuple(table.columns),
-        column_rules=tuple(column_rules),
-        fixed_rows=tuple(fixed),
-        label=table.label,
-        index=index,
-        example_rows=examples,
-    )
-
-
-# -- help text ---------------------------------------------------------------------------
-
-
-def help_key(kind: str, text: str) -> str:
-    """How a block of help text is compared: its kind and its words, case ignored."""
-    if kind == "quote":
-        text = _QUOTE_MARK.sub("", text)
-    return f"{kind}:{squash(text)}"
-
-
-def _help_texts(spec: Spec) -> frozenset[str]:
-    """The template's words to the writer that a document must not keep: instruction
-    paragraphs, alert and instruction quotes, and comments of a few words or more (a
-    one-word marker such as ``<!-- toc -->`` is prescribed, not help)."""
-    keys: set[str] = set()
-    blocks: list[Block] = list(spec.preamble)
-    field_lines = {found.line for found in spec.metadata}
-    for section in spec.walk():
-        blocks += section.blocks
-        field_lines.update(found.line for found in section.fields)
-    for block in blocks:
-        text = block.text
-        if len(text.split()) < 3:
-            continue  # a label (**Document History**), not words to the writer
-        if any(line in field_lines for line in range(block.line, block.end_line + 1)):
-            continue  # fields, whose values are judged one by one
-        if block.kind == "paragraph" and not has_any_placeholder(text) and is_instruction(text):
-            keys.add(help_key("paragraph", text))
-        elif block.kind == "quote" and (_ALERT.search(text) or is_instruction(text)):
-            keys.add(help_key("quote", text))
-    for comment in spec.comments:
-        if len(comment.text.split()) >= 3 and not comment.text.startswith("techspec-"):
-            keys.add(help_key("comment", comment.text))
-    return frozenset(keys)
 
 
 def _has_blanks(compiled: Compiled, shape: Outline) -> bool:

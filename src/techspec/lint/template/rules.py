@@ -41,11 +41,17 @@ class ValueRule:
     """The template's value is a blank for the writer (a placeholder or an instruction
     such as ``(fill me in with today's date, YYYY-MM-DD)``): keeping it is unfilled."""
 
+    _key: str = field(default="", init=False, repr=False, compare=False)
+    """The template text squashed, once: every cell of a column is compared with it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_key", squash(self.template_text))
+
     def is_unchanged(self, value: str) -> bool:
         """True when the value is the template's own enumeration or blank, left as written."""
         if self.kind != "enum" and not self.placeholder:
             return False
-        return squash(value) == squash(self.template_text)
+        return squash(value) == self._key
 
 
 @dataclass(frozen=True, slots=True)

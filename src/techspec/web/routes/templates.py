@@ -9,6 +9,13 @@ from starlette.responses import Response
 from techspec.authoring.render.body import heading_ids, render_body
 from techspec.authoring.writeback import signoff_roles
 from techspec.document.parser import parse
+from techspec.lint.explain import (
+    expectation_words,
+    field_accepts,
+    field_notes,
+    help_words,
+    placeholder_styles,
+)
 from techspec.service import catalog
 from techspec.web.context import Reader
 from techspec.web.pages import render
@@ -27,7 +34,16 @@ def show_template(request: Request, name: str, visit: Reader) -> Response:
     template = catalog.find(visit.store, name)
     spec = parse(template.text)
     ids = heading_ids(spec)
+    explanation = catalog.explanation(visit.store, visit.require_user(), name)
     values = {
+        "x": explanation,
+        "x_sections": explanation.walk(),
+        "x_styles": placeholder_styles(explanation),
+        "x_kept": sorted({p.text for p in explanation.placeholders if p.in_code}),
+        "expectation_words": expectation_words,
+        "field_notes": field_notes,
+        "field_accepts": field_accepts,
+        "help_words": help_words,
         "template": template,
         "roles": signoff_roles(template),
         "outline": [(s.title, ids[s.line], s.level) for s in spec.walk()],
