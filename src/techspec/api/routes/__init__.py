@@ -10,7 +10,9 @@ def routers() -> list[APIRouter]:
         audit,
         docs,
         health,
+        inbox,
         lint,
+        reviews,
         revisions,
         specs,
         templates,
@@ -27,5 +29,7 @@ def routers() -> list[APIRouter]:
         templates.router,
         audit.router,
         webhooks.router,
+        inbox.router,
+        reviews.router,
         docs.router,
     ]
