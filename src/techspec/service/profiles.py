@@ -6,9 +6,9 @@ from __future__ import annotations
 from techspec.service.permissions import Actor, Console, actor_name, require_admin, require_reader
 from techspec.store import profiles
 from techspec.store.engine import Store
-from techspec.store.profiles import UNSET, Profile, Unset
+from techspec.store.profiles import UNSET, Profile, Unset, email_address
 
-__all__ = ["UNSET", "Profile", "get_profile", "set_profile"]
+__all__ = ["UNSET", "Profile", "email_address", "get_profile", "set_profile"]
 
 
 def get_profile(store: Store, actor: Actor, name: str) -> Profile:

@@ -20,32 +20,13 @@ from techspec.api import bodies
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.errors import BadRequest
+from techspec.api.inbox_representations import item_json
 from techspec.api.inbox_schemas import InboxItemOut, InboxPage, ReadAllIn, ReadAllOut
 from techspec.service import inbox
-from techspec.store.clock import iso
-from techspec.store.inbox import Item
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
 Api = Annotated[ApiContext, Depends(api_context)]
 ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
-
-def item_json(item: Item, base_url: str) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "kind": item.kind,
-        "summary": item.summary,
-        "actor": item.actor,
-        "spec": None
-        if item.spec_id is None or item.slug is None
-        else {"id": item.spec_id, "slug": item.slug, "title": item.title},
-        "thread_id": item.thread_id,
-        "created_at": iso(item.created_at),
-        "read": item.read,
-        "read_at": iso(item.read_at) if item.read_at is not None else None,
-        "link": item.link,
-        "url": base_url + item.link,
-    }
 
 
 def _cursor(before: int, unread: bool) -> str:

@@ -10,41 +10,13 @@ from starlette.concurrency import run_in_threadpool
 from techspec.api import bodies
 from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
+from techspec.api.inbox_representations import profile_json, request_json
 from techspec.api.inbox_schemas import ProfileIn, ProfileOut, ReviewRequestsOut
 from techspec.service import profiles, reviews
 from techspec.service import specs as ops
-from techspec.store.clock import iso, now
-from techspec.store.profiles import Profile
-from techspec.store.review_requests import Request as ReviewRequest
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 Api = Annotated[ApiContext, Depends(api_context)]
-
-
-def request_json(found: ReviewRequest) -> dict[str, Any]:
-    return {
-        "id": found.id,
-        "spec": {"id": found.spec_id, "slug": found.slug, "title": found.title},
-        "reviewer": found.reviewer,
-        "role": found.role,
-        "requested_by": found.requested_by,
-        "requested_at": iso(found.requested_at),
-        "revision": found.revision,
-        "due": found.due,
-        "open": found.open,
-        "closed_at": iso(found.closed_at) if found.closed_at else None,
-        "outcome": found.outcome,
-        "age_days": round(found.age(now()).total_seconds() / 86400, 2),
-    }
-
-
-def profile_json(found: Profile) -> dict[str, Any]:
-    return {
-        "user": found.name,
-        "email": found.email,
-        "display_name": found.display_name,
-        "mail": found.mail,
-    }
 
 
 @router.get(
