@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
         dashboard,
         editor,
         history,
+        inbox,
         new,
         spec,
         specs,
@@ -30,4 +31,5 @@ def routers() -> list[APIRouter]:
         history.router,
         audit.router,
         templates.router,
+        inbox.router,
     ]
