@@ -135,8 +135,10 @@ async def session(
     debounce_ms: int = 150,
     cache: Path | None = None,
     encodings: Sequence[str] | None = None,
+    options: Sequence[str] = (),
 ) -> AsyncIterator[Session]:
-    """Start ``python -m techspec lsp``, initialize it, and shut it down afterwards."""
+    """Start ``python -m techspec lsp`` (with more ``options``), initialize it, and shut
+    it down afterwards."""
     client = LanguageClient("techspec-tests", "1")
     live = Session(client)
 
@@ -147,7 +149,7 @@ async def session(
     env = dict(os.environ)
     if cache is not None:
         env["XDG_CACHE_HOME"] = str(cache)
-    command = ["-m", "techspec", "lsp", "--debounce", str(debounce_ms)]
+    command = ["-m", "techspec", "lsp", "--debounce", str(debounce_ms), *options]
     await client.start_io(sys.executable, *command, env=env)
     general = types.GeneralClientCapabilities(position_encodings=list(encodings or ["utf-16"]))
     capabilities = types.ClientCapabilities(general=general)

@@ -295,6 +295,12 @@ def _progress(section: Section) -> tuple[int, int]:
     return sum(1 for item in items if item.checked), len(items)
 
 
+def section_diff(old: str, new: str, path: str, old_line: int, new_line: int) -> str:
+    """The unified diff of one section's body from ``old`` to ``new`` (each starting at
+    the given line of its revision), as :func:`diff_specs` reports a changed section."""
+    return _unified(_LINE_END.split(old), _LINE_END.split(new), path, old_line, new_line)
+
+
 def _unified(old: list[str], new: list[str], path: str, old_line: int, new_line: int) -> str:
     """A unified diff whose hunk headers carry the files' own line numbers."""
     lines = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}", lineterm="")

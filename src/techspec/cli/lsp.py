@@ -24,9 +24,24 @@ def register(group: click.Group) -> None:
     show_default=True,
     help="Milliseconds of quiet, while typing, before diagnostics are recomputed.",
 )
-def lsp(debounce_ms: int) -> None:
+@click.option(
+    "--threads-db",
+    metavar="URL",
+    envvar="TECHSPEC_LSP_THREADS_DB",
+    help="Show the open review threads of this database's specs as Information "
+    "diagnostics (a file is the spec named by its stem). Off by default.",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    envvar="TECHSPEC_PUBLIC_URL",
+    help="The web UI's address, for each thread diagnostic's link.",
+)
+def lsp(debounce_ms: int, threads_db: str | None, public_url: str | None) -> None:
     """Run the language server over stdio (for VS Code, Neovim, Helix, Emacs...):
     diagnostics as you type, outline, quick fixes, hover and completion."""
     from techspec.lsp.server import serve
+    from techspec.lsp.threads import ThreadSource
 
-    serve(debounce_ms / 1000)
+    threads = ThreadSource(threads_db, public_url) if threads_db else None
+    serve(debounce_ms / 1000, threads)

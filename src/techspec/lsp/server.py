@@ -15,14 +15,17 @@ from pygls.lsp.server import LanguageServer
 
 from techspec import __version__
 from techspec.lsp.diagnostics import Analysis, analyze, diagnostics
+from techspec.lsp.threads import ThreadSource, thread_diagnostics
 
 _SYNC = types.TextDocumentSyncKind.Incremental
 
 
 class TechspecServer(LanguageServer):
-    def __init__(self, debounce: float) -> None:
+    def __init__(self, debounce: float, threads: ThreadSource | None = None) -> None:
         super().__init__("techspec", __version__, text_document_sync_kind=_SYNC)
         self.debounce = debounce
+        self.threads = threads
+        """Where open review threads come from (off unless ``--threads-db`` is given)."""
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.changed_at: dict[str, float] = {}
@@ -57,7 +60,10 @@ class TechspecServer(LanguageServer):
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
         document = self.workspace.get_text_document(uri)
-        found = diagnostics(self.analysis(uri))
+        analysis = self.analysis(uri)
+        found = diagnostics(analysis)
+        if self.threads is not None and uri.startswith("file:"):
+            found += thread_diagnostics(analysis, document.path, self.threads)
         params = types.PublishDiagnosticsParams(uri, found, version=document.version)
         self.text_document_publish_diagnostics(params)
 
@@ -70,11 +76,11 @@ class TechspecServer(LanguageServer):
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
 
 
-def create_server(debounce: float = 0.15) -> TechspecServer:
+def create_server(debounce: float = 0.15, threads: ThreadSource | None = None) -> TechspecServer:
     """A server with every feature registered (not yet started)."""
     from techspec.lsp import actions, completion, hover, symbols
 
-    server = TechspecServer(debounce)
+    server = TechspecServer(debounce, threads)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TechspecServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -119,7 +125,7 @@ def create_server(debounce: float = 0.15) -> TechspecServer:
     return server
 
 
-def serve(debounce: float = 0.15) -> None:
+def serve(debounce: float = 0.15, threads: ThreadSource | None = None) -> None:
     """Run the server on standard input and output until the client exits.
 
     The linter is warmed up and every object alive by then (pygls, lsprotocol, the rules,
@@ -130,7 +136,7 @@ def serve(debounce: float = 0.15) -> None:
 
     from techspec.lint.linter import lint_text
 
-    server = create_server(debounce)
+    server = create_server(debounce, threads)
     lint_text("# Technical Specification: warm-up\n")
     gc.collect()
     gc.freeze()

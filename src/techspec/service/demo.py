@@ -64,6 +64,7 @@ def seed(store: Store) -> str | None:
             (user for name, user in people.items() if f"**Author**: {name}" in text), None
         )
         _seed_spec(store, people, slug, text, author or people[ADMIN])
+    discuss(store, people)
     from techspec.service.passwords import demo_passwords  # the web UI's sign-in, printed once
 
     demo_passwords(store, people)
@@ -84,7 +85,7 @@ def _seed_spec(store: Store, people: dict[str, User], slug: str, text: str, auth
     for role in signoff_roles():
         reviewer = next(user for user in people.values() if user.has_role(role))
         current = revisions.get_spec(store, slug).current_revision
-        workflow.approve(store, slug, reviewer, role, "demo", seen=Seen(number=current))
+        workflow.approve(store, slug, reviewer, role, seen=Seen(number=current))
 
 
 def unclaimed(text: str) -> str:
@@ -98,3 +99,64 @@ def unclaimed(text: str) -> str:
         return check_review_items(text, checked=False)
     except WritebackError:
         return text  # no review checklist
+
+
+DISCUSSED = "0002-search-reindexing"
+"""The demo spec under discussion: threads, a suggestion, a blocking concern and a
+thread its author's later edit made outdated."""
+
+
+def discuss(store: Store, people: dict[str, User]) -> None:
+    """Seed the review conversation on :data:`DISCUSSED` through the application layer,
+    as its reviewers and author would have it."""
+    from techspec.service import specs, threads
+
+    tomas, mei, jonas = people["Tomás Ferreira"], people["Mei Lin"], people["Jonas Berg"]
+    daniel = people["Daniel Okoye"]
+    slug = DISCUSSED
+    threads.open_thread(
+        store,
+        tomas,
+        slug,
+        section="Executive Summary",
+        quote="up to forty minutes",
+        body="Is forty minutes measured, or a guess? A p95 from the last runs would help "
+        "@Daniel.Okoye weigh the alias swap against a faster in-place run.",
+    )
+    threads.open_thread(
+        store,
+        mei,
+        slug,
+        section="Executive Summary",
+        quote="has twice left the index half-updated",
+        kind="suggestion",
+        suggestion="has twice left the index half-updated (INC-412, INC-530)",
+        body="Name the incidents, so readers can find the post-mortems.",
+    )
+    threads.open_thread(
+        store,
+        jonas,
+        slug,
+        section="Background & Context/Current State",
+        quote="on a bastion host",
+        kind="blocking",
+        body="The new job must not run on the bastion host: give it its own service "
+        "account, with write access to the search cluster only. **Blocking** until the "
+        "Security Considerations say so.",
+    )
+    outdated = threads.open_thread(
+        store,
+        tomas,
+        slug,
+        section="Background & Context/Problem Statement",
+        quote="30 million products",
+        body="Still 30 million after the marketplace launch?",
+    ).thread
+    current = revisions.get_revision(store, slug)
+    text = current.text.replace(
+        "need a full reindex of 30 million products",
+        "need a full reindex of 32 million products",
+        1,
+    )
+    specs.save(store, daniel, slug, text, base=current.number, message="32 million products")
+    threads.comment(store, daniel, outdated.id, "Updated: 32 million as of this week.")

@@ -11,6 +11,7 @@ gets a :class:`Conflict` and nothing is written: no lost update, no gap in the n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,6 +26,7 @@ from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
 from techspec.store import approvals, audit, search
+from techspec.store.anchoring import reanchor
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound, StoreError
@@ -202,6 +204,7 @@ def save(
     author: User | None = None,
     message: str = "",
     kind: Kind = "edit",
+    during: Callable[[Connection, int], None] | None = None,
 ) -> Saved:
     """Add ``text`` as a new revision of ``ref``, based on revision ``base``.
 
@@ -210,7 +213,8 @@ def save(
     :func:`techspec.store.lifecycle.prepare_save`): when the save makes the document
     claim more (or other) than the store holds, the workflow's revision that writes
     the store's record back follows it in the same transaction, and ``Saved.revision``
-    is that one.
+    is that one.  ``during`` runs in the write transaction before the revision is
+    stored, with the number it will have (applying a suggestion resolves its thread so).
     """
     from techspec.store.lifecycle import prepare_save
 
@@ -243,6 +247,8 @@ def save(
         )
     with store.write() as connection:
         note = plan.note
+        if during is not None:
+            during(connection, base + 1)
         number = append(connection, spec, base, text, found, author, message or note, kind)
         audit.record(
             connection,
@@ -318,6 +324,7 @@ def append(
     except IntegrityError:
         raise _conflict(spec, base, connection) from None
     search.index_spec(connection, spec.id, found.title or "", text)
+    reanchor(connection, spec, number, text, _name(author))
     return number
 
 

@@ -200,3 +200,44 @@ single chain even with many writers, and deleting the newest event is detected."
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first audit event."""
+
+threads = sa.Table(
+    "threads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("spec_id", sa.ForeignKey("specs.id"), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("section", sa.String(1000), nullable=False),
+    sa.Column("quote", sa.Text, nullable=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("suggestion", sa.Text, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("outdated_revision", sa.Integer, nullable=True),
+    sa.Column("anchored_revision", sa.Integer, nullable=True),
+    sa.Column("anchored_line", sa.Integer, nullable=True),
+    sa.Column("anchored_text", sa.Text, nullable=True),
+    sa.Column("author_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("resolved_by_id", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("resolved_at", Timestamp, nullable=True),
+    sa.Column("applied_revision", sa.Integer, nullable=True),
+    sa.CheckConstraint("kind IN ('comment', 'suggestion', 'blocking')", name="kind"),
+    sa.CheckConstraint("status IN ('open', 'resolved')", name="status"),
+    sa.Index("ix_threads_spec", "spec_id", "status", "id"),
+)
+"""Review threads (migration ``threads_0001``): anchored to a section path and an
+optional exact quote of the revision they started on; ``outdated_revision`` is the first
+revision the anchor was no longer found in, and ``anchored_*`` the section's body (and
+line) in the last revision it was found in."""
+
+thread_comments = sa.Table(
+    "thread_comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("thread_id", sa.ForeignKey("threads.id"), nullable=False),
+    sa.Column("author_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index("ix_thread_comments_thread", "thread_id", "id"),
+)
+"""A thread's comments, oldest first: the first is the thread's own text."""

@@ -23,7 +23,7 @@ from techspec.authoring.writeback import set_status, sign, signoff_roles, unsign
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.template import Template
-from techspec.store import approvals, audit, review_asks, revisions
+from techspec.store import approvals, audit, review_asks, revisions, threads
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
 from techspec.store.facts import facts
@@ -156,8 +156,9 @@ def check(store: Store, ref: str, target: str) -> list[Gate]:
         revision = revisions.revision_row(connection, spec)
         template = revisions.template_of(connection, spec)
         approved = set(approvals.approved_roles(connection, spec.id, revision.content_hash))
+        blocking = threads.blocking_gates(connection, spec.id)
     if same(target, lifecycle(template)[2]):
-        return approval_gates(revision.text, template, approved)[1]
+        return approval_gates(revision.text, template, approved)[1] + blocking
     return gates(revision.text, target, template)
 
 
@@ -191,6 +192,7 @@ def approve(
         )
         granted = set(approvals.approved_roles(connection, current.spec.id, content))
         candidate, unmet = approval_gates(text, current.template, granted)
+        unmet += threads.blocking_gates(connection, current.spec.id)
         if unmet:
             outcome = _write(current, actor, text, changes, review, review, comment)
             outcome.pending_roles = [
@@ -217,6 +219,7 @@ def _approved_again(
     gates are met, the spec becomes Approved."""
     granted = set(approvals.approved_roles(current.connection, current.spec.id, current.content))
     candidate, unmet = approval_gates(current.revision.text, current.template, granted)
+    unmet += threads.blocking_gates(current.connection, current.spec.id)
     if unmet:
         return Outcome(
             current.spec.slug,
@@ -258,6 +261,31 @@ def _record_decision(
         revision=current.spec.current_revision,
         details={"role": role, "content_hash": content, "comment": comment},
     )
+    if comment.strip():
+        said = "Approved" if decision == "approve" else "Changes requested"
+        threads.open_in(
+            connection,
+            current.spec,
+            current.revision.number,
+            current.revision.text,
+            actor,
+            section=_signoff_section(current.revision.text, role),
+            body=threads.clean_body(f"{said} as {role}: {comment.strip()}", "comment"),
+            kind="comment" if decision == "approve" else "blocking",
+        )
+
+
+def _signoff_section(text: str, role: str) -> str:
+    """The path of the section whose table holds ``role``'s sign-off row (where a
+    decision's comment is anchored), else the first section's."""
+    spec = parse(text)
+    first = None
+    for section in spec.walk():
+        first = first or section.path
+        for table in section.tables:
+            if any(row and row[0].text.casefold() == role.casefold() for row in table.rows):
+                return section.path
+    return first or ""
 
 
 def request_changes(

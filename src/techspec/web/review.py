@@ -19,7 +19,7 @@ from techspec.authoring.writeback import signoff_roles
 from techspec.errors import UsageError
 from techspec.lint.template import Template
 from techspec.service.permissions import may_own
-from techspec.store import approvals, revisions
+from techspec.store import approvals, revisions, threads
 from techspec.store.approvals import Approval
 from techspec.store.engine import Store
 from techspec.store.errors import Gate
@@ -118,6 +118,7 @@ def panel(
     with store.read() as connection:
         decisions = approvals.all_for(connection, spec.id, revision.content_hash)
         wrote = authorship(connection, spec, user) is not None
+        blocking = threads.blocking_gates(connection, spec.id)
     can_edit = may_own(store, user, spec)
     try:
         states = lifecycle(template)
@@ -148,7 +149,7 @@ def panel(
     if in_review:
         granted = {s.role.casefold() for s in found.signoffs if s.state == "approved"}
         unmet = checks.approval_gates(text, template, granted)
-        found.approval_gates = [gate for gate in unmet if gate.rule != "approval"]
+        found.approval_gates = [gate for gate in unmet if gate.rule != "approval"] + blocking
     found.stale = _stale_diffs(store, spec, revision, template, decisions)
     return found
 

@@ -16,6 +16,7 @@ def routers() -> list[APIRouter]:
         revisions,
         specs,
         templates,
+        threads,
         webhooks,
         workflow,
     )
@@ -25,6 +26,7 @@ def routers() -> list[APIRouter]:
         specs.router,
         revisions.router,
         workflow.router,
+        threads.router,
         lint.router,
         templates.router,
         audit.router,

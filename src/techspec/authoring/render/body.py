@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -69,6 +70,13 @@ def render_body(spec: Spec, ids: dict[int, str]) -> str:
     ]
     _set_heading_ids(tokens, ids)
     return sanitize(_MD.renderer.render(tokens, _MD.options, env))
+
+
+@lru_cache(maxsize=4096)
+def render_fragment(markdown: str) -> str:
+    """A piece of Markdown written by a person (a review comment) as sanitized HTML.
+    Kept per text: a comment never changes, and a page may show hundreds."""
+    return sanitize(_MD.render(markdown))
 
 
 def render_inline(markdown: str) -> str:

@@ -17,6 +17,7 @@ def routers() -> list[APIRouter]:
         spec,
         specs,
         templates,
+        threads,
         workflow,
     )
 
@@ -28,6 +29,7 @@ def routers() -> list[APIRouter]:
         spec.router,
         editor.router,
         workflow.router,
+        threads.router,
         history.router,
         audit.router,
         templates.router,

@@ -15,6 +15,7 @@ from techspec.web.context import Reader, Visit
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
 from techspec.web.specview import revision_view, start_revision_view
+from techspec.web.threads import discussion
 
 router = web_router()
 
@@ -50,6 +51,7 @@ def spec_page(
         visit.store, found.spec, found.revision, template, user, checks.cached(computed, sha256)
     )
     view = early.result() if early is not None else revision_view(computed, sha256, text, template)
+    talk = discussion(visit.store, user, found.spec, view.outline)
     values = {
         "spec": found.spec,
         "revision": found.revision,
@@ -59,6 +61,7 @@ def spec_page(
         "changed": changed,
         "changes": _changes(visit, found, template, changed),
         "problem": problem,
+        "discussion": talk,
     }
     return render(request, visit, "spec.html", values, status=status)
 

@@ -2,7 +2,7 @@
 made from audit events and the mail outbox (see :mod:`techspec.store.inbox_schema`).
 
 Revision ID: inbox_0001
-Revises: store_0001
+Revises: threads_0001
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "inbox_0001"
-down_revision = "store_0001"
+down_revision = "threads_0001"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,561 @@
+"""Review threads: comments, suggestions and blocking concerns anchored to a spec's text.
+
+A thread belongs to a spec, starts on a revision and is anchored to a section path and
+optionally an exact quote of that section's Markdown (:mod:`techspec.authoring.anchors`).
+Its first comment is its text; replies follow.  Every write records its audit event in
+the same transaction, with the names the inbox and mail build on (``thread.opened``,
+``thread.commented``, ``thread.resolved``, ``thread.reopened``, ``thread.outdated``,
+``suggestion.applied``); ``participants`` are the thread's author and everyone who
+commented, ``mentions`` the known users an ``@name`` in the text names.
+
+:func:`reanchor` runs inside every revision's write transaction
+(:func:`techspec.store.anchoring.reanchor`, from
+:func:`techspec.store.revisions.append`): each open thread whose section or quote the new
+revision no longer holds becomes *outdated*, keeping the section's body from the last
+revision it was found in.  Outdated threads stay outdated (a reviewer re-reads and
+resolves them, or opens a new one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from techspec.authoring import anchors
+from techspec.errors import InputError
+from techspec.store import audit, revisions
+from techspec.store.anchoring import detach_gone
+from techspec.store.clock import as_utc, now
+from techspec.store.engine import Store
+from techspec.store.errors import Conflict, Gate, NotFound
+from techspec.store.records import Saved, SpecRecord
+from techspec.store.schema import specs, thread_comments, threads, users
+from techspec.store.users import User
+
+Kind = Literal["comment", "suggestion", "blocking"]
+KINDS: tuple[Kind, ...] = ("comment", "suggestion", "blocking")
+Status = Literal["open", "resolved"]
+STATUSES: tuple[Status, ...] = ("open", "resolved")
+
+MAX_BODY = 20_000
+"""Characters in a comment's text (a page of Markdown; a spec goes in a revision)."""
+MAX_QUOTE = 4_000
+MAX_SUGGESTION = 20_000
+MAX_SECTION = 1_000
+MAX_NAME = 200
+
+_MENTION = re.compile(r"(?<![\w@])@(\w[\w.-]*)")
+"""``@name``: a word character after an ``@`` that follows no word character or ``@``
+(so ``ada@example.com`` and ``@@x`` mention nobody).  One pass, no nested repetition."""
+_SEPARATORS = re.compile(r"[\s._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    id: int
+    spec_id: int
+    revision: int
+    """The revision the thread started on."""
+    section: str
+    quote: str | None
+    kind: Kind
+    suggestion: str | None
+    status: Status
+    author: str
+    created_at: datetime
+    outdated_revision: int | None = None
+    """The first revision its anchor was not found in (None: attached)."""
+    anchored_revision: int | None = None
+    """For an outdated thread, the last revision its anchor was found in."""
+    anchored_line: int | None = None
+    anchored_text: str | None = None
+    """For an outdated thread, its section's body in :attr:`anchored_revision`."""
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    applied_revision: int | None = None
+    comments: tuple[Comment, ...] = ()
+
+    @property
+    def outdated(self) -> bool:
+        return self.outdated_revision is not None
+
+    @property
+    def body(self) -> str:
+        return self.comments[0].body if self.comments else ""
+
+    @property
+    def participants(self) -> list[str]:
+        """The thread's author, then everyone who commented, each once."""
+        return list(dict.fromkeys([self.author, *(c.author for c in self.comments)]))
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A thread after a write, with the users its new text mentions (known ones) and the
+    ``@names`` that match no user (reported, not dropped)."""
+
+    thread: Thread
+    mentions: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+# -- checking input ----------------------------------------------------------------------
+
+
+def clean_body(body: str, name: str = "body") -> str:
+    """The text of a comment, or :class:`InputError` naming the field."""
+    text = body.strip()
+    if not text:
+        raise InputError(f"invalid field '{name}': a comment needs some text")
+    if len(text) > MAX_BODY:
+        raise InputError(
+            f"invalid field '{name}': {len(text)} characters is over the limit of {MAX_BODY}"
+        )
+    return text
+
+
+def mentioned(text: str) -> list[str]:
+    """Every distinct ``@name`` in ``text``, in order (trailing dots and dashes are
+    punctuation, not name)."""
+    names: dict[str, None] = {}
+    for match in _MENTION.finditer(text):
+        name = match.group(1).rstrip(".-")
+        if name and len(name) <= MAX_NAME:
+            names.setdefault(name, None)
+    return list(names)
+
+
+def mention_key(name: str) -> str:
+    """How an ``@name`` is matched to a user: case-folded, without spaces, dots,
+    underscores or dashes (``@tomás.ferreira`` and ``@TomásFerreira`` are Tomás Ferreira)."""
+    return _SEPARATORS.sub("", name.casefold())
+
+
+def _resolve_mentions(connection: Connection, text: str) -> tuple[list[str], list[str]]:
+    """The users ``text`` mentions (their names as stored) and the names nobody has."""
+    wanted = mentioned(text)
+    if not wanted:
+        return [], []
+    known: dict[str, str] = {}
+    for name in connection.execute(sa.select(users.c.name).order_by(users.c.id)).scalars():
+        known.setdefault(mention_key(name), name)
+    found = [known[mention_key(n)] for n in wanted if mention_key(n) in known]
+    unknown = [n for n in wanted if mention_key(n) not in known]
+    return list(dict.fromkeys(found)), unknown
+
+
+# -- opening and replying ----------------------------------------------------------------
+
+
+def open_thread(
+    store: Store,
+    ref: str,
+    author: User,
+    *,
+    section: str,
+    body: str,
+    quote: str | None = None,
+    kind: str = "comment",
+    suggestion: str | None = None,
+) -> Posted:
+    """A new thread on the current revision of ``ref``; bad input is an
+    :class:`InputError` naming the field (section not in the spec, quote not in the
+    section, empty or over-long text, a suggestion without a quote)."""
+    text = clean_body(body)
+    chosen = _kind(kind)
+    if len(section) > MAX_SECTION:
+        raise InputError(f"invalid field 'section': longer than {MAX_SECTION} characters")
+    if quote is not None and len(quote) > MAX_QUOTE:
+        raise InputError(f"invalid field 'quote': longer than {MAX_QUOTE} characters")
+    if chosen == "suggestion":
+        if suggestion is None:
+            raise InputError("invalid field 'suggestion': a suggestion needs replacement text")
+        if len(suggestion) > MAX_SUGGESTION:
+            raise InputError(f"invalid field 'suggestion': longer than {MAX_SUGGESTION} characters")
+        if not (quote or "").strip():
+            raise InputError("invalid field 'quote': a suggestion replaces a quote: give one")
+    elif suggestion is not None:
+        raise InputError(f"invalid field 'suggestion': only a suggestion has one, not a {chosen}")
+    with store.write() as connection:
+        spec = revisions.resolve(connection, ref, lock=True)
+        current = revisions.revision_row(connection, spec)
+        return open_in(
+            connection,
+            spec,
+            current.number,
+            current.text,
+            author,
+            section=section,
+            body=text,
+            quote=quote,
+            kind=chosen,
+            suggestion=suggestion,
+        )
+
+
+def open_in(
+    connection: Connection,
+    spec: SpecRecord,
+    number: int,
+    text: str,
+    author: User,
+    *,
+    section: str,
+    body: str,
+    quote: str | None = None,
+    kind: Kind = "comment",
+    suggestion: str | None = None,
+) -> Posted:
+    """Inside a write transaction: a thread on revision ``number`` (whose text is
+    ``text``) of ``spec``, its anchor checked and its quote mapped to the source."""
+    found = anchors.regions(text)
+    region = found.get(section)
+    if region is None:
+        raise InputError(
+            f"invalid field 'section': spec '{spec.slug}' has no section '{section}' "
+            "(a section is named by its path, e.g. 'Technical Design/API Design')"
+        )
+    exact: str | None = None
+    if quote is not None and quote.strip():
+        exact = anchors.source_quote(text, region, quote)
+        if exact is None:
+            raise InputError(
+                f"invalid field 'quote': the quote is not in section '{section}' of "
+                f"revision {number} of spec '{spec.slug}'"
+            )
+    at = now()
+    thread_id = connection.execute(
+        sa.insert(threads)
+        .values(
+            spec_id=spec.id,
+            revision=number,
+            section=section,
+            quote=exact,
+            kind=kind,
+            suggestion=suggestion,
+            status="open",
+            author_id=author.id,
+            created_at=at,
+        )
+        .returning(threads.c.id)
+    ).scalar_one()
+    connection.execute(
+        sa.insert(thread_comments).values(
+            thread_id=thread_id, author_id=author.id, body=body, created_at=at
+        )
+    )
+    mentions, unknown = _resolve_mentions(connection, body)
+    audit.record(
+        connection,
+        actor=author.name,
+        action="thread.opened",
+        spec_id=spec.id,
+        revision=number,
+        details={
+            "thread_id": thread_id,
+            "kind": kind,
+            "section": section,
+            "quote": exact,
+            "author": author.name,
+            "mentions": mentions,
+            "participants": [author.name],
+        },
+    )
+    return Posted(_one(connection, thread_id), mentions, unknown)
+
+
+def add_comment(store: Store, thread_id: int, author: User, body: str) -> Posted:
+    """A reply on a thread (open or resolved: a reply may explain a resolution)."""
+    text = clean_body(body)
+    with store.write() as connection:
+        row = _row(connection, thread_id, lock=True)
+        comment_id = connection.execute(
+            sa.insert(thread_comments)
+            .values(thread_id=thread_id, author_id=author.id, body=text, created_at=now())
+            .returning(thread_comments.c.id)
+        ).scalar_one()
+        mentions, unknown = _resolve_mentions(connection, text)
+        thread = _one(connection, thread_id)
+        audit.record(
+            connection,
+            actor=author.name,
+            action="thread.commented",
+            spec_id=row.spec_id,
+            revision=row.current_revision,
+            details={
+                "thread_id": thread_id,
+                "comment_id": comment_id,
+                "author": author.name,
+                "mentions": mentions,
+                "participants": thread.participants,
+            },
+        )
+        return Posted(thread, mentions, unknown)
+
+
+# -- resolving ---------------------------------------------------------------------------
+
+
+def set_status(store: Store, thread_id: int, actor: User, status: Status) -> Thread:
+    """Resolve or reopen a thread.  Asking for the status it has changes nothing (a
+    second click).  A reopened thread is checked against the current text: an anchor
+    gone meanwhile makes it outdated."""
+    with store.write() as connection:
+        row = _row(connection, thread_id, lock=True)
+        if row.status == status:
+            return _one(connection, thread_id)
+        resolved = status == "resolved"
+        connection.execute(
+            sa.update(threads)
+            .where(threads.c.id == thread_id)
+            .values(
+                status=status,
+                resolved_by_id=actor.id if resolved else None,
+                resolved_at=now() if resolved else None,
+            )
+        )
+        thread = _one(connection, thread_id)
+        audit.record(
+            connection,
+            actor=actor.name,
+            action="thread.resolved" if resolved else "thread.reopened",
+            spec_id=row.spec_id,
+            revision=row.current_revision,
+            details={
+                "thread_id": thread_id,
+                "author": actor.name,
+                "participants": thread.participants,
+            },
+        )
+        if not resolved and not thread.outdated:
+            spec = revisions.resolve(connection, f"#{row.spec_id}")
+            text = revisions.revision_row(connection, spec).text
+            detach_gone(connection, spec, spec.current_revision, text, actor.name, [thread_id])
+            thread = _one(connection, thread_id)
+        return thread
+
+
+def apply_suggestion(
+    store: Store, thread_id: int, actor: User, *, base: int | None = None
+) -> tuple[Saved, Thread]:
+    """Replace the suggestion's quote with its text, through the normal save (the
+    workflow's rules for a content change apply), as the revision after ``base`` (the
+    current one when not given); the thread is resolved in the same transaction.
+    Refused (:class:`Conflict`) when the quote is no longer in its section, when the
+    thread is not an open suggestion, or when ``base`` is not current."""
+    with store.read() as connection:
+        row = _row(connection, thread_id)
+        thread = _one(connection, thread_id)
+        spec = revisions.resolve(connection, f"#{row.spec_id}")
+        current = revisions.revision_row(connection, spec)
+    if thread.kind != "suggestion" or thread.suggestion is None or not thread.quote:
+        raise Conflict(f"thread {thread_id} is a {thread.kind}, not a suggestion")
+    if thread.status != "open":
+        raise Conflict(f"thread {thread_id} is resolved: reopen it to apply its suggestion")
+    if base is not None and base != current.number:
+        raise Conflict(
+            f"spec '{spec.slug}' is at revision {current.number} but the suggestion was "
+            f"applied to revision {base}: reload it and look again"
+        )
+    region = anchors.regions(current.text).get(thread.section)
+    text = None
+    if region is not None:
+        text = anchors.replace(current.text, region, thread.quote, thread.suggestion)
+    if text is None:
+        raise Conflict(
+            f"suggestion {thread_id} is stale: its quote is no longer in section "
+            f"'{thread.section}' of revision {current.number} of spec '{spec.slug}'"
+        )
+
+    def resolve_it(connection: Connection, number: int) -> None:
+        _mark_applied(connection, thread_id, spec.id, number, actor)
+
+    saved = revisions.save(
+        store,
+        f"#{spec.id}",
+        text,
+        base=current.number,
+        author=actor,
+        message=f"Applied suggestion #{thread_id} by {thread.author}",
+        during=resolve_it,
+    )
+    return saved, get(store, thread_id)
+
+
+def _mark_applied(
+    connection: Connection, thread_id: int, spec_id: int, number: int, actor: User
+) -> None:
+    row = _row(connection, thread_id, lock=True)
+    if row.status != "open":
+        raise Conflict(f"thread {thread_id} was resolved meanwhile: its suggestion is not applied")
+    connection.execute(
+        sa.update(threads)
+        .where(threads.c.id == thread_id)
+        .values(
+            status="resolved", resolved_by_id=actor.id, resolved_at=now(), applied_revision=number
+        )
+    )
+    thread = _one(connection, thread_id)
+    audit.record(
+        connection,
+        actor=actor.name,
+        action="suggestion.applied",
+        spec_id=spec_id,
+        revision=number,
+        details={
+            "thread_id": thread_id,
+            "revision": number,
+            "author": actor.name,
+            "participants": thread.participants,
+        },
+    )
+
+
+# -- the gate ----------------------------------------------------------------------------
+
+
+def blocking_gates(connection: Connection, spec_id: int) -> list[Gate]:
+    """One unmet gate of Approved per open blocking concern, worded the same for every
+    front door."""
+    author = users.alias("author")
+    query = (
+        sa.select(threads.c.id, threads.c.section, author.c.name)
+        .join(author, author.c.id == threads.c.author_id)
+        .where(
+            threads.c.spec_id == spec_id,
+            threads.c.status == "open",
+            threads.c.kind == "blocking",
+        )
+        .order_by(threads.c.id)
+    )
+    return [
+        Gate(
+            f"blocking concern #{row.id} by {row.name} on '{row.section}' is open: "
+            "it must be resolved first",
+            None,
+            "blocking",
+        )
+        for row in connection.execute(query)
+    ]
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def get(store: Store, thread_id: int) -> Thread:
+    """A thread of a live spec; :class:`NotFound` otherwise."""
+    with store.read() as connection:
+        _row(connection, thread_id)
+        return _one(connection, thread_id)
+
+
+def for_spec(store: Store, spec_id: int, status: str | None = None) -> list[Thread]:
+    """The spec's threads, oldest first, each with its comments (two queries)."""
+    with store.read() as connection:
+        return _load(connection, [threads.c.spec_id == spec_id], status)
+
+
+def open_for_spec(connection: Connection, spec_id: int) -> list[Thread]:
+    return _load(connection, [threads.c.spec_id == spec_id], "open")
+
+
+def _kind(kind: str) -> Kind:
+    for known in KINDS:
+        if kind == known:
+            return known
+    raise InputError(f"invalid field 'kind': '{kind}' is not one of {', '.join(KINDS)}")
+
+
+def _row(connection: Connection, thread_id: int, *, lock: bool = False) -> Any:
+    """The thread's spec id and status, and its spec's current revision, for a thread of
+    a live spec."""
+    query = (
+        sa.select(threads.c.spec_id, threads.c.status, specs.c.current_revision)
+        .join(specs, specs.c.id == threads.c.spec_id)
+        .where(threads.c.id == thread_id, specs.c.deleted == sa.false())
+    )
+    if lock:
+        query = query.with_for_update(of=threads)
+    row = connection.execute(query).first()
+    if row is None:
+        raise NotFound(f"unknown thread {thread_id}")
+    return row
+
+
+def _one(connection: Connection, thread_id: int) -> Thread:
+    found = _load(connection, [threads.c.id == thread_id], None)
+    if not found:
+        raise NotFound(f"unknown thread {thread_id}")
+    return found[0]
+
+
+def _load(
+    connection: Connection, where: Iterable[sa.ColumnElement[bool]], status: str | None
+) -> list[Thread]:
+    author = users.alias("author")
+    resolver = users.alias("resolver")
+    query = (
+        sa.select(threads, author.c.name.label("author_name"), resolver.c.name.label("resolver"))
+        .join(author, author.c.id == threads.c.author_id)
+        .outerjoin(resolver, resolver.c.id == threads.c.resolved_by_id)
+        .where(*where)
+        .order_by(threads.c.id)
+    )
+    if status is not None:
+        query = query.where(threads.c.status == status)
+    rows = connection.execute(query).all()
+    if not rows:
+        return []
+    commenter = users.alias("commenter")
+    ids = [row.id for row in rows]
+    comments: dict[int, list[Comment]] = {}
+    # One query for all the comments; ids in chunks so a bound-parameter limit holds.
+    for chunk in range(0, len(ids), 5000):
+        part = ids[chunk : chunk + 5000]
+        listed = connection.execute(
+            sa.select(thread_comments, commenter.c.name.label("author_name"))
+            .join(commenter, commenter.c.id == thread_comments.c.author_id)
+            .where(thread_comments.c.thread_id.in_(part))
+            .order_by(thread_comments.c.thread_id, thread_comments.c.id)
+        )
+        for c in listed:
+            comments.setdefault(c.thread_id, []).append(
+                Comment(c.id, c.author_name, c.body, as_utc(c.created_at))
+            )
+    return [
+        Thread(
+            id=row.id,
+            spec_id=row.spec_id,
+            revision=row.revision,
+            section=row.section,
+            quote=row.quote,
+            kind=row.kind,
+            suggestion=row.suggestion,
+            status=row.status,
+            author=row.author_name,
+            created_at=as_utc(row.created_at),
+            outdated_revision=row.outdated_revision,
+            anchored_revision=row.anchored_revision,
+            anchored_line=row.anchored_line,
+            anchored_text=row.anchored_text,
+            resolved_by=row.resolver,
+            resolved_at=as_utc(row.resolved_at) if row.resolved_at is not None else None,
+            applied_revision=row.applied_revision,
+            comments=tuple(comments.get(row.id, [])),
+        )
+        for row in rows
+    ]
