@@ -5,16 +5,30 @@ the test sets)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from store_specs import draft, edited, seen
 
-from techspec.store import audit, inbox, profiles, review_asks, review_requests, revisions, workflow
+from techspec.store import (
+    audit,
+    inbox,
+    mail_outbox,
+    profiles,
+    review_asks,
+    review_requests,
+    revisions,
+    webhook_outbox,
+    webhook_schema,
+    webhooks,
+    workflow,
+)
 from techspec.store.engine import Store
 from techspec.store.errors import NotFound
-from techspec.store.inbox_schema import inbox_items, mail_outbox
+from techspec.store.inbox_schema import inbox_items
+from techspec.store.inbox_schema import mail_outbox as outbox_table
 from techspec.store.names import names_in
 from techspec.store.users import User, add_user
 
@@ -189,7 +203,7 @@ def test_immediate_mail_is_queued_in_the_same_transaction_for_users_with_an_addr
     profiles.set_profile(store, "sue", email="sue@example.com", mail="digest")
     _submitted(store, people, "tom")
     with store.read() as connection:
-        rows = connection.execute(sa.select(mail_outbox)).all()
+        rows = connection.execute(sa.select(outbox_table)).all()
         item_user = {r.id: r.user_id for r in connection.execute(sa.select(inbox_items))}
     assert [(r.kind, item_user[r.inbox_item_id]) for r in rows] == [("item", people["pat"].id)]
 
@@ -228,3 +242,52 @@ def test_reminders_come_after_the_configured_age_and_at_most_once_a_day(
     assert review_asks.remind(store, at=later + timedelta(hours=24), older_than=old) == 4
     reminders = [i for i in inbox.items(store, people["pat"].id) if i.kind == "reminder"]
     assert len(reminders) == 2 and reminders[0].summary == "Reminder: 1 review wait for you"
+
+
+def test_a_mail_is_leased_to_one_sender_and_retried_after_a_backoff(
+    store: Store, people: dict[str, User]
+) -> None:
+    profiles.set_profile(store, "pat", email="pat@example.test")
+    _submitted(store, people, "tom")
+    at = datetime.now(UTC) + timedelta(seconds=1)
+    [first] = mail_outbox.claim(store, lease_seconds=60, at=at)
+    assert mail_outbox.claim(store, lease_seconds=60, at=at) == []  # leased: nobody else
+    letter = mail_outbox.letter(store, first)
+    assert letter is not None and letter.to == "pat@example.test"
+    assert [item.kind for item in letter.items] == ["review"]
+    outcome = mail_outbox.record(
+        store, first, error="451", max_attempts=3, backoff_seconds=60, at=at
+    )
+    assert outcome == "retry"
+    assert mail_outbox.claim(store, lease_seconds=60, at=at + timedelta(seconds=30)) == []
+    [again] = mail_outbox.claim(store, lease_seconds=60, at=at + timedelta(seconds=90))
+    assert again.id == first.id and again.attempts == 1
+    assert mail_outbox.record(store, again, error="", max_attempts=3, backoff_seconds=60) == "sent"
+    assert mail_outbox.states(store) == {"sent": 1}
+
+
+def test_a_digest_is_queued_once_a_day_with_the_unread_items_since_the_last(
+    store: Store, people: dict[str, User]
+) -> None:
+    profiles.set_profile(store, "pat", email="pat@example.test", mail="digest")
+    _submitted(store, people, "tom")
+    at = datetime.now(UTC) + timedelta(seconds=1)
+    assert mail_outbox.queue_digests(store, at=at) == 1
+    assert mail_outbox.queue_digests(store, at=at + timedelta(hours=23)) == 0
+    [digest] = mail_outbox.claim(store, lease_seconds=60, at=at)
+    assert digest.kind == "digest" and len(digest.item_ids) == 1
+    # nothing new and unread: the next day's digest is not sent empty
+    assert mail_outbox.queue_digests(store, at=at + timedelta(hours=25)) == 0
+
+
+def test_review_requests_reach_webhooks_subscribed_to_review_events(
+    store: Store, people: dict[str, User]
+) -> None:
+    webhooks.add(store, "https://hooks.example.test/x", ["review"])
+    _submitted(store, people, "tom")
+    assert webhook_outbox.fan_out(store) == 4  # tom, pat, sue, zed; not the status change
+    with store.read() as connection:
+        rows = connection.execute(sa.select(webhook_schema.webhook_outbox)).all()
+    payloads = [json.loads(row.payload) for row in rows]
+    assert {(p["event"], p["action"]) for p in payloads} == {("review", "review.requested")}
+    assert sorted(p["details"]["reviewer"] for p in payloads) == ["pat", "sue", "tom", "zed"]
