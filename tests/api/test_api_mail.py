@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -18,10 +19,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from html_dom import dom
-from mail_support import SmtpServer, html_of, text_of
+from mail_support import SmtpServer, html_of, start_tls_smtp, text_of
 from techspec.api.mail_worker import MailWorker
 from techspec.api.settings import Settings
-from techspec.api.smtp import LogTransport, SmtpTransport, parse_smtp_url, transport
+from techspec.api.smtp import LogTransport, SmtpTransport, Unsent, parse_smtp_url, transport
 from techspec.asgi import create_app
 from techspec.errors import ConfigError
 from techspec.service.passwords import set_password
@@ -275,3 +276,37 @@ def test_smtp_urls_name_the_server_its_tls_and_its_login() -> None:
     for bad in ("http://h", "smtp://", "smtp://h:99999"):
         with pytest.raises(ConfigError, match="TECHSPEC_SMTP_URL"):
             parse_smtp_url(bad)
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "smtps"])
+def test_mail_goes_over_tls_with_a_login_from_the_url(tmp_path: Path, implicit: bool) -> None:
+    server, trust = start_tls_smtp(tmp_path, implicit=implicit)
+    port = server.controller.port
+    try:
+        scheme = "smtps" if implicit else "smtp+starttls"
+        url = f"{scheme}://mailer:s3cret%3Apw@127.0.0.1:{port}"
+        SmtpTransport(parse_smtp_url(url), 10.0, trust).send(_plain_mail())
+        [got] = server.sink.received
+        assert got["Subject"] == "hello"
+        wrong = f"{scheme}://mailer:nope@127.0.0.1:{port}"
+        with pytest.raises(Unsent, match="refused the login"):
+            SmtpTransport(parse_smtp_url(wrong), 10.0, trust).send(_plain_mail())
+        untrusted = SmtpTransport(parse_smtp_url(url), 10.0)  # the system's CAs only
+        with pytest.raises(Unsent, match=r"TLS failed|SMTP failed"):
+            untrusted.send(_plain_mail())
+        if not implicit:  # without STARTTLS this server takes no mail and no login
+            plain = SmtpTransport(parse_smtp_url(f"smtp://mailer:s3cret%3Apw@127.0.0.1:{port}"))
+            with pytest.raises(Unsent):
+                plain.send(_plain_mail())
+        assert len(server.sink.received) == 1
+    finally:
+        server.controller.stop()
+
+
+def _plain_mail() -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "techspec <noreply@example.test>"
+    message["To"] = "tom@example.test"
+    message["Subject"] = "hello"
+    message.set_content("hello")
+    return message
