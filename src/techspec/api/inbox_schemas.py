@@ -41,7 +41,11 @@ class InboxPage(BaseModel):
 
 class ReadAllIn(Body):
     up_to: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="Only items up to this id (those you saw)."
+        None,
+        ge=1,
+        le=2**63 - 1,
+        strict=True,
+        description="Only items up to this id (those you saw).",
     )
 
 

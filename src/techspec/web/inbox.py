@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from techspec.service import inbox, reviews
+from techspec.service.permissions import may_read
 from techspec.store.inbox import Item
 from techspec.store.records import SpecRecord
 from techspec.store.review_requests import Request
@@ -23,7 +24,9 @@ LATEST = 8
 
 
 def unread(visit: Visit | None) -> int:
-    if visit is None or visit.user is None:
+    """The signed-in user's unread items; 0 for anyone who may not read (every page, an
+    error page too, shows the navigation)."""
+    if visit is None or visit.user is None or not may_read(visit.user):
         return 0
     return inbox.unread_count(visit.store, visit.user)
 

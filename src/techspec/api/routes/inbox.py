@@ -90,7 +90,7 @@ async def read_item(item_id: ItemId, user: CurrentUser, api: Api) -> dict[str, A
     "/inbox/read-all",
     response_model=ReadAllOut,
     responses=bodies.problems(400, 415),
-    openapi_extra=bodies.request_body(ReadAllIn, markdown_too=False),
+    openapi_extra=bodies.request_body(ReadAllIn, markdown_too=False, required=False),
 )
 async def read_all(request: Request, user: CurrentUser, api: Api) -> dict[str, Any]:
     """Mark all your unread items read (``up_to``: only those up to that id)."""
