@@ -142,20 +142,24 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     url = stack.enter_context(postgres())
                 report[engine] = bench(url, options.items, options.requests, options.rounds)
+            if not options.json:
+                _print(engine, report[engine], options.items)
     if options.json:
         print(json.dumps(report, indent=2))
-        return 0
-    for engine, pages in report.items():
-        print(f"{engine}: inbox of {options.items:,} items vs 100 (p95 goal {GOAL_MS:g} ms)")
-        for page, result in pages.items():
-            big, base = result["big"], result["baseline"]
-            print(
-                f"  {page:<18} p50 {big['p50_ms']:6.2f} ms  p95 {big['p95_ms']:6.2f} ms"
-                f"  (baseline p95 {base['p95_ms']:6.2f} ms, ratio {result['ratio_p95']:.2f})"
-                f"  {'ok' if result['meets_goal'] else 'OVER GOAL'}"
-                + (f"  {big['failed']} failed" if big["failed"] else "")
-            )
     return 0
+
+
+def _print(engine: str, pages: dict[str, Any], items: int) -> None:
+    print(f"{engine}: inbox of {items:,} items vs 100 (p95 goal {GOAL_MS:g} ms)")
+    for page, result in pages.items():
+        big, base = result["big"], result["baseline"]
+        print(
+            f"  {page:<18} p50 {big['p50_ms']:6.2f} ms  p95 {big['p95_ms']:6.2f} ms"
+            f"  (baseline p95 {base['p95_ms']:6.2f} ms, ratio {result['ratio_p95']:.2f})"
+            f"  {'ok' if result['meets_goal'] else 'OVER GOAL'}"
+            + (f"  {big['failed']} failed" if big["failed"] else ""),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ none (the default)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lsp_harness import CLEAN, Session, run, session
@@ -35,6 +37,13 @@ def _store_with_threads(path: Path) -> str:
     return url
 
 
+def _run_apart(scenario: Callable[[], Awaitable[None]]) -> None:
+    """Run the scenario's event loop in a thread of its own: a worker that ran the
+    browser tests keeps Playwright's loop in its main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(run, scenario).result()
+
+
 def _threads_in(published: list[types.Diagnostic]) -> list[types.Diagnostic]:
     return [d for d in published if d.source == "techspec review"]
 
@@ -48,7 +57,7 @@ def test_open_threads_appear_at_their_quote_with_their_text_and_link(tmp_path: P
         async with session(options=options) as live:
             await _check(live, tmp_path)
 
-    run(scenario)
+    _run_apart(scenario)
 
 
 async def _check(live: Session, folder: Path) -> None:
@@ -80,4 +89,4 @@ def test_without_the_setting_no_thread_is_shown(tmp_path: Path) -> None:
             uri = live.open(tmp_path / "ledger.md", CLEAN)
             assert _threads_in(await live.diagnostics(uri)) == []
 
-    run(scenario)
+    _run_apart(scenario)

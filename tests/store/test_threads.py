@@ -203,6 +203,8 @@ def test_resolved_threads_are_not_re_anchored_but_reopening_checks_the_anchor(
     assert not threads.thread(store, people["tom"], thread.id).outdated
     reopened = threads.reopen(store, people["tom"], thread.id)
     assert reopened.status == "open" and reopened.outdated
+    assert (reopened.outdated_revision, reopened.anchored_revision) == (2, 1)
+    assert reopened.anchored_text is not None and "per second" in reopened.anchored_text
     actions = [e.action for e in audit.events(store)[-2:]]
     assert actions == ["thread.reopened", "thread.outdated"]
 

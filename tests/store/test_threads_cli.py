@@ -68,3 +68,12 @@ def test_refusals_and_bad_input_exit_with_their_codes(db_url: str, ledger: str) 
     assert "a viewer may read threads but not open a thread" in viewer.stderr
     assert run(db_url, "resolve", "99", "--as", "tom").exit_code == 2
     assert run(db_url, "threads", ledger, "--as", "vic").exit_code == 0
+
+
+def test_a_decision_comment_at_the_command_line_becomes_a_thread(db_url: str, ledger: str) -> None:
+    assert run(db_url, "submit", ledger, "--as", "ada").exit_code == 0
+    decided = run(db_url, "request-changes", ledger, "--as", "tom", "--comment", "Too low")
+    assert decided.exit_code == 0, decided.output
+    listed = json.loads(run(db_url, "threads", ledger, "--format", "json").stdout)
+    assert [(t["kind"], t["author"]) for t in listed] == [("blocking", "tom")]
+    assert listed[0]["comments"][0]["body"] == "Changes requested as Technical Lead: Too low"

@@ -12,7 +12,7 @@ from web_client import sign_in, token
 from web_support import filled, raw_draft
 
 from html_dom import Element, dom
-from techspec.service import specs, threads
+from techspec.service import specs, threads, workflow
 from techspec.store import revisions
 from techspec.store.engine import Store
 from techspec.store.users import find_user
@@ -117,9 +117,7 @@ def test_an_outdated_thread_shows_the_text_it_was_made_on_and_the_section_diff(
     specs.save(store, find_user(store, "ada"), ledger, text, base=current.number)
     [card] = _cards(_as(client, "vic").get(f"/specs/{ledger}").text)
     assert "Outdated" in card.text
-    assert (
-        "Made on revision 1; the quote is no longer in this section since revision 2." in card.text
-    )
+    assert "Written on revision 1; its quote is not in this section since revision 2." in card.text
     assert card.find("blockquote", "quote").text == "per second per client"
     diff = card.find("pre", "diff")
     removed = [line.text for line in diff.find_all("span", "del")]
@@ -173,3 +171,22 @@ def test_hostile_comments_render_inert(client: TestClient, store: Store, ledger:
     bodies = card.find_all("div", "comment-body")
     assert bodies[1].find("strong").text == "bold"
     assert not re.search(r"<script>alert", page)
+
+
+def test_approving_with_a_comment_on_the_page_opens_a_thread(
+    client: TestClient, store: Store, ledger: str
+) -> None:
+    workflow.submit(store, find_user(store, "ada"), ledger)
+    _as(client, "tom")
+    number = str(revisions.get_revision(store, ledger).number)
+    response = _post(
+        client,
+        f"/specs/{ledger}/approve",
+        ledger,
+        role="Technical Lead",
+        revision=number,
+        comment="Looks right",
+    )
+    assert response.status_code == 303
+    [card] = _cards(client.get(f"/specs/{ledger}").text)
+    assert card.find("div", "comment-body").text == "Approved as Technical Lead: Looks right"

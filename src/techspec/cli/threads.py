@@ -39,7 +39,7 @@ def _print_thread(thread: Thread, diff: str | None = None) -> None:
         for line in lines[1:]:
             click.echo(f"    {line}")
     if thread.outdated and thread.anchored_text is not None:
-        click.echo(f"  made on r{thread.anchored_revision}; the section since:")
+        click.echo(f"  outdated: the section since r{thread.anchored_revision}:")
         for line in (diff or "").splitlines():
             click.echo(f"    {line}")
 

@@ -128,6 +128,13 @@ def diffs(store: Store, actor: Actor, found: list[Thread]) -> dict[int, str]:
     }
 
 
+def version(store: Store, actor: Actor, spec_id: int) -> int:
+    """A number that changes whenever anything about the spec's threads may have (its
+    newest audit event): a view of them is current while it holds."""
+    require_reader(actor)
+    return threads.version(store, spec_id)
+
+
 def may_write(actor: Actor) -> bool:
     """Whether ``actor`` may open threads and reply (a person with a role beyond viewer)."""
     if isinstance(actor, Console):

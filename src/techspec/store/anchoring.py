@@ -7,32 +7,46 @@ every revision's write transaction, and the threads module reads revisions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from techspec.authoring import anchors
+from techspec.document.model import Spec
 from techspec.store import audit
 from techspec.store.records import SpecRecord
 from techspec.store.schema import revisions as revision_rows
 from techspec.store.schema import thread_comments, threads, users
 
+_ANCHORS = sa.select(threads.c.id, threads.c.section, threads.c.quote)
+
 
 def reanchor(
-    connection: Connection, spec: SpecRecord, number: int, text: str, actor: str | None
+    connection: Connection,
+    spec: SpecRecord,
+    number: int,
+    text: str,
+    actor: str | None,
+    parsed: Spec | None = None,
 ) -> list[int]:
-    """Inside the write transaction of revision ``number`` (``text``): mark outdated each
-    open thread whose anchor it no longer holds.  Returns their ids.  Costs one indexed
-    query when the spec has no open attached thread."""
-    query = sa.select(threads.c.id).where(
+    """Inside the write transaction of revision ``number`` (``text``, already ``parsed``
+    when given): mark outdated each open thread whose anchor it no longer holds.  Returns
+    their ids.  Costs one indexed query when the spec has no open attached thread."""
+    query = _ANCHORS.where(
         threads.c.spec_id == spec.id,
         threads.c.status == "open",
         threads.c.outdated_revision.is_(None),
     )
-    ids = list(connection.execute(query).scalars())
-    if not ids:
+    rows = connection.execute(query).all()
+    if not rows:
         return []
-    return detach_gone(connection, spec, number, text, actor, ids)
+    return detach_gone(connection, spec, number, text, actor, rows, parsed)
+
+
+def anchors_of(connection: Connection, ids: Sequence[int]) -> Sequence[Any]:
+    """The id, section and quote of each thread of ``ids``."""
+    return connection.execute(_ANCHORS.where(threads.c.id.in_(ids))).all()
 
 
 def detach_gone(
@@ -41,16 +55,20 @@ def detach_gone(
     number: int,
     text: str,
     actor: str | None,
-    ids: Sequence[int],
+    rows: Sequence[Any],
+    parsed: Spec | None = None,
+    *,
+    anchored: int | None = None,
 ) -> list[int]:
-    rows = connection.execute(
-        sa.select(threads.c.id, threads.c.section, threads.c.quote).where(threads.c.id.in_(ids))
-    ).all()
-    found = anchors.regions(text)
+    """Mark outdated the threads of ``rows`` (id, section, quote) whose anchor ``text``
+    (revision ``number``) no longer holds, keeping their section as revision
+    ``anchored`` had it (by default the one before: the last they were found in)."""
+    found = anchors.regions(text, parsed)
     gone = [row for row in rows if not anchors.locate(text, found, row.section, row.quote)]
     if not gone:
         return []
-    previous = _text_before(connection, spec, number)
+    anchored = number - 1 if anchored is None else anchored
+    previous = _text_at(connection, spec, anchored)
     earlier = anchors.regions(previous) if previous is not None else {}
     named = participants(connection, [row.id for row in gone])
     for row in gone:
@@ -60,7 +78,7 @@ def detach_gone(
             .where(threads.c.id == row.id)
             .values(
                 outdated_revision=number,
-                anchored_revision=number - 1 if previous is not None else None,
+                anchored_revision=anchored if previous is not None else None,
                 anchored_line=region.line if region is not None else None,
                 anchored_text=anchors.body(previous, region)
                 if previous is not None and region is not None
@@ -78,12 +96,12 @@ def detach_gone(
     return [row.id for row in gone]
 
 
-def _text_before(connection: Connection, spec: SpecRecord, number: int) -> str | None:
-    if number <= 1:
+def _text_at(connection: Connection, spec: SpecRecord, number: int) -> str | None:
+    if number < 1:
         return None
     return connection.execute(
         sa.select(revision_rows.c.text).where(
-            revision_rows.c.spec_id == spec.id, revision_rows.c.number == number - 1
+            revision_rows.c.spec_id == spec.id, revision_rows.c.number == number
         )
     ).scalar()
 

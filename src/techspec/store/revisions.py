@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from techspec.document.model import Spec
 from techspec.document.parser import parse
 from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
@@ -249,7 +250,9 @@ def save(
         note = plan.note
         if during is not None:
             during(connection, base + 1)
-        number = append(connection, spec, base, text, found, author, message or note, kind)
+        number = append(
+            connection, spec, base, text, found, author, message or note, kind, parsed.spec
+        )
         audit.record(
             connection,
             actor=_name(author),
@@ -306,9 +309,11 @@ def append(
     author: User | None,
     message: str,
     kind: Kind,
+    parsed: Spec | None = None,
 ) -> int:
     """Inside a write transaction: move the spec from ``base`` to ``base + 1`` and store
-    the revision, or raise :class:`Conflict` when ``base`` is no longer current."""
+    the revision, or raise :class:`Conflict` when ``base`` is no longer current; its
+    open review threads are re-anchored (``parsed``: ``text`` already parsed)."""
     number = base + 1
     at = now()
     moved = connection.execute(
@@ -324,7 +329,7 @@ def append(
     except IntegrityError:
         raise _conflict(spec, base, connection) from None
     search.index_spec(connection, spec.id, found.title or "", text)
-    reanchor(connection, spec, number, text, _name(author))
+    reanchor(connection, spec, number, text, _name(author), parsed)
     return number
 
 

@@ -30,12 +30,12 @@ from sqlalchemy.engine import Connection
 from techspec.authoring import anchors
 from techspec.errors import InputError
 from techspec.store import audit, revisions
-from techspec.store.anchoring import detach_gone
+from techspec.store.anchoring import anchors_of, detach_gone
 from techspec.store.clock import as_utc, now
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, Gate, NotFound
 from techspec.store.records import Saved, SpecRecord
-from techspec.store.schema import specs, thread_comments, threads, users
+from techspec.store.schema import audit_events, specs, thread_comments, threads, users
 from techspec.store.users import User
 
 Kind = Literal["comment", "suggestion", "blocking"]
@@ -344,7 +344,10 @@ def set_status(store: Store, thread_id: int, actor: User, status: Status) -> Thr
         if not resolved and not thread.outdated:
             spec = revisions.resolve(connection, f"#{row.spec_id}")
             text = revisions.revision_row(connection, spec).text
-            detach_gone(connection, spec, spec.current_revision, text, actor.name, [thread_id])
+            rows = anchors_of(connection, [thread_id])
+            number = spec.current_revision
+            made = thread.revision  # the text it was written on
+            detach_gone(connection, spec, number, text, actor.name, rows, anchored=made)
             thread = _one(connection, thread_id)
         return thread
 
@@ -471,6 +474,15 @@ def for_spec(store: Store, spec_id: int, status: str | None = None) -> list[Thre
 
 def open_for_spec(connection: Connection, spec_id: int) -> list[Thread]:
     return _load(connection, [threads.c.spec_id == spec_id], "open")
+
+
+def version(store: Store, spec_id: int) -> int:
+    """The number of the spec's newest audit event: it changes with every thread write
+    (and every revision and decision), so a view of the threads is current while it
+    holds."""
+    query = sa.select(sa.func.max(audit_events.c.seq)).where(audit_events.c.spec_id == spec_id)
+    with store.read() as connection:
+        return int(connection.execute(query).scalar() or 0)
 
 
 def _kind(kind: str) -> Kind:

@@ -2,13 +2,20 @@
 each with what the person looking may do with it.
 
 Comment bodies are Markdown rendered through the same sanitizer as specs
-(:func:`techspec.authoring.render.body.render_fragment`, nh3), kept per text, so a page
-with hundreds of threads renders each comment once per process.
+(:func:`techspec.authoring.render.body.render_fragment`, nh3), kept per text.  The whole
+card is kept too (:class:`DiscussionCache`), per spec state and viewer: a spec with
+hundreds of threads costs one indexed query per page view until something about the spec
+changes (every thread write, revision and decision is an audit event of the spec, and
+the newest event's number is part of the key), or the minute turns (the "5 minutes ago"
+labels).  The session's CSRF token is written in after the cache.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
@@ -16,6 +23,7 @@ from markupsafe import Markup
 from techspec.authoring.render.body import render_fragment
 from techspec.service import threads as service
 from techspec.service.permissions import Actor, may_own
+from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.records import SpecRecord
 from techspec.store.threads import Comment, Thread
@@ -96,3 +104,51 @@ def _suggestion_diff(thread: Thread) -> str:
     removed = [f"-{line}" for line in thread.quote.splitlines() or [""]]
     added = [f"+{line}" for line in thread.suggestion.splitlines() or [""]]
     return "\n".join(["@@ suggested change @@", *removed, *added]) + "\n"
+
+
+CSRF = "__techspec_csrf__"
+"""Where the rendered card holds the session's CSRF token until it is written in."""
+
+
+@dataclass
+class DiscussionCache:
+    """Rendered Discussion cards by (database, spec, revision, newest event, viewer,
+    minute); the ``size`` most recently used are kept."""
+
+    size: int = 64
+    _found: OrderedDict[tuple[object, ...], str] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def card(
+        self,
+        store: Store,
+        actor: Actor,
+        spec: SpecRecord,
+        outline: list[OutlineEntry],
+        render: Callable[[Discussion], str],
+        csrf: str,
+    ) -> Markup:
+        """The card for ``actor``, rendered by ``render`` (with :data:`CSRF` for the
+        token) when not kept."""
+        roles = getattr(actor, "roles", ())
+        minute = now().replace(second=0, microsecond=0)
+        key = (
+            store.url,
+            spec.id,
+            spec.current_revision,
+            service.version(store, actor, spec.id),
+            getattr(actor, "name", None),
+            roles,
+            minute,
+        )
+        with self._lock:
+            html = self._found.get(key)
+            if html is not None:
+                self._found.move_to_end(key)
+        if html is None:
+            html = render(discussion(store, actor, spec, outline))
+            with self._lock:
+                self._found[key] = html
+                while len(self._found) > self.size:
+                    self._found.popitem(last=False)
+        return Markup(html.replace(CSRF, csrf))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from starlette.responses import Response
+from starlette.templating import Jinja2Templates
 
 from techspec.api.cpu import Busy
 from techspec.lint.template import Template
@@ -15,7 +16,7 @@ from techspec.web.context import Reader, Visit
 from techspec.web.pages import render
 from techspec.web.routing import router as web_router
 from techspec.web.specview import revision_view, start_revision_view
-from techspec.web.threads import discussion
+from techspec.web.threads import CSRF, Discussion, DiscussionCache
 
 router = web_router()
 
@@ -51,7 +52,14 @@ def spec_page(
         visit.store, found.spec, found.revision, template, user, checks.cached(computed, sha256)
     )
     view = early.result() if early is not None else revision_view(computed, sha256, text, template)
-    talk = discussion(visit.store, user, found.spec, view.outline)
+    talk = _discussions(request).card(
+        visit.store,
+        user,
+        found.spec,
+        view.outline,
+        lambda shown: _card(request, shown, found),
+        visit.session.csrf,
+    )
     values = {
         "spec": found.spec,
         "revision": found.revision,
@@ -75,3 +83,19 @@ def _changes(
     return review.changes_since(visit.store, found.spec, found.revision, template, wanted).get(
         changed.seen
     )
+
+
+def _discussions(request: Request) -> DiscussionCache:
+    """The app's cache of rendered Discussion cards (made on first use)."""
+    found = getattr(request.app.state, "discussions", None)
+    if found is None:
+        found = DiscussionCache()
+        request.app.state.discussions = found
+    return found
+
+
+def _card(request: Request, shown: Discussion, found: Current) -> str:
+    templates: Jinja2Templates = request.app.state.web.templates
+    template = templates.env.get_template("_threads.html")
+    values = {"discussion": shown, "spec": found.spec, "revision": found.revision, "csrf": CSRF}
+    return template.render(values)

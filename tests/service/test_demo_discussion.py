@@ -1,0 +1,24 @@
+"""``make run``'s demo data holds a spec under discussion: threads on quotes, a
+suggestion, a blocking concern and a thread its author's edit made outdated."""
+
+from __future__ import annotations
+
+from techspec.service import demo, threads
+from techspec.service.permissions import CONSOLE
+from techspec.store.engine import Store
+
+
+def test_the_demo_seeds_a_spec_under_discussion(store: Store) -> None:
+    assert demo.seed(store) is not None
+    found = threads.threads_of(store, CONSOLE, demo.DISCUSSED)
+    assert sorted(t.kind for t in found) == ["blocking", "comment", "comment", "suggestion"]
+    assert all(t.status == "open" for t in found)
+    [outdated] = [t for t in found if t.outdated]
+    assert outdated.quote == "30 million products"
+    assert outdated.anchored_text is not None and "30 million products" in outdated.anchored_text
+    assert [c.author for c in outdated.comments] == ["Tomás Ferreira", "Daniel Okoye"]
+    [suggestion] = [t for t in found if t.kind == "suggestion"]
+    assert not suggestion.outdated and suggestion.suggestion is not None
+    assert threads.diffs(store, CONSOLE, found)[outdated.id].count("32 million products") == 1
+    approved = threads.threads_of(store, CONSOLE, "0001-payments-ledger")
+    assert approved == []  # the demo's approvals carry no comment
