@@ -59,6 +59,8 @@ SUMMARY_MAX = 1000
 @dataclass(frozen=True, slots=True)
 class Item:
     id: int
+    seq: int
+    """The audit event's number: items are listed in its order."""
     kind: str
     summary: str
     actor: str | None
@@ -297,6 +299,7 @@ def _select() -> sa.Select[Any]:
 def _item(row: Any) -> Item:
     return Item(
         row.id,
+        row.seq,
         row.kind,
         row.summary,
         row.actor,
@@ -312,14 +315,15 @@ def _item(row: Any) -> Item:
 def items(
     store: Store, user_id: int, *, unread: bool = False, limit: int = 50, before: int | None = None
 ) -> list[Item]:
-    """The user's items, newest first; ``before``: only items with a smaller id (the
-    keyset of the page before), so every page costs what the first does."""
+    """The user's items, newest first; ``before``: only items older than the item with
+    that ``seq`` (the keyset of the page before), so every page costs what the first does
+    and items arriving meanwhile never repeat one."""
     query = _select().where(inbox_items.c.user_id == user_id)
     if unread:
         query = query.where(inbox_items.c.read_at.is_(None))
     if before is not None:
-        query = query.where(inbox_items.c.id < before)
-    query = query.order_by(inbox_items.c.id.desc()).limit(limit)
+        query = query.where(inbox_items.c.seq < before)
+    query = query.order_by(inbox_items.c.seq.desc()).limit(limit)
     with store.read() as connection:
         return [_item(row) for row in connection.execute(query)]
 

@@ -56,7 +56,9 @@ inbox_items = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
-    # The audit event the item was made from.
+    # The audit event the item was made from; a user's items are listed in its order (the
+    # unique index on user and seq serves that, where an order by id alone could lead
+    # PostgreSQL to walk every user's newer items).
     sa.Column("kind", sa.String(30), nullable=False),
     sa.Column("spec_id", sa.Integer, nullable=True),
     sa.Column("thread_id", sa.Integer, nullable=True),
@@ -65,11 +67,10 @@ inbox_items = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("read_at", Timestamp, nullable=True),
     sa.UniqueConstraint("user_id", "seq", name="uq_inbox_items_user_id_seq"),
-    sa.Index("ix_inbox_items_user", "user_id", "id"),
     sa.Index(
         "ix_inbox_items_unread",
         "user_id",
-        "id",
+        "seq",
         sqlite_where=sa.text("read_at IS NULL"),
         postgresql_where=sa.text("read_at IS NULL"),
     ),

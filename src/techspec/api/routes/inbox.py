@@ -1,8 +1,9 @@
 """``/api/v1/inbox``: the signed-in user's inbox, a page at a time, and marking it read.
 
 Everyone sees only their own inbox: another user's item is 404, as one that does not
-exist.  Pages go newest first; the cursor holds the last item's id (keyset paging: every
-page costs what the first does, and items arriving meanwhile never repeat one).
+exist.  Pages go newest first; the cursor holds the last item's event number (keyset
+paging: every page costs what the first does, and items arriving meanwhile never repeat
+one).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ async def get_inbox(
         found = inbox.items(api.store, user, unread=unread, limit=limit + 1, before=before)
         count = inbox.unread_count(api.store, user)
         more = len(found) > limit
-        following = _cursor(found[limit - 1].id, unread) if more else None
+        following = _cursor(found[limit - 1].seq, unread) if more else None
         params = {"limit": str(limit), **({"unread": "true"} if unread else {})}
         links = {"self": "/api/v1/inbox?" + urlencode(params)}
         if following is not None:

@@ -33,7 +33,7 @@ def show_inbox(
     found = inbox.items(visit.store, user, unread=unread, limit=PAGE + 1, before=before)
     values = {
         "items": found[:PAGE],
-        "older": found[PAGE - 1].id if len(found) > PAGE else None,
+        "older": found[PAGE - 1].seq if len(found) > PAGE else None,
         "unread_only": unread,
         "unread_total": inbox.unread_count(visit.store, user),
     }

@@ -62,11 +62,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_items")),
         sa.UniqueConstraint("user_id", "seq", name="uq_inbox_items_user_id_seq"),
     )
-    op.create_index("ix_inbox_items_user", "inbox_items", ["user_id", "id"])
     op.create_index(
         "ix_inbox_items_unread",
         "inbox_items",
-        ["user_id", "id"],
+        ["user_id", "seq"],
         sqlite_where=sa.text("read_at IS NULL"),
         postgresql_where=sa.text("read_at IS NULL"),
     )
