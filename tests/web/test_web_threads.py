@@ -97,6 +97,8 @@ def test_the_owner_applies_a_suggestion_in_one_click(
     after = client.get(f"/specs/{ledger}").text
     assert f"Suggestion #{posted.thread.id} applied as revision 2." in after
     assert "Resolved · applied in r2" in _cards(after)[0].text
+    folded = _cards(after)[0].find("details", "resolved-body")  # a resolved thread is folded
+    assert folded.find("div", "comment-body").text == "Raise it"
     again = _post(client, f"/threads/{posted.thread.id}/apply", ledger, revision="1")
     assert again.status_code == 409
 
