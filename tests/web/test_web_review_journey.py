@@ -19,7 +19,7 @@ from web_support import Server, Tab, Tabs, filled, raw_draft, select_text, serve
 
 from mail_support import SmtpServer, text_of
 from techspec.service import specs
-from techspec.store import profiles, revisions
+from techspec.store import profiles, revisions, workflow
 from techspec.store.engine import Store, open_store
 from techspec.store.users import find_user
 
@@ -144,9 +144,15 @@ def test_a_review_by_mail_threads_and_inbox_from_submit_to_a_clear_inbox(
 
         # The blocking concern refuses Approved, in the panel's words, until resolved.
         expect(page.locator(".workflow")).to_contain_text("blocking concern #")
+        assert any(
+            "blocking concern" in g.reason for g in workflow.check(store, "rate-limits", "Approved")
+        )
         page = tom.go(url)
         page.locator("article.thread.blocking").get_by_role("button", name="Resolve").click()
         expect(page.locator(".workflow")).not_to_contain_text("blocking concern #")
+        assert not any(
+            "blocking concern" in g.reason for g in workflow.check(store, "rate-limits", "Approved")
+        )
 
         # An edit that drops Tom's quote marks his thread outdated; he is told so.
         current = revisions.get_revision(store, "rate-limits")
