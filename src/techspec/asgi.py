@@ -3,8 +3,9 @@
 Layers, outermost first: the forwarded headers of a trusted proxy, the observer
 (request id, access log, metrics, last-resort 500), OPTIONS and HEAD for every route,
 the body limit and the read cache, then FastAPI's own stack.  Errors of every kind
-become problem+json in :mod:`techspec.api.errors`.  The webhook worker runs beside the app
-for its lifetime, and so do the CPU pool's worker processes (:mod:`techspec.api.cpu`).
+become problem+json in :mod:`techspec.api.errors`.  The webhook and mail workers run
+beside the app for its lifetime, and so do the CPU pool's worker processes
+(:mod:`techspec.api.cpu`).
 """
 
 from __future__ import annotations
@@ -89,16 +90,20 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from techspec.api.mail_worker import MailWorker
         from techspec.api.webhooks import Worker
 
         worker = Worker(api) if settings.webhooks else None
-        if worker is not None:
-            worker.start()
+        mailer = MailWorker(api) if settings.mail else None
+        for started in (worker, mailer):
+            if started is not None:
+                started.start()
         try:
             yield
         finally:
-            if worker is not None:
-                worker.stop()
+            for running in (mailer, worker):
+                if running is not None:
+                    running.stop()
             cpu.close()
             if store is None:
                 opened.close()

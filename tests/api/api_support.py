@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -169,18 +170,17 @@ def _wait_ready(server: Server, timeout: float) -> None:
     raise AssertionError(f"techspec serve did not become ready:\n{server.logs()}")
 
 
-def schema_differences(url: str) -> list[object]:
-    """What differs between the migrated webhook tables and their definitions."""
+def schema_differences(url: str, tables: sa.MetaData = webhooks.tables) -> list[object]:
+    """What differs between the migrated tables of ``tables`` (the webhook tables unless
+    told) and their definitions."""
     engine = make_engine(url)
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
             opts={
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or name in webhooks.tables.tables
-                )
+                "include_name": lambda name, kind, _parent: kind != "table" or name in tables.tables
             },
         )
-        found: list[object] = compare_metadata(context, webhooks.tables)
+        found: list[object] = compare_metadata(context, tables)
     engine.dispose()
     return found

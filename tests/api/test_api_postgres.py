@@ -15,7 +15,7 @@ import pytest
 from api_pg import Cluster, cluster, pg_bin
 from api_support import TECHSPEC, draft, edited, schema_differences, serve
 
-from techspec.store import revisions
+from techspec.store import inbox_schema, revisions
 from techspec.store.engine import open_store
 from techspec.store.users import add_user, create_token, find_user
 
@@ -39,6 +39,7 @@ def test_the_webhook_migration_matches_the_table_definitions_on_postgresql(
     url = postgres.url("migrated")
     subprocess.run([str(TECHSPEC), "db", "upgrade", "--db", url], check=True, capture_output=True)
     assert schema_differences(url) == []
+    assert schema_differences(url, inbox_schema.tables) == []
 
 
 @pytest.mark.slow

@@ -38,7 +38,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str
     """``techspec serve --demo`` on a new SQLite file: the server, its URL and the token."""
     base = tmp_path_factory.mktemp("served")
     db_url = f"sqlite:///{base / 'demo.db'}"
-    with serve(db_url, base / "server.log", args=("--demo",)) as server:
+    env = {"TECHSPEC_MAIL_LOG": str(base / "mail.log")}
+    with serve(db_url, base / "server.log", args=("--demo",), env=env) as server:
         found = re.search(r"demo admin token \(shown once\): (\S+)", server.logs())
         assert found is not None, server.logs()
         yield server, found.group(1), db_url
@@ -52,6 +53,23 @@ def test_serve_prints_the_url_and_the_demo_admin_token(demo: tuple[Server, str, 
     assert response.status_code == 200
     slugs = sorted(item["slug"] for item in response.json()["items"])
     assert slugs == ["0001-payments-ledger", "0002-search-reindexing", "0003-broken-notifications"]
+
+
+def test_demo_users_have_addresses_and_without_smtp_mails_go_to_the_mail_log(
+    demo: tuple[Server, str, str],
+) -> None:
+    server, token, db_url = demo
+    auth = {"Authorization": f"Bearer {token}"}
+    profile = httpx.get(f"{server.url}/api/v1/users/Mei Lin/profile", headers=auth).json()
+    assert profile["email"] == "mei.lin@example.com" and profile["mail"] == "immediate"
+    log = Path(db_url.removeprefix("sqlite:///")).parent / "mail.log"
+    deadline = time.monotonic() + 20
+    while "To: Mei Lin <mei.lin@example.com>" not in (
+        log.read_text("utf-8") if log.exists() else ""
+    ):
+        assert time.monotonic() < deadline, f"no mail to Mei Lin in {log}"
+        time.sleep(0.1)
+    assert "asks for your review of" in log.read_text("utf-8")
 
 
 def test_the_served_api_reads_edits_and_refuses_a_stale_write(

@@ -17,7 +17,7 @@ from techspec.api.errors import BadRequest, PreconditionRequired, TooManyRequest
 from techspec.api.limits import RateLimiter
 from techspec.api.settings import Settings
 from techspec.errors import ConfigError, UsageError
-from techspec.store import revisions, webhooks
+from techspec.store import inbox_schema, revisions, webhooks
 from techspec.store.engine import Store
 from techspec.store.search import Listed
 from techspec.store.users import find_user
@@ -159,3 +159,7 @@ def test_a_bad_webhook_is_refused(store: Store, url: str, events: list[str]) -> 
 
 def test_the_webhook_migration_matches_the_table_definitions(db_url: str) -> None:
     assert schema_differences(db_url) == []
+
+
+def test_the_inbox_migration_matches_the_table_definitions(db_url: str) -> None:
+    assert schema_differences(db_url, inbox_schema.tables) == []

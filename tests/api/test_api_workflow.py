@@ -195,7 +195,12 @@ def test_the_audit_log_records_api_actions_and_verifies(client: TestClient, peop
     assert [(e["actor"], e["action"]) for e in events] == [
         ("ada", "spec.created"),
         ("ada", "status.changed"),
+        # one review request per sign-off role's holder, in the submit's transaction
+        ("ada", "review.requested"),
+        ("ada", "review.requested"),
+        ("ada", "review.requested"),
     ]
+    assert [e["details"]["reviewer"] for e in events[2:]] == ["tom", "pat", "sue"]
     verified = client.get("/api/v1/audit/verify", headers=people["root"]).json()
     assert verified["ok"] is True
     assert verified["checked"] >= 2

@@ -5,8 +5,8 @@ resolved.  The thread view is written to ``docs/screenshots/threads.png`` on the
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
-from web_support import Tabs, filled, raw_draft
+from playwright.sync_api import expect
+from web_support import Tabs, filled, raw_draft, select_text
 
 from techspec.service import specs
 from techspec.store import revisions
@@ -14,33 +14,6 @@ from techspec.store.engine import Store
 from techspec.store.users import find_user
 
 LIMIT = "The API allows **100 requests** per second per client."
-SELECT = """(wanted) => {
-  const body = document.querySelector('.doc .spec-body');
-  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-  let node;
-  while ((node = walker.nextNode())) {
-    const at = node.nodeValue.indexOf(wanted);
-    if (at >= 0) {
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + wanted.length);
-      const selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-      const box = range.getBoundingClientRect();
-      return [box.left + box.width / 2, box.top + box.height / 2];
-    }
-  }
-  return null;
-}"""
-
-
-def _select(page: Page, text: str) -> None:
-    """Select ``text`` in the rendered spec as a person would, ending with the mouse up."""
-    where = page.evaluate(SELECT, text)
-    assert where is not None, f"{text!r} is not on the page"
-    page.mouse.move(where[0], where[1])
-    page.evaluate("document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}))")
 
 
 def test_select_suggest_apply_and_a_blocking_concern_in_the_browser(
@@ -55,7 +28,7 @@ def test_select_suggest_apply_and_a_blocking_concern_in_the_browser(
     # Tom selects "100 requests per second" on the page and suggests a higher limit.
     tom = tabs.signed_in("tom")
     page = tom.go(url)
-    _select(page, "100 requests")
+    select_text(page, "100 requests")
     page.get_by_role("button", name="Comment on selection").click()
     form = page.locator("#new-thread")
     expect(form.get_by_label("Section", exact=True)).to_have_value("Executive Summary")

@@ -242,3 +242,34 @@ def sign_in(tab: Tab, name: str, secret: str | None = None) -> Page:
     page.get_by_label("Password").fill(secret if secret is not None else password(name))
     page.get_by_role("button", name="Sign in").click()
     return page
+
+
+# -- selecting text in the rendered spec ------------------------------------------------
+
+SELECT = """(wanted) => {
+  const body = document.querySelector('.doc .spec-body');
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const at = node.nodeValue.indexOf(wanted);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + wanted.length);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      const box = range.getBoundingClientRect();
+      return [box.left + box.width / 2, box.top + box.height / 2];
+    }
+  }
+  return null;
+}"""
+
+
+def select_text(page: Page, text: str) -> None:
+    """Select ``text`` in the rendered spec as a person would, ending with the mouse up."""
+    where = page.evaluate(SELECT, text)
+    assert where is not None, f"{text!r} is not on the page"
+    page.mouse.move(where[0], where[1])
+    page.evaluate("document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}))")

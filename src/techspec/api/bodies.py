@@ -94,14 +94,17 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
         raise InputError(f"invalid field '{where}': {first['msg']}") from None
 
 
-def request_body(model: type[BaseModel] | None, *, markdown_too: bool) -> dict[str, Any]:
-    """``openapi_extra`` documenting a JSON (and optionally Markdown) request body."""
+def request_body(
+    model: type[BaseModel] | None, *, markdown_too: bool, required: bool = True
+) -> dict[str, Any]:
+    """``openapi_extra`` documenting a JSON (and optionally Markdown) request body (one
+    that may be left out when not ``required``)."""
     content: dict[str, Any] = {}
     if model is not None:
         content["application/json"] = {"schema": model.model_json_schema()}
     if markdown_too:
         content["text/markdown"] = {"schema": {"type": "string", "minLength": 1}}
-    return {"requestBody": {"required": True, "content": content}}
+    return {"requestBody": {"required": required, "content": content}}
 
 
 _PROBLEM = {"application/problem+json": {"schema": Problem.model_json_schema()}}

@@ -4,6 +4,7 @@ responses against)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +31,9 @@ class FromTemplateIn(Body):
 class TransitionIn(Body):
     to: str = Field(description="Target status, e.g. Review or Implemented.", max_length=100)
     comment: str = Field("", max_length=2000)
+    due: date | None = Field(
+        None, description="On a submit: the date the requested reviews are due (YYYY-MM-DD)."
+    )
 
 
 class ApprovalIn(Body):
@@ -43,11 +47,11 @@ class TemplateIn(Body):
     content: str = Field(max_length=1024 * 1024)
 
 
-EventName = Literal["revision", "transition", "approval"]
+EventName = Literal["revision", "transition", "approval", "thread", "review"]
 
 
 def _all_events() -> list[EventName]:
-    return ["revision", "transition", "approval"]
+    return ["revision", "transition", "approval", "thread", "review"]
 
 
 class WebhookIn(Body):

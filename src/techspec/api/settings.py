@@ -52,6 +52,24 @@ class Settings:
     """Deliver to loopback, private, link-local and other non-public addresses (a host
     name is judged by what it resolves to at delivery time).  Off: such a target is
     refused, so a webhook cannot reach services inside the server's network."""
+    smtp_url: str = ""
+    """Where mail goes: ``smtp://host:port`` (``smtp+starttls://`` or ``?starttls=1`` to
+    upgrade with STARTTLS, ``smtps://`` for TLS from the start; ``user:password@`` to log
+    in).  Empty: mails are appended to ``mail_log`` instead."""
+    mail_from: str = "techspec <techspec@localhost>"
+    mail_log: str = "techspec-mail.log"
+    """The file mails are written to when no SMTP server is configured (relative to the
+    server's working directory)."""
+    mail: bool = True
+    """Run the mail worker (sending, reminders, digests) in this process."""
+    mail_poll_seconds: float = 1.0
+    mail_timeout_seconds: float = 10.0
+    mail_max_attempts: int = 8
+    mail_backoff_seconds: float = 30.0
+    """First retry delay of a mail; each further retry doubles it (with jitter)."""
+    review_reminder_days: float = 3.0
+    """Remind a reviewer of a review requested this many days ago and still owed (at most
+    once a day per reviewer); 0 turns reminders off."""
     session_idle_minutes: float = 120.0
     """A web session nobody used for this long ends (its user signs in again)."""
     session_max_hours: float = 12.0
@@ -65,7 +83,8 @@ class Settings:
     must wait (1 s, doubling, up to 15 minutes)."""
     log_level: str = "INFO"
     public_url: str = ""
-    """The server's external base URL, for links in webhook payloads (default: from host)."""
+    """The server's external base URL, for links in webhook payloads and mails (default:
+    from host)."""
     metrics_token: str = ""
     """When set, ``/metrics`` answers only ``Authorization: Bearer <this token>`` (401
     otherwise); empty: anyone who reaches the server may scrape it."""

@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from techspec import __version__
+from techspec.api.background import Background
 from techspec.api.context import ApiContext
 from techspec.api.outbound import Sender, Undelivered
 from techspec.store import webhook_outbox
@@ -36,8 +37,9 @@ LEASE_MARGIN_S = 30.0
 Another process takes the row over only after the lease, so the POST is long over."""
 
 
-class Worker:
+class Worker(Background):
     def __init__(self, api: ApiContext, *, parallel: int = PARALLEL) -> None:
+        super().__init__("webhooks", poll_seconds=api.settings.webhook_poll_seconds, wake=api.wake)
         self.api = api
         self.parallel = parallel
         settings = api.settings
@@ -47,32 +49,15 @@ class Worker:
             user_agent=f"techspec-webhooks/{__version__}",
         )
         self.lease_seconds = settings.webhook_timeout_seconds + LEASE_MARGIN_S
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="techspec-webhooks", daemon=True)
         self._pool = ThreadPoolExecutor(parallel, thread_name_prefix="techspec-webhook")
         self._busy: set[int] = set()
         """Receivers with a delivery in flight from this process."""
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        self._thread.start()
-
     def stop(self, timeout: float = 10.0) -> None:
         """Stop claiming; deliveries in flight finish (each by its deadline)."""
-        self._stop.set()
-        self.api.wake.set()
-        self._thread.join(timeout)
+        super().stop(timeout)
         self._pool.shutdown(wait=True)
-
-    def _run(self) -> None:
-        settings = self.api.settings
-        while not self._stop.is_set():
-            try:
-                self.round()
-            except Exception as error:  # keep the worker alive; the next round retries
-                log.error("webhook round failed: %s", type(error).__name__, exc_info=error)
-            self.api.wake.wait(settings.webhook_poll_seconds)
-            self.api.wake.clear()
 
     def round(self) -> int:
         """Fan out new events and start a delivery for each idle receiver with one due,
@@ -80,7 +65,7 @@ class Worker:
         store = self.api.store
         webhook_outbox.fan_out(store, self.api.settings.base_url)
         started = 0
-        while not self._stop.is_set():
+        while not self.stopping:
             with self._lock:
                 busy = set(self._busy)
             room = self.parallel - len(busy)

@@ -32,16 +32,29 @@ def user_group() -> None:
 @user_group.command("add")
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, help="A role (repeatable).")
+@click.option("--email", help="The address techspec mails (review requests, mentions).")
+@click.option("--display-name", help="Another name a spec's Reviewers field may use.")
 @db_option
 @reports_errors
-def user_add(name: str, roles: tuple[str, ...], db: str | None) -> None:
+def user_add(
+    name: str, roles: tuple[str, ...], email: str | None, display_name: str | None, db: str | None
+) -> None:
     """Add a user with roles (e.g. --role 'Security Lead')."""
     from techspec.service.permissions import CONSOLE
+    from techspec.service.profiles import UNSET, email_address, set_profile
     from techspec.service.users import add_user
 
+    if email:
+        email_address(email)  # a bad address is refused before the user is made
     store = open_store_at(db)
-    user = add_user(store, CONSOLE, name, list(roles))
-    store.close()
+    try:
+        user = add_user(store, CONSOLE, name, list(roles))
+        if email or display_name:
+            set_profile(
+                store, CONSOLE, name, email=email or UNSET, display_name=display_name or UNSET
+            )
+    finally:
+        store.close()
     click.echo(f"added user {user.name}" + (f" ({', '.join(user.roles)})" if user.roles else ""))
 
 

@@ -251,9 +251,20 @@ def main() -> None:
 def _register_command_modules() -> None:
     """Each outer layer keeps its commands in its own module; each imports only click at
     module level, so registering them all costs little at start-up."""
-    from techspec.cli import fix, lsp, passwords, proofs, render, server, store, templates, threads
+    from techspec.cli import (
+        fix,
+        inbox,
+        lsp,
+        passwords,
+        proofs,
+        render,
+        server,
+        store,
+        templates,
+        threads,
+    )
 
-    for module in (store, threads, passwords, render, fix, lsp, server, proofs, templates):
+    for module in (store, threads, passwords, inbox, render, fix, lsp, server, proofs, templates):
         module.register(cli)
 
 

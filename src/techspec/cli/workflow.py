@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -38,16 +39,29 @@ def _print_outcome(outcome: Any) -> None:
 @click.argument("spec")
 @as_option(True)
 @click.option("--comment", default="")
+@click.option(
+    "--due",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date the requested reviews are due (YYYY-MM-DD).",
+)
 @override_option
 @db_option
 @reports_errors
-def submit_command(spec: str, user: str, comment: str, override: bool, db: str | None) -> None:
-    """Draft -> Review, when the spec lints without errors at Review."""
+def submit_command(
+    spec: str, user: str, comment: str, due: datetime | None, override: bool, db: str | None
+) -> None:
+    """Draft -> Review, when the spec lints without errors at Review; reviews are
+    requested from the Reviewers field's users and the sign-off roles' holders."""
     from techspec.service.workflow import submit
 
     store = open_store_at(db)
-    _print_outcome(submit(store, acting(store, user), spec, comment, override=override))
-    store.close()
+    try:
+        day = due.date() if due is not None else None
+        _print_outcome(
+            submit(store, acting(store, user), spec, comment, override=override, due=day)
+        )
+    finally:
+        store.close()
 
 
 def _decision(name: str) -> Callable[[Callable[..., None]], click.Command]:

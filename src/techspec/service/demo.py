@@ -13,6 +13,7 @@ whatever was done in it.
 
 from __future__ import annotations
 
+import unicodedata
 from importlib.resources import files
 
 from techspec.authoring.writeback import (
@@ -26,6 +27,7 @@ from techspec.document.parser import parse
 from techspec.lint.template import builtin_template
 from techspec.store import revisions, workflow
 from techspec.store.engine import Store
+from techspec.store.profiles import set_profile
 from techspec.store.seen import Seen
 from techspec.store.users import User, add_user, create_token, list_users
 
@@ -59,6 +61,8 @@ def seed(store: Store) -> str | None:
     if list_users(store):
         return None
     people: dict[str, User] = {name: add_user(store, name, roles) for name, roles in USERS.items()}
+    for name in people:  # mails go to the mail log unless an SMTP server is configured
+        set_profile(store, name, email=demo_address(name))
     for slug, text in demo_specs():
         author = next(
             (user for name, user in people.items() if f"**Author**: {name}" in text), None
@@ -69,6 +73,12 @@ def seed(store: Store) -> str | None:
 
     demo_passwords(store, people)
     return create_token(store, ADMIN, "demo")
+
+
+def demo_address(name: str) -> str:
+    """``Tomás Ferreira`` -> ``tomas.ferreira@example.com`` (a domain that reaches nobody)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return ".".join(plain.lower().split()) + "@example.com"
 
 
 def _seed_spec(store: Store, people: dict[str, User], slug: str, text: str, author: User) -> None:

@@ -11,6 +11,7 @@ role and did not write the spec, and writes each step back into the document.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from techspec.authoring.writeback import signoff_roles
@@ -30,13 +31,20 @@ Decision = Literal["approve", "request_changes"]
 
 
 def submit(
-    store: Store, actor: Actor, reference: str, comment: str = "", *, override: bool = False
+    store: Store,
+    actor: Actor,
+    reference: str,
+    comment: str = "",
+    *,
+    override: bool = False,
+    due: date | None = None,
 ) -> Outcome:
-    """Draft -> Review, when the spec lints without errors at Review."""
+    """Draft -> Review, when the spec lints without errors at Review; reviews are
+    requested (due by ``due``) and names that match no user are in the notes."""
     require_reader(actor)
     spec = current(store, reference).spec
     require_owner(store, actor, spec, "submit", override=override)
-    return workflow.submit(store, f"#{spec.id}", _user(actor, "submit"), comment)
+    return workflow.submit(store, f"#{spec.id}", _user(actor, "submit"), comment, due=due)
 
 
 def implement(
@@ -49,16 +57,25 @@ def implement(
     return workflow.implement(store, f"#{spec.id}", _user(actor, "mark implemented"), comment)
 
 
-def transition(store: Store, actor: Actor, reference: str, to: str, comment: str = "") -> Outcome:
-    """Move the spec to the status ``to``: a submit or an implement; any other target
-    is refused with the reason (and, for Approved, every unmet gate)."""
+def transition(
+    store: Store,
+    actor: Actor,
+    reference: str,
+    to: str,
+    comment: str = "",
+    *,
+    due: date | None = None,
+) -> Outcome:
+    """Move the spec to the status ``to``: a submit (with reviews due by ``due``) or an
+    implement; any other target is refused with the reason (and, for Approved, every
+    unmet gate)."""
     require_reader(actor)
     spec = current(store, reference).spec
     draft, review, approved, done = workflow.lifecycle(template(store, spec))
     target = _known(to, (draft, review, approved, done))
     status = (spec.status or "").casefold()
     if status == draft.casefold() and target == review:
-        return submit(store, actor, f"#{spec.id}", comment)
+        return submit(store, actor, f"#{spec.id}", comment, due=due)
     if status == approved.casefold() and target == done:
         return implement(store, actor, f"#{spec.id}", comment)
     if status == review.casefold() and target == approved:

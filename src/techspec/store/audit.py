@@ -4,7 +4,8 @@ Each event stores ``hash = sha256(canonical JSON of [seq, at, actor, action, spe
 revision, details, prev_hash])`` where ``prev_hash`` is the previous event's hash (64
 zeros for the first).  ``audit_head`` holds the last ``seq`` and hash; appending locks
 that row, so concurrent writers form one chain, and deleting the newest event shows.
-An event is written in the same transaction as the change it records.
+An event is written in the same transaction as the change it records, and so are the
+inbox items and mails it makes (:func:`techspec.store.inbox.fan_out`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from techspec.store import inbox
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
 from techspec.store.errors import StoreError
@@ -113,6 +115,15 @@ def record(
     )
     connection.execute(
         sa.update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
+    )
+    inbox.fan_out(
+        connection,
+        seq=seq,
+        actor=actor,
+        action=action,
+        spec_id=spec_id,
+        revision=revision,
+        details=details or {},
     )
     return Event(seq, at, actor, action, spec_id, revision, details or {}, head.hash, digest)
 

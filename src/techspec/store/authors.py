@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from techspec.store.names import names_in
 from techspec.store.schema import spec_authors
 
 NAME_LENGTH = 200
@@ -17,11 +18,9 @@ NAME_LENGTH = 200
 
 
 def named_authors(field: str | None) -> set[str]:
-    """The names an Author field lists (``Ada, Grace and Tom``), case-folded."""
-    if not field:
-        return set()
-    names = field.replace(";", ",").replace("&", ",").replace(" and ", ",")
-    return {name.strip().casefold() for name in names.split(",") if name.strip()}
+    """The names an Author field lists (``Ada, Grace and Tom``), case-folded, read as
+    :func:`~techspec.store.names.names_in` reads any field of names."""
+    return {name.casefold() for name in names_in(field)}
 
 
 def author_rows(spec_id: int, field: str | None) -> list[dict[str, object]]:

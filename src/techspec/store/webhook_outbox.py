@@ -11,7 +11,6 @@ Delivery is at least once: a receiver deduplicates on ``X-Techspec-Delivery``.
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
+from techspec.store.leases import backoff, due, lease
 from techspec.store.schema import audit_events, audit_head, specs
 from techspec.store.webhook_schema import (
     EVENTS,
@@ -31,7 +31,6 @@ from techspec.store.webhook_schema import (
     webhooks,
 )
 
-MAX_BACKOFF_S = 3600.0
 Outcome = Literal["delivered", "retry", "failed"]
 
 
@@ -139,7 +138,7 @@ def claim(
     firsts = (
         sa.select(sa.func.min(webhook_outbox.c.id))
         .join(webhooks, webhooks.c.id == webhook_outbox.c.webhook_id)
-        .where(*_due(at), webhooks.c.active == sa.true())
+        .where(*due(webhook_outbox, at), webhooks.c.active == sa.true())
         .group_by(webhook_outbox.c.webhook_id)
         .order_by(sa.func.min(webhook_outbox.c.id))
         .limit(limit)
@@ -147,12 +146,12 @@ def claim(
     if skip:
         firsts = firsts.where(webhook_outbox.c.webhook_id.not_in(list(skip)))
     with store.read() as connection:
-        due = sorted(connection.execute(firsts).scalars())
-    if not due:
+        firsts_due = sorted(connection.execute(firsts).scalars())
+    if not firsts_due:
         return []  # nothing due: no write lock taken
     until = at + timedelta(seconds=lease_seconds)
     with store.write() as connection:
-        taken = [outbox_id for outbox_id in due if _lease(connection, outbox_id, at, until)]
+        taken = [row for row in firsts_due if lease(connection, webhook_outbox, row, at, until)]
         rows = connection.execute(
             sa.select(webhook_outbox, webhooks.c.url, webhooks.c.secret)
             .join(webhooks, webhooks.c.id == webhook_outbox.c.webhook_id)
@@ -173,23 +172,6 @@ def claim(
         )
         for row in rows
     ]
-
-
-def _due(at: datetime) -> tuple[sa.ColumnElement[bool], ...]:
-    return (
-        webhook_outbox.c.state == "pending",
-        webhook_outbox.c.next_attempt_at <= at,
-        sa.or_(webhook_outbox.c.lease_until.is_(None), webhook_outbox.c.lease_until < at),
-    )
-
-
-def _lease(connection: Connection, outbox_id: int, at: datetime, until: datetime) -> bool:
-    taken = connection.execute(
-        sa.update(webhook_outbox)
-        .where(webhook_outbox.c.id == outbox_id, *_due(at))
-        .values(lease_until=until)
-    )
-    return taken.rowcount == 1
 
 
 def record(
@@ -216,8 +198,7 @@ def record(
     elif attempt >= max_attempts:
         outcome, values = "failed", {"state": "failed"}
     else:
-        delay = min(MAX_BACKOFF_S, backoff_seconds * 2 ** (attempt - 1))
-        delay *= random.uniform(0.8, 1.2)
+        delay = backoff(attempt, backoff_seconds)
         outcome, values = "retry", {"next_attempt_at": at + timedelta(seconds=delay)}
     with store.write() as connection:
         connection.execute(

@@ -17,9 +17,17 @@ EVENTS: dict[str, str] = {
     "status.changed": "transition",
     "approval.approve": "approval",
     "approval.request-changes": "approval",
+    "thread.opened": "thread",
+    "thread.commented": "thread",
+    "thread.resolved": "thread",
+    "thread.reopened": "thread",
+    "thread.outdated": "thread",
+    "suggestion.applied": "thread",
+    "review.requested": "review",
+    "review.reminded": "review",
 }
 """Audit actions that are webhook events, and the event name a receiver subscribes to."""
-EVENT_NAMES = ("revision", "transition", "approval")
+EVENT_NAMES = ("revision", "transition", "approval", "thread", "review")
 
 tables = sa.MetaData()
 webhooks = sa.Table(

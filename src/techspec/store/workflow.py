@@ -11,6 +11,7 @@ content hash is unchanged, so approvals survive their own write-back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -22,13 +23,15 @@ from techspec.authoring.writeback import set_status, sign, signoff_roles, unsign
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.template import Template
-from techspec.store import approvals, audit, revisions, threads
+from techspec.store import approvals, audit, review_asks, revisions, threads
 from techspec.store.authors import named_authors
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
 from techspec.store.facts import facts
 from techspec.store.lifecycle import approval_gates, gates, lifecycle, prepare_save, same
 from techspec.store.managed import add_workflow_row
+from techspec.store.names import names_in
+from techspec.store.people import users_named
 from techspec.store.records import Revision, SpecRecord
 from techspec.store.seen import Seen
 from techspec.store.seen import check as check_seen
@@ -85,10 +88,32 @@ def _require(current: _Current, status: str, doing: str) -> None:
         )
 
 
-def submit(store: Store, ref: str, actor: User, comment: str = "") -> Outcome:
-    """Draft -> Review, when the document has no errors at Review."""
+def submit(
+    store: Store, ref: str, actor: User, comment: str = "", *, due: date | None = None
+) -> Outcome:
+    """Draft -> Review, when the document has no errors at Review; in the same
+    transaction, reviews are requested (due by ``due``) from the users the Reviewers
+    field names and the holders of the sign-off roles none of them holds, and a name
+    that matches no user is reported in the outcome's notes."""
     message = f"Submitted for review by {actor.name}"
-    return _gated_step(store, ref, actor, comment, 0, "submitted for review", message)
+
+    def ask(current: _Current, number: int) -> list[str]:
+        field = parse(current.revision.text).field("Reviewers")
+        authors = revisions.authors(current.connection, current.spec.id)
+        authors |= set(users_named(current.connection, names_in(current.spec.author)).values())
+        asked = review_asks.request_reviews(
+            current.connection,
+            spec_id=current.spec.id,
+            revision=number,
+            reviewers_field=field.value if field is not None else None,
+            roles=signoff_roles(current.template),
+            authors=authors,
+            requested_by=actor.name,
+            due=due,
+        )
+        return asked.notes()
+
+    return _gated_step(store, ref, actor, comment, 0, "submitted for review", message, ask)
 
 
 def implement(store: Store, ref: str, actor: User, comment: str = "") -> Outcome:
@@ -98,10 +123,18 @@ def implement(store: Store, ref: str, actor: User, comment: str = "") -> Outcome
 
 
 def _gated_step(
-    store: Store, ref: str, actor: User, comment: str, source: int, doing: str, message: str
+    store: Store,
+    ref: str,
+    actor: User,
+    comment: str,
+    source: int,
+    doing: str,
+    message: str,
+    then: Callable[[_Current, int], list[str]] | None = None,
 ) -> Outcome:
     """Move from lifecycle state ``source`` to the next one when the document meets the
-    next state's gates; the Status line is written back as a new revision."""
+    next state's gates; the Status line is written back as a new revision.  ``then``
+    runs in the same transaction with the new revision's number; its notes are added."""
     with store.write() as connection:
         current = _load(connection, ref)
         states = lifecycle(current.template)
@@ -111,7 +144,10 @@ def _gated_step(
         if unmet:
             raise GateRefused(target, unmet, path=current.spec.slug)
         text = set_status(current.revision.text, target, template=current.template)
-        return _write(current, actor, text, message, origin, target, comment)
+        outcome = _write(current, actor, text, message, origin, target, comment)
+        if then is not None:
+            outcome.notes += then(current, outcome.revision)
+        return outcome
 
 
 def check(store: Store, ref: str, target: str) -> list[Gate]:

@@ -22,6 +22,7 @@ from techspec.authoring.render.html import status_class
 from techspec.store.clock import as_utc, iso
 from techspec.web.context import Visit
 from techspec.web.diffs import lines
+from techspec.web.inbox import install as inbox_globals
 from techspec.web.sessions import is_https
 
 _UNITS = ((3600, 60, "minute"), (86400, 3600, "hour"), (14 * 86400, 86400, "day"))
@@ -44,6 +45,7 @@ def environment() -> Jinja2Templates:
     env.filters["plural"] = plural
     env.filters["diff_lines"] = lines
     env.globals["version"] = __version__
+    inbox_globals(env)
     return Jinja2Templates(env=env)
 
 

@@ -10,8 +10,10 @@ def routers() -> list[APIRouter]:
         audit,
         docs,
         health,
+        inbox,
         lint,
         proofs,
+        reviews,
         revisions,
         specs,
         templates,
@@ -31,5 +33,7 @@ def routers() -> list[APIRouter]:
         audit.router,
         webhooks.router,
         proofs.router,
+        inbox.router,
+        reviews.router,
         docs.router,
     ]

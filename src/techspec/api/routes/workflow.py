@@ -30,8 +30,9 @@ Api = Annotated[ApiContext, Depends(api_context)]
 )
 async def post_transition(ref: str, request: Request, user: CurrentUser, api: Api) -> Any:
     body = bodies.validate(TransitionIn, await bodies.json_object(request))
+    transition = partial(workflow.transition, due=body.due)
     found = await run_in_threadpool(
-        workflow.transition, api.store, user, ops.ref(ref), body.to, body.comment
+        transition, api.store, user, ops.ref(ref), body.to, body.comment
     )
     api.wake.set()
     return outcome(found)

@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
         dashboard,
         editor,
         history,
+        inbox,
         new,
         spec,
         specs,
@@ -32,4 +33,5 @@ def routers() -> list[APIRouter]:
         history.router,
         audit.router,
         templates.router,
+        inbox.router,
     ]

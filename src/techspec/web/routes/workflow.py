@@ -8,6 +8,7 @@ error pages that say why.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from fastapi import Form, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from techspec.errors import UsageError
 from techspec.service import workflow
 from techspec.store.errors import ChangedSinceSeen, GateRefused
 from techspec.store.seen import Seen
@@ -33,13 +35,40 @@ Runner = Callable[[], Outcome]
 
 
 @router.post("/specs/{slug}/submit")
-async def submit(request: Request, slug: str, visit: Poster, comment: Comment = "") -> Response:
-    return await _step(request, visit, slug, "review", comment)
+async def submit(
+    request: Request,
+    slug: str,
+    visit: Poster,
+    comment: Comment = "",
+    due: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    day = _date(due)
+    return await _run(
+        request,
+        visit,
+        slug,
+        lambda: workflow.submit(visit.store, visit.require_user(), slug, comment.strip(), due=day),
+    )
+
+
+def _date(value: str) -> date | None:
+    """The form's due date (``YYYY-MM-DD``, as a date input sends it), or None if empty."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"due: {value[:20]!r} is not a date (YYYY-MM-DD)") from None
 
 
 @router.post("/specs/{slug}/implement")
 async def implement(request: Request, slug: str, visit: Poster, comment: Comment = "") -> Response:
-    return await _step(request, visit, slug, "implemented", comment)
+    return await _run(
+        request,
+        visit,
+        slug,
+        lambda: workflow.implement(visit.store, visit.require_user(), slug, comment.strip()),
+    )
 
 
 @router.post("/specs/{slug}/approve")
@@ -66,13 +95,6 @@ async def request_changes(
 ) -> Response:
     seen = Seen(number=revision)
     return await _decide(request, visit, slug, role, comment, seen, approving=False)
-
-
-async def _step(request: Request, visit: Visit, slug: str, target: str, comment: str) -> Response:
-    step = workflow.submit if target == "review" else workflow.implement
-    return await _run(
-        request, visit, slug, lambda: step(visit.store, visit.require_user(), slug, comment.strip())
-    )
 
 
 async def _decide(

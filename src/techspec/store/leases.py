@@ -1,0 +1,47 @@
+"""Leased delivery from an outbox table: what the webhook and mail outboxes share.
+
+An outbox row is ``pending`` until delivered or given up on.  A process that wants to
+send one first leases it with a conditional update of a row whose lease is free: of
+several server processes claiming one row, exactly one gets it (SQLite runs write
+transactions one at a time; on PostgreSQL the second update waits for the first and then
+finds the lease taken).  A failed attempt is retried after an exponential backoff with
+jitter; the lease runs out by itself when a process dies mid-send, so another retries.
+The table needs ``state``, ``next_attempt_at`` and ``lease_until`` columns.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+MAX_BACKOFF_S = 3600.0
+
+
+def due(table: sa.Table, at: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """Rows to attempt at ``at``: pending, their time come, no live lease."""
+    return (
+        table.c.state == "pending",
+        table.c.next_attempt_at <= at,
+        sa.or_(table.c.lease_until.is_(None), table.c.lease_until < at),
+    )
+
+
+def lease(
+    connection: Connection, table: sa.Table, row_id: int, at: datetime, until: datetime
+) -> bool:
+    """Lease row ``row_id`` until ``until`` if it is still due; whether this call got it."""
+    taken = connection.execute(
+        sa.update(table).where(table.c.id == row_id, *due(table, at)).values(lease_until=until)
+    )
+    return taken.rowcount == 1
+
+
+def backoff(attempt: int, base_seconds: float) -> float:
+    """Seconds before retry number ``attempt`` (1 is the first retry): doubling from
+    ``base_seconds``, capped at an hour, with 20 % jitter so retries spread out."""
+    delay: float = min(MAX_BACKOFF_S, base_seconds * 2.0 ** (attempt - 1))
+    jitter: float = random.uniform(0.8, 1.2)
+    return delay * jitter
