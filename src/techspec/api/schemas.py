@@ -43,11 +43,11 @@ class TemplateIn(Body):
     content: str = Field(max_length=1024 * 1024)
 
 
-EventName = Literal["revision", "transition", "approval"]
+EventName = Literal["revision", "transition", "approval", "checkpoint"]
 
 
 def _all_events() -> list[EventName]:
-    return ["revision", "transition", "approval"]
+    return ["revision", "transition", "approval", "checkpoint"]
 
 
 class WebhookIn(Body):

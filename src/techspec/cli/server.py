@@ -122,7 +122,7 @@ def webhook_group() -> None:
     "--event",
     "events",
     multiple=True,
-    type=click.Choice(["revision", "transition", "approval"]),
+    type=click.Choice(["revision", "transition", "approval", "checkpoint"]),
     help="An event to send (repeatable; default: all).",
 )
 @click.option("--secret", help="The HMAC key (default: a new random one, printed once).")

@@ -4,7 +4,8 @@ Each event stores ``hash = sha256(canonical JSON of [seq, at, actor, action, spe
 revision, details, prev_hash])`` where ``prev_hash`` is the previous event's hash (64
 zeros for the first).  ``audit_head`` holds the last ``seq`` and hash; appending locks
 that row, so concurrent writers form one chain, and deleting the newest event shows.
-An event is written in the same transaction as the change it records.
+An event is written in the same transaction as the change it records, and becomes a
+leaf of the transparency log's Merkle tree (:mod:`techspec.store.transparency`) there.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from techspec.store import transparency
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
 from techspec.store.errors import StoreError
@@ -114,6 +116,8 @@ def record(
     connection.execute(
         sa.update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
     )
+    leaf = transparency.event_leaf(seq, at, actor, action, spec_id, revision, text)
+    transparency.append(connection, transparency.EVENT, seq, leaf)
     return Event(seq, at, actor, action, spec_id, revision, details or {}, head.hash, digest)
 
 

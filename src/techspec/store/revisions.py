@@ -24,7 +24,7 @@ from techspec.document.parser import parse
 from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
-from techspec.store import approvals, audit, search
+from techspec.store import approvals, audit, search, transparency
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound, StoreError
@@ -403,8 +403,9 @@ def _insert_revision(
     message: str,
     kind: str,
 ) -> None:
-    connection.execute(
-        sa.insert(revisions).values(
+    revision_id = connection.execute(
+        sa.insert(revisions)
+        .values(
             spec_id=spec_id,
             number=number,
             text=text,
@@ -425,7 +426,9 @@ def _insert_revision(
             open_tasks=found.open_tasks,
             high_risks=found.high_risks,
         )
-    )
+        .returning(revisions.c.id)
+    ).scalar_one()
+    transparency.append_revision(connection, revision_id, spec_id, number, found.sha256)
 
 
 def _name(author: User | None) -> str | None:

@@ -17,9 +17,12 @@ EVENTS: dict[str, str] = {
     "status.changed": "transition",
     "approval.approve": "approval",
     "approval.request-changes": "approval",
+    "log.checkpoint": "checkpoint",
 }
 """Audit actions that are webhook events, and the event name a receiver subscribes to."""
-EVENT_NAMES = ("revision", "transition", "approval")
+EVENT_NAMES = ("revision", "transition", "approval", "checkpoint")
+"""``checkpoint``: a signed checkpoint of the transparency log (its ``details.note``), for
+a second system to witness (see :mod:`techspec.store.transparency`)."""
 
 tables = sa.MetaData()
 webhooks = sa.Table(

@@ -1,0 +1,346 @@
+"""``techspec audit verify``: re-hash every revision text and every event, rebuild the
+Merkle tree from them, and name the first entry that does not fit.
+
+What is checked, in one pass over the leaves in order:
+
+* each event: numbered one after another, following the previous one (hash chain),
+  matching its own hash, its leaf hash matching what the tree recorded;
+* each revision: the sha256 of its text is the one recorded, its leaf matches;
+* each checkpoint the log recorded: the tree at that size has the root it signed (an
+  edit followed by recomputing every later hash shows here), and its signature holds;
+* afterwards: the head rows agree with what was rebuilt (deleting from the end shows),
+  no event or revision exists outside the tree (one inserted behind its back), every
+  approval row is covered by its audit event (a forged approval shows);
+* given a checkpoint from outside (a witness, a git repository), the rebuilt tree is a
+  consistent extension of it: an RFC 9162 consistency proof is made from the rebuilt
+  leaves and checked against the checkpoint's root (truncation and rewrites show).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from techspec.proofs import merkle
+from techspec.proofs.checkpoint import Checkpoint
+from techspec.store.audit import event_hash
+from techspec.store.clock import as_utc
+from techspec.store.engine import Store
+from techspec.store.schema import (
+    GENESIS,
+    approvals,
+    audit_events,
+    audit_head,
+    log_head,
+    log_leaves,
+    revisions,
+    users,
+)
+from techspec.store.transparency import (
+    CHECKPOINT_ACTION,
+    EVENT,
+    REVISION,
+    event_leaf,
+    revision_leaf,
+)
+
+NoteCheck = Callable[[str], Checkpoint]
+"""Checks a signed note's signature (raises ProofError) and returns its checkpoint."""
+
+
+class Broken(Exception):
+    """The first bad entry, as one sentence."""
+
+
+@dataclass
+class LogReport:
+    ok: bool
+    problem: str = ""
+    size: int = 0
+    root: bytes = merkle.EMPTY_ROOT
+    events: int = 0
+    revisions: int = 0
+    checkpoints: int = 0
+    approvals: int = 0
+    against: Checkpoint | None = None
+    consistency: list[bytes] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if not self.ok:
+            return f"BROKEN: {self.problem}"
+        text = (
+            f"OK: {self.size} leaves ({self.events} events, {self.revisions} revision texts "
+            f"re-hashed), {self.checkpoints} recorded checkpoints and {self.approvals} "
+            f"approvals covered; root {self.root.hex()}"
+        )
+        if self.against is not None:
+            text += (
+                f"; a consistent extension of the checkpoint at size {self.against.size} "
+                f"({len(self.consistency)}-hash consistency proof checked)"
+            )
+        return text
+
+
+class _Walk:
+    def __init__(self, note_check: NoteCheck | None, keep: bool) -> None:
+        self.note_check = note_check
+        self.frontier: list[bytes] = []
+        self.size = 0
+        self.seq = 0
+        self.previous = GENESIS
+        self.revision_ids: set[int] = set()
+        self.decisions: Counter[tuple[Any, ...]] = Counter()
+        self.checkpoints = 0
+        self.roots: dict[int, bytes] = {}
+        self.wanted: set[int] = set()
+        self.packed = bytearray() if keep else None
+
+    def add(self, digest: bytes) -> None:
+        merkle.append(self.frontier, self.size, digest)
+        self.size += 1
+        if self.packed is not None:
+            self.packed += digest
+        if self.size in self.wanted:
+            self.roots[self.size] = merkle.frontier_root(self.frontier)
+
+    def leaf(self, row: Any) -> None:
+        if row.idx != self.size:
+            raise Broken(f"leaf {self.size} of the log is missing (the next is {row.idx}): deleted")
+        if row.kind == EVENT:
+            self.event(row)
+        elif row.kind == REVISION:
+            self.revision(row)
+        else:
+            raise Broken(f"leaf {row.idx} is of an unknown kind {row.kind!r}: forged")
+
+    def event(self, row: Any) -> None:
+        where = f"leaf {row.idx} (event {row.ref})"
+        if row.seq is None:
+            raise Broken(f"{where}: the event is missing: deleted")
+        if row.seq != self.seq + 1:
+            raise Broken(
+                f"event {self.seq + 1} is missing from its place (leaf {row.idx} is event "
+                f"{row.seq}): deleted or reordered"
+            )
+        at = as_utc(row.at)
+        fields = (row.seq, at, row.actor, row.action, row.spec_id, row.revision)
+        if row.prev_hash != self.previous:
+            raise Broken(
+                f"event {row.seq} does not follow the previous event: reordered or replaced"
+            )
+        if event_hash(*fields, row.details, row.prev_hash) != row.ehash:
+            raise Broken(f"event {row.seq}: its content does not match its hash: edited")
+        digest = merkle.leaf_hash(event_leaf(*fields, row.details))
+        if digest.hex() != row.hash:
+            raise Broken(f"{where}: the event does not match its leaf in the tree: edited")
+        if row.action == CHECKPOINT_ACTION:
+            self.checkpoint(row)
+        elif row.action.startswith("approval."):
+            details = _details(row.details)
+            self.decisions[
+                (
+                    row.spec_id,
+                    details.get("role"),
+                    details.get("content_hash"),
+                    row.action.removeprefix("approval."),
+                    row.actor,
+                )
+            ] += 1
+        self.seq, self.previous = row.seq, row.ehash
+        self.add(digest)
+
+    def checkpoint(self, row: Any) -> None:
+        details = _details(row.details)
+        root = merkle.frontier_root(self.frontier)
+        if details.get("size") != self.size or details.get("root") != root.hex():
+            raise Broken(
+                f"event {row.seq} records a checkpoint of {details.get('size')} leaves that "
+                f"the log before it no longer matches: an entry before leaf {self.size} "
+                "was rewritten after the checkpoint was signed"
+            )
+        if self.note_check is not None:
+            signed = self.note_check(str(details.get("note", "")))
+            if signed.size != self.size or signed.root != root:
+                raise Broken(f"event {row.seq}: the signed note is not the recorded checkpoint")
+        self.checkpoints += 1
+
+    def revision(self, row: Any) -> None:
+        where = f"leaf {row.idx} (revision id {row.ref})"
+        if row.rid is None:
+            raise Broken(f"{where}: the revision is missing: deleted")
+        name = f"revision {row.number} of spec #{row.rspec}"
+        actual = hashlib.sha256(row.text.encode("utf-8", "surrogatepass")).hexdigest()
+        if actual != row.sha256:
+            raise Broken(f"{name}: its text does not match its sha256: edited")
+        digest = merkle.leaf_hash(revision_leaf(row.rid, row.rspec, row.number, row.sha256))
+        if digest.hex() != row.hash:
+            raise Broken(f"{name} does not match its leaf {row.idx} in the tree: edited")
+        self.revision_ids.add(row.rid)
+        self.add(digest)
+
+
+def _details(text: str) -> dict[str, Any]:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _leaves(connection: Connection, batch: int) -> Iterator[Any]:
+    e, r, leaf = audit_events, revisions, log_leaves
+    query = (
+        sa.select(
+            leaf.c.idx,
+            leaf.c.kind,
+            leaf.c.ref,
+            leaf.c.hash,
+            e.c.seq,
+            e.c.at,
+            e.c.actor,
+            e.c.action,
+            e.c.spec_id,
+            e.c.revision,
+            e.c.details,
+            e.c.prev_hash,
+            e.c.hash.label("ehash"),
+            r.c.id.label("rid"),
+            r.c.spec_id.label("rspec"),
+            r.c.number,
+            r.c.sha256,
+            r.c.text,
+        )
+        .select_from(
+            leaf.outerjoin(e, (leaf.c.kind == EVENT) & (e.c.seq == leaf.c.ref)).outerjoin(
+                r, (leaf.c.kind == REVISION) & (r.c.id == leaf.c.ref)
+            )
+        )
+        .order_by(leaf.c.idx)
+        .limit(batch)
+    )
+    last = -1
+    while True:
+        rows = connection.execute(query.where(leaf.c.idx > last)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].idx
+
+
+def verify(
+    store: Store,
+    *,
+    against: Checkpoint | None = None,
+    note_check: NoteCheck | None = None,
+    batch: int = 5000,
+) -> LogReport:
+    """Check the whole log (see the module's docstring); the first problem found."""
+    walk = _Walk(note_check, keep=against is not None)
+    if against is not None:
+        walk.wanted.add(against.size)
+    report = LogReport(ok=False, against=against)
+    with store.read() as connection:
+        try:
+            for row in _leaves(connection, batch):
+                walk.leaf(row)
+            _ends(connection, walk)
+            report.approvals = _approvals(connection, walk)
+            if against is not None:
+                report.consistency = _consistent(walk, against)
+        except Broken as broken:
+            report.problem = str(broken)
+            report.size, report.events = walk.size, walk.seq
+            return report
+    report.ok = True
+    report.size, report.root = walk.size, merkle.frontier_root(walk.frontier)
+    report.events, report.revisions = walk.seq, len(walk.revision_ids)
+    report.checkpoints = walk.checkpoints
+    return report
+
+
+def _ends(connection: Connection, walk: _Walk) -> None:
+    chain = connection.execute(sa.select(audit_head).where(audit_head.c.id == 1)).first()
+    tree = connection.execute(sa.select(log_head).where(log_head.c.id == 1)).first()
+    if chain is None or tree is None:
+        raise Broken("a head row of the audit log is missing: the schema was damaged")
+    if chain.seq != walk.seq or chain.hash != walk.previous:
+        raise Broken(
+            f"the log ends at event {walk.seq} but {chain.seq} were written: "
+            "events deleted from the end"
+        )
+    frontier = "".join(node.hex() for node in walk.frontier)
+    if tree.size != walk.size or tree.frontier != frontier:
+        raise Broken(
+            f"the tree head records {tree.size} leaves but the log rebuilds {walk.size} "
+            "with another root: leaves deleted from the end or the head rewritten"
+        )
+    events = connection.execute(sa.select(sa.func.count()).select_from(audit_events)).scalar_one()
+    if events != walk.seq:
+        extra = connection.execute(
+            sa.select(sa.func.min(audit_events.c.seq)).where(audit_events.c.seq > walk.seq)
+        ).scalar()
+        raise Broken(f"event {extra} is not in the log: inserted behind its back")
+    count = connection.execute(sa.select(sa.func.count()).select_from(revisions)).scalar_one()
+    if count != len(walk.revision_ids):
+        for revision_id, spec_id, number in connection.execute(
+            sa.select(revisions.c.id, revisions.c.spec_id, revisions.c.number).order_by(
+                revisions.c.id
+            )
+        ):
+            if revision_id not in walk.revision_ids:
+                raise Broken(
+                    f"revision {number} of spec #{spec_id} is not in the log: "
+                    "inserted behind its back"
+                )
+
+
+def _approvals(connection: Connection, walk: _Walk) -> int:
+    rows = connection.execute(
+        sa.select(
+            approvals.c.id,
+            approvals.c.spec_id,
+            approvals.c.role,
+            approvals.c.content_hash,
+            approvals.c.decision,
+            users.c.name,
+        )
+        .outerjoin(users, users.c.id == approvals.c.reviewer_id)
+        .order_by(approvals.c.id)
+    ).all()
+    left = Counter(walk.decisions)
+    for row in rows:
+        key = (row.spec_id, row.role, row.content_hash, row.decision, row.name)
+        if left[key] <= 0:
+            raise Broken(
+                f"approval {row.id} ({row.decision} by {row.name} as {row.role} on spec "
+                f"#{row.spec_id}) has no audit event: inserted behind the log's back"
+            )
+        left[key] -= 1
+    return len(rows)
+
+
+def _consistent(walk: _Walk, against: Checkpoint) -> list[bytes]:
+    if against.size > walk.size:
+        raise Broken(
+            f"the checkpoint covers {against.size} leaves but the log holds {walk.size}: "
+            f"truncated (leaves {walk.size} to {against.size - 1} are gone)"
+        )
+    old_root = walk.roots.get(against.size, merkle.EMPTY_ROOT)
+    assert walk.packed is not None
+    leaves = merkle.PackedHashes(bytes(walk.packed))
+    proof = merkle.consistency_proof(against.size, leaves)
+    new_root = merkle.frontier_root(walk.frontier)
+    if not merkle.verify_consistency(against.size, walk.size, against.root, new_root, proof):
+        raise Broken(
+            f"the log is not a consistent extension of the checkpoint at size {against.size}: "
+            f"its first {against.size} leaves hash to {old_root.hex()}, not the signed "
+            f"{against.root.hex()}: an entry before leaf {against.size} was rewritten"
+        )
+    return proof
