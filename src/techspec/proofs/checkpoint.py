@@ -72,7 +72,7 @@ def verifier_key(name: str, public_key: bytes) -> str:
 
 def parse_verifier_key(text: str) -> tuple[str, bytes]:
     """``(name, raw public key)`` from a verifier key string."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)
     if len(parts) != 3:
         raise ProofError("a verifier key is <name>+<key id hex>+<base64 key>")
     name, hex_id, encoded = parts

@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from techspec.proofs import merkle
+from techspec.proofs import ProofError, merkle
 from techspec.proofs.checkpoint import Checkpoint
 from techspec.store.audit import event_hash
 from techspec.store.clock import as_utc
@@ -166,7 +166,12 @@ class _Walk:
                 "was rewritten after the checkpoint was signed"
             )
         if self.note_check is not None:
-            signed = self.note_check(str(details.get("note", "")))
+            try:
+                signed = self.note_check(str(details.get("note", "")))
+            except ProofError as error:
+                raise Broken(
+                    f"event {row.seq}: the checkpoint it records does not verify ({error}): forged"
+                ) from None
             if signed.size != self.size or signed.root != root:
                 raise Broken(f"event {row.seq}: the signed note is not the recorded checkpoint")
         self.checkpoints += 1

@@ -107,3 +107,31 @@ def verify_consistency(
         fn //= 2
         sn //= 2
     return fr == first_hash and sr == second_hash and sn == 0
+
+
+# -- C2SP signed notes (https://c2sp.org/signed-note, https://c2sp.org/tlog-checkpoint) --
+
+
+def note_key_id(name: str, public_key: bytes) -> bytes:
+    """The first four bytes of SHA-256(name || 0x0A || 0x01 || public key)."""
+    return h(name.encode() + b"\n" + b"\x01" + public_key)[:4]
+
+
+def read_checkpoint(note: str, name: str, public_key: bytes) -> tuple[str, int, bytes]:
+    """``(origin, size, root)`` of a checkpoint signed by ``name`` with the Ed25519
+    ``public_key``; AssertionError when it is not."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    body, blank, signatures = note.partition("\n\n")
+    assert blank, "a signed note has a blank line before its signatures"
+    body += "\n"
+    origin, size, root = body.split("\n")[:3]
+    for line in signatures.splitlines():
+        dash, signer, encoded = line.split(" ")
+        stamp = base64.b64decode(encoded)
+        if dash == "\u2014" and signer == name and stamp[:4] == note_key_id(name, public_key):
+            Ed25519PublicKey.from_public_bytes(public_key).verify(stamp[4:], body.encode())
+            return origin, int(size), base64.b64decode(root)
+    raise AssertionError(f"no signature by {name}")
