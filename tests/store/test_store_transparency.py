@@ -112,11 +112,13 @@ def _rehash_everything(store: Store) -> None:
 
 
 def _hide_checkpoints(store: Store) -> None:
-    """Turn the recorded checkpoints into harmless-looking events, and rehash."""
+    """Turn the recorded checkpoints into harmless-looking events, forget the latest
+    one, and rehash."""
     _tamper(
         store,
         "UPDATE audit_events SET action = 'token.created', details = '{}' "
         "WHERE action = 'log.checkpoint'",
+        "UPDATE log_head SET checkpoint = ''",
     )
     _rehash_everything(store)
 
@@ -231,6 +233,24 @@ def test_truncating_and_rewinding_the_heads_is_caught_by_a_kept_checkpoint(
     assert not report.ok
     assert report.problem == (
         "the checkpoint covers 15 leaves but the log holds 10: truncated (leaves 10 to 14 are gone)"
+    )
+
+
+def test_truncation_that_leaves_the_latest_checkpoint_in_the_head_is_caught(
+    store: Store, ring: KeyRing
+) -> None:
+    _history(store)
+    service.publish(store, ring)
+    keep = audit.events(store)[-7]
+    _tamper(
+        store,
+        f"DELETE FROM log_leaves WHERE kind = 'event' AND ref > {keep.seq}",
+        f"DELETE FROM audit_events WHERE seq > {keep.seq}",
+    )
+    _rehash_everything(store)
+    report = _verify(store, ring)
+    assert report.problem == (
+        "the latest checkpoint covers 15 leaves but the log holds 10: truncated"
     )
 
 

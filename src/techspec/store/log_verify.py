@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from techspec.proofs import ProofError, merkle
-from techspec.proofs.checkpoint import Checkpoint
+from techspec.proofs.checkpoint import Checkpoint, parse
 from techspec.store.audit import event_hash
 from techspec.store.clock import as_utc
 from techspec.store.engine import Store
@@ -252,10 +252,15 @@ def verify(
         walk.wanted.add(against.size)
     report = LogReport(ok=False, against=against)
     with store.read() as connection:
+        latest = _parsed(connection.execute(sa.select(log_head.c.checkpoint)).scalar() or "")
+        if latest is not None:
+            walk.wanted.add(latest.size)
         try:
             for row in _leaves(connection, batch):
                 walk.leaf(row)
             _ends(connection, walk)
+            if latest is not None:
+                _latest(walk, latest)
             report.approvals = _approvals(connection, walk)
             if against is not None:
                 report.consistency = _consistent(walk, against)
@@ -304,6 +309,29 @@ def _ends(connection: Connection, walk: _Walk) -> None:
                     f"revision {number} of spec #{spec_id} is not in the log: "
                     "inserted behind its back"
                 )
+
+
+def _parsed(note: str) -> Checkpoint | None:
+    if not note:
+        return None
+    try:
+        return parse(note)[0]
+    except ProofError:
+        return None  # a damaged note: the recorded checkpoint events are checked anyway
+
+
+def _latest(walk: _Walk, latest: Checkpoint) -> None:
+    """The checkpoint the head keeps must be of this tree or a prefix of it."""
+    if latest.size > walk.size:
+        raise Broken(
+            f"the latest checkpoint covers {latest.size} leaves but the log holds "
+            f"{walk.size}: truncated"
+        )
+    if walk.roots.get(latest.size, merkle.EMPTY_ROOT) != latest.root:
+        raise Broken(
+            f"the first {latest.size} leaves no longer hash to the latest checkpoint's "
+            f"root: an entry before leaf {latest.size} was rewritten"
+        )
 
 
 def _approvals(connection: Connection, walk: _Walk) -> int:
