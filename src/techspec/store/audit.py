@@ -81,6 +81,18 @@ def event_hash(
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+_LOCK_HEAD = (
+    sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+)
+_INSERT_EVENT = sa.insert(audit_events)
+_MOVE_HEAD = (
+    sa.update(audit_head)
+    .where(audit_head.c.id == 1)
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+)
+"""Built once: building a statement costs more than running it (see :func:`record`)."""
+
+
 def record(
     connection: Connection,
     *,
@@ -91,9 +103,7 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event inside the caller's (write) transaction."""
-    head = connection.execute(
-        sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
-    ).first()
+    head = connection.execute(_LOCK_HEAD).first()
     if head is None:
         raise StoreError("the audit log has no head row: the schema is damaged")
     seq = int(head.seq) + 1
@@ -101,21 +111,20 @@ def record(
     text = canonical(details or {})
     digest = event_hash(seq, at, actor, action, spec_id, revision, text, head.hash)
     connection.execute(
-        sa.insert(audit_events).values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            spec_id=spec_id,
-            revision=revision,
-            details=text,
-            prev_hash=head.hash,
-            hash=digest,
-        )
+        _INSERT_EVENT,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "spec_id": spec_id,
+            "revision": revision,
+            "details": text,
+            "prev_hash": head.hash,
+            "hash": digest,
+        },
     )
-    connection.execute(
-        sa.update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
-    )
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
     leaf = transparency.event_leaf(seq, at, actor, action, spec_id, revision, text)
     transparency.append(connection, transparency.EVENT, seq, leaf)
     return Event(seq, at, actor, action, spec_id, revision, details or {}, head.hash, digest)

@@ -43,8 +43,13 @@ EVENT_PREFIX = b"techspec-event/1\n"
 REVISION_PREFIX = b"techspec-revision/1\n"
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""``json.dumps`` with these options builds a new encoder per call; verify makes a
+million calls."""
+
+
 def _json(values: list[Any]) -> bytes:
-    return json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(values).encode("utf-8")
 
 
 def event_leaf(
@@ -57,7 +62,22 @@ def event_leaf(
     details: str,
 ) -> bytes:
     """The leaf input of an audit event (``details`` is its stored canonical JSON text)."""
-    return EVENT_PREFIX + _json([seq, iso(at), actor, action, spec_id, revision, details])
+    return EVENT_PREFIX + event_fields(seq, iso(at), actor, action, spec_id, revision, details)
+
+
+def event_fields(
+    seq: int,
+    stamp: str,
+    actor: str | None,
+    action: str,
+    spec_id: int | None,
+    revision: int | None,
+    details: str,
+) -> bytes:
+    """The JSON array an event's leaf carries, with its time already spelled by
+    :func:`~techspec.store.clock.iso`.  The hash chain's payload is the same array with
+    ``prev_hash`` appended, which lets ``verify`` serialize each event once."""
+    return _json([seq, stamp, actor, action, spec_id, revision, details])
 
 
 def revision_leaf(revision_id: int, spec_id: int, number: int, sha256: str) -> bytes:
@@ -80,9 +100,21 @@ def _frontier(text: str) -> list[bytes]:
     return [bytes.fromhex(text[i : i + 64]) for i in range(0, len(text), 64)]
 
 
+_HEAD = sa.select(log_head).where(log_head.c.id == 1)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_LOCK = sa.select(audit_head.c.seq).where(audit_head.c.id == 1).with_for_update()
+_INSERT_LEAF = sa.insert(log_leaves)
+_MOVE_HEAD = (
+    sa.update(log_head)
+    .where(log_head.c.id == 1)
+    .values(size=sa.bindparam("new_size"), frontier=sa.bindparam("new_frontier"))
+)
+"""Statements built once: an append runs three of them, and building a statement costs
+more than running it on SQLite."""
+
+
 def head(connection: Connection, *, lock: bool = False) -> Head:
-    query = sa.select(log_head).where(log_head.c.id == 1)
-    row = connection.execute(query.with_for_update() if lock else query).first()
+    row = connection.execute(_HEAD_LOCKED if lock else _HEAD).first()
     if row is None:
         raise StoreError("the transparency log has no head row: the schema is damaged")
     return Head(int(row.size), _frontier(row.frontier), row.checkpoint)
@@ -90,9 +122,7 @@ def head(connection: Connection, *, lock: bool = False) -> Head:
 
 def lock(connection: Connection) -> None:
     """Take the log's write lock (the ``audit_head`` row) before touching ``log_head``."""
-    connection.execute(
-        sa.select(audit_head.c.seq).where(audit_head.c.id == 1).with_for_update()
-    ).first()
+    connection.execute(_LOCK).first()
 
 
 def append(connection: Connection, kind: str, ref: int, leaf: bytes) -> int:
@@ -101,12 +131,11 @@ def append(connection: Connection, kind: str, ref: int, leaf: bytes) -> int:
     digest = merkle.leaf_hash(leaf)
     frontier = merkle.append(current.frontier, current.size, digest)
     connection.execute(
-        sa.insert(log_leaves).values(idx=current.size, kind=kind, ref=ref, hash=digest.hex())
+        _INSERT_LEAF, {"idx": current.size, "kind": kind, "ref": ref, "hash": digest.hex()}
     )
     connection.execute(
-        sa.update(log_head)
-        .where(log_head.c.id == 1)
-        .values(size=current.size + 1, frontier="".join(node.hex() for node in frontier))
+        _MOVE_HEAD,
+        {"new_size": current.size + 1, "new_frontier": "".join(node.hex() for node in frontier)},
     )
     return current.size
 
