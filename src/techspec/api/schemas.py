@@ -47,7 +47,7 @@ EventName = Literal["revision", "transition", "approval", "checkpoint"]
 
 
 def _all_events() -> list[EventName]:
-    return ["revision", "transition", "approval", "checkpoint"]
+    return ["revision", "transition", "approval"]
 
 
 class WebhookIn(Body):

@@ -105,8 +105,11 @@ class Worker:
         return started
 
     def _checkpoint(self) -> None:
-        """Sign a checkpoint of the transparency log when it grew: its audit event is
-        the ``checkpoint`` webhook that lets another system witness the log."""
+        """Sign a checkpoint of the transparency log when it grew and a receiver listens
+        for checkpoints: its audit event is the ``checkpoint`` webhook that lets another
+        system witness the log."""
+        if not webhook_outbox.subscribed(self.api.store, "checkpoint"):
+            return
         if self._ring is None:
             try:
                 self._ring = transparency.keyring(self.api.store)

@@ -23,6 +23,9 @@ EVENTS: dict[str, str] = {
 EVENT_NAMES = ("revision", "transition", "approval", "checkpoint")
 """``checkpoint``: a signed checkpoint of the transparency log (its ``details.note``), for
 a second system to witness (see :mod:`techspec.store.transparency`)."""
+DEFAULT_EVENTS = ("revision", "transition", "approval")
+"""What a receiver hears when it names no events: checkpoints only when asked for (a
+witness asks; the server signs them automatically only while someone listens)."""
 
 tables = sa.MetaData()
 webhooks = sa.Table(
