@@ -106,9 +106,10 @@ def verify(
     keys = _keys(ring) if ring is not None else None
     tree: Checkpoint | None = None
     if against is not None:
-        if keys is None:
-            raise InputError("no public key to check the checkpoint's signature with (--key)")
         try:
+            notes.parse(against)
+            if keys is None:
+                raise InputError("no public key to check the checkpoint's signature with (--key)")
             tree = check_note(against, keys)
         except ProofError as error:
             raise ProofError(error.message, path=source) from None
