@@ -52,10 +52,16 @@ def seen(store: Store, ref: str) -> Seen:
 
 
 def signed_rows(text: str) -> dict[str, tuple[str, str]]:
-    """Role -> (Name, Signature) of each filled sign-off row."""
+    """Role -> (Name, the Signature's ``approved sha256:<hash>``) of each filled sign-off
+    row (the rest of a signed cell, its key's signature, is checked by ``techspec verify``
+    and in tests/proofs)."""
     spec = parse(text)
     table = next(t for t in spec.tables if t.columns[:2] == ["Role", "Name"])
-    return {row[0].text: (row[1].text, row[3].text) for row in table.rows if row[1].text}
+    return {
+        row[0].text: (row[1].text, row[3].text.split(" spec:")[0])
+        for row in table.rows
+        if row[1].text
+    }
 
 
 def held(store: Store, slug: str = "ledger") -> dict[str, tuple[str, str]]:

@@ -4,6 +4,7 @@ into the document, kept current by their own write-back and made stale by an edi
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from store_specs import draft, edited, raw_draft, seen, with_tasks_done
@@ -12,6 +13,8 @@ from techspec.authoring.content_hash import content_hash
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.linter import lint_text
+from techspec.proofs.keys import KeyRing
+from techspec.proofs.signoff import verify_text
 from techspec.store import approvals, revisions, workflow
 from techspec.store.engine import Store
 from techspec.store.errors import ChangedSinceSeen, Forbidden, GateRefused, InvalidTransition
@@ -139,8 +142,10 @@ def test_approval_is_refused_until_every_role_has_approved_then_the_spec_is_appr
 
 
 def test_the_approved_document_records_every_decision_and_lints_clean(
-    store: Store, people: dict[str, User]
+    store: Store, people: dict[str, User], tmp_path: Path
 ) -> None:
+    ring = KeyRing.load_or_create(tmp_path / "server.keys")
+    store.use_keyring(ring)
     _in_review(store, people)
     _approve_all(store, people)
     text = _current(store)
@@ -150,7 +155,10 @@ def test_the_approved_document_records_every_decision_and_lints_clean(
     hash_ = content_hash(text)
     for row in signoff.rows:
         assert row[1].text == {v: k for k, v in ROLES.items()}[row[0].text]
-        assert row[3].text == f"approved sha256:{hash_}"
+        assert row[3].text.startswith(f"approved sha256:{hash_} spec:ledger sig:")
+    assert [(c.role, c.verdict) for c in verify_text(text, ring)] == [
+        (role, "signed") for role in ROLES.values()
+    ]
     review = spec.section("Review & Approval")
     assert review is not None
     assert all(item.checked for sub in review.children for item in sub.checklist)

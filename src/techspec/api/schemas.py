@@ -320,6 +320,48 @@ class Health(BaseModel):
     detail: str = ""
 
 
+class VerifyIn(Body):
+    content: str = Field(description="A spec's Markdown.", max_length=1024 * 1024)
+
+
 class LintIn(Body):
     content: str = Field(max_length=1024 * 1024)
     path: str = Field("-", min_length=1, max_length=500)
+
+
+class PublicKeyOut(BaseModel):
+    key_id: str = Field(description="16 hex digits of the sha256 of the raw public key.")
+    algorithm: Literal["ed25519"]
+    public_key: str = Field(description="The 32-byte Ed25519 public key, base64url.")
+    valid_from: str | None
+    valid_until: str | None = Field(description="When the key was retired; null: current.")
+    current: bool
+
+
+class KeysOut(BaseModel):
+    format: Literal["techspec-keys/1"]
+    keys: list[PublicKeyOut]
+
+
+class DsseSignatureOut(BaseModel):
+    keyid: str
+    sig: str = Field(description="Ed25519 signature of the DSSE PAE, standard base64.")
+
+
+class EnvelopeOut(BaseModel):
+    payload: str = Field(description="The in-toto Statement v1 (JSON), standard base64.")
+    payloadType: Literal["application/vnd.in-toto+json"]
+    signatures: list[DsseSignatureOut]
+
+
+class SignoffCheckOut(BaseModel):
+    line: int
+    role: str
+    verdict: Literal["signed", "unsigned", "stale", "forged"]
+    reason: str
+    key_id: str | None
+
+
+class SignoffsOut(BaseModel):
+    ok: bool = Field(description="Every filled sign-off row is signed over this content.")
+    rows: list[SignoffCheckOut]

@@ -44,6 +44,7 @@ def serve(
     )
     api_logging.configure(settings.log_level)
     store = open_store(settings.database_url)  # a bad URL or old schema fails here, once
+    ring = store.signer().ring  # the signing key is made, or a bad keyring fails, here too
     token = None
     if demo:
         from techspec.service.demo import seed
@@ -53,6 +54,11 @@ def serve(
     base = f"http://{settings.host}:{settings.port}"
     click.echo(f"techspec web UI: {base}/")
     click.echo(f"techspec API: {base}/api/v1 (docs at {base}/api/v1/docs)")
+    if ring is not None:
+        keys = f"{base}/.well-known/techspec-keys"
+        click.echo(f"techspec signing key: {ring.current.key_id} (public keys at {keys})")
+    else:
+        click.echo("techspec signing key: none, sign-offs are written unsigned", err=True)
     if demo:
         if token is not None:
             click.echo(f"demo admin token (shown once): {token}")

@@ -57,6 +57,10 @@ KEYRING_ENV = "TECHSPEC_SIGNING_KEYRING"
 SIGNATURE_BYTES = 64
 
 
+class NoKeyConfigured(ProofError):
+    """No keyring was given and there is no SQLite file to keep one beside."""
+
+
 def key_id_for(public_bytes: bytes) -> str:
     """The key id of a raw Ed25519 public key: 16 hex digits of its sha256."""
     return hashlib.sha256(public_bytes).hexdigest()[:16]
@@ -383,16 +387,19 @@ def keyring_path(
     named = source.get(KEYRING_ENV, "").strip()
     if named:
         return Path(named)
-    beside = _beside_database(database_url or "")
+    beside = beside_database(database_url or "", ".keys")
     if beside is None:
-        raise ProofError(
+        raise NoKeyConfigured(
             f"no signing key: set {KEY_ENV} (the keyring's text) or {KEYRING_ENV} (its file); "
             "every server on one PostgreSQL database must share the same one"
         )
     return beside
 
 
-def _beside_database(database_url: str) -> Path | None:
+def beside_database(database_url: str, suffix: str) -> Path | None:
+    """The file ``<sqlite file><suffix>`` beside a SQLite database; None for PostgreSQL
+    or an in-memory database.  Secrets that must not live in the database live there
+    (this keyring, the web's session key)."""
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -401,14 +408,11 @@ def _beside_database(database_url: str) -> Path | None:
     except (ArgumentError, ValueError):
         return None
     name = parsed.database or ""
-    if (
-        parsed.get_backend_name() != "sqlite"
-        or name in ("", ":memory:")
-        or name.startswith("file:")
-    ):
+    in_memory = name in ("", ":memory:") or name.startswith("file:")
+    if parsed.get_backend_name() != "sqlite" or in_memory:
         return None
     database = Path(name)
-    return database.with_name(database.name + ".keys")
+    return database.with_name(database.name + suffix)
 
 
 def _entries(data: Mapping[str, Any], source: str) -> list[Mapping[str, Any]]:

@@ -10,13 +10,14 @@ updates and row locks give the same guarantees.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -24,9 +25,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from techspec.store.errors import StoreError
 
+if TYPE_CHECKING:
+    from techspec.proofs.keys import KeyRing
+    from techspec.proofs.signoff import Signer
+
 ENV_VAR = "TECHSPEC_DATABASE_URL"
 DEFAULT_URL = "sqlite:///techspec.db"
 BUSY_TIMEOUT_MS = 30_000
+log = logging.getLogger("techspec.store")
 CONNECT_TIMEOUT_S = 5
 
 
@@ -112,6 +118,7 @@ class Store:
     url: str
     _watcher: sqlite3.Connection | None = field(default=None, init=False, repr=False)
     _watch_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _signer: Signer | None = field(default=None, init=False, repr=False)
 
     @property
     def dialect(self) -> str:
@@ -137,6 +144,30 @@ class Store:
             except sqlite3.Error:
                 return None
         return int(row[0])
+
+    def signer(self) -> Signer:
+        """Signs the sign-off rows the workflow writes, with the server's keyring
+        (:func:`techspec.proofs.keys.resolve`: made beside a SQLite file on first use).
+        A store given no keyring and with no file to keep one beside (PostgreSQL without
+        ``$TECHSPEC_SIGNING_KEY`` or ``$TECHSPEC_SIGNING_KEYRING``) writes unsigned rows,
+        with a warning: ``techspec verify`` reports them."""
+        from techspec.proofs.keys import NoKeyConfigured, resolve
+        from techspec.proofs.signoff import Signer
+
+        if self._signer is None:
+            try:
+                ring: KeyRing | None = resolve(self.url)
+            except NoKeyConfigured as error:
+                log.warning("sign-offs are written unsigned: %s", error.message)
+                ring = None
+            self._signer = Signer(ring)
+        return self._signer
+
+    def use_keyring(self, ring: KeyRing | None) -> None:
+        """Sign with ``ring`` (None: unsigned) instead of the configured keyring."""
+        from techspec.proofs.signoff import Signer
+
+        self._signer = Signer(ring)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

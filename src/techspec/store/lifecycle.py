@@ -22,6 +22,7 @@ from techspec.errors import UsageError
 from techspec.lint.linter import LintContext, lint_text
 from techspec.lint.rules.managed import managed_parts
 from techspec.lint.template import Template
+from techspec.proofs.signoff import Signer
 from techspec.store.approvals import Approval
 from techspec.store.errors import Gate, InvalidTransition, ManagedPartEdited
 from techspec.store.managed import (
@@ -74,6 +75,7 @@ def prepare_save(
     decisions: Sequence[Approval] = (),
     actor: str = "techspec",
     slug: str | None = None,
+    signer: Signer | None = None,
 ) -> SavePlan:
     """What a save of ``text`` over ``current`` does to the workflow's parts.
 
@@ -86,7 +88,8 @@ def prepare_save(
     content stale: the workflow clears their sign-offs, unticks the review boxes and
     moves an Approved (or Implemented) spec back to Review.  ``decisions`` are the
     spec's approval decisions, oldest first; ``actor`` names who the workflow's
-    history row is written for; ``slug`` names the spec in errors.  ``parsed`` is
+    history row is written for; ``slug`` names the spec in errors and signatures;
+    ``signer`` signs the sign-off rows written back (None: unsigned).  ``parsed`` is
     ``text`` already parsed and matched to ``template``.
     """
     if len(template.statuses) < 4 or current.status is None:
@@ -139,6 +142,8 @@ def prepare_save(
         status=target,
         approved=now,
         ticked=template.status_rank(target) >= template.status_rank(approved),
+        signer=signer or Signer(None),
+        spec=slug or "",
         drop=unwritten_rows(before, after) if restored else None,
     )
     if truth.text == text:

@@ -23,8 +23,9 @@ from techspec.authoring.writeback import (
 from techspec.document.parser import parse
 from techspec.lint.linter import LintContext
 from techspec.lint.rules.managed import HistoryRow, ManagedParts, SignoffRow, managed_parts
-from techspec.lint.rules.values import is_iso_date, is_version, unfilled, version_key
+from techspec.lint.rules.values import is_version, unfilled, version_key
 from techspec.lint.template import Template
+from techspec.proofs.signoff import Signer
 from techspec.store.approvals import Approval
 
 
@@ -119,11 +120,6 @@ def current_approvals(decisions: Iterable[Approval], content: str) -> dict[str, 
     return {role: found for role, found in latest.items() if found.decision == "approve"}
 
 
-def signature(content: str) -> str:
-    """What a sign-off's Signature cell says: the content hash its reviewer approved."""
-    return f"approved sha256:{content}"
-
-
 @dataclass(frozen=True, slots=True)
 class Truth:
     """The text rewritten to what the store holds, and what changed, in words."""
@@ -143,11 +139,15 @@ def truthful(
     status: str,
     approved: dict[str, Approval],
     ticked: bool,
+    signer: Signer,
+    spec: str,
     drop: set[int] | None = None,
 ) -> Truth:
     """``text`` with its managed parts as the store holds them: Status ``status``, each
-    sign-off row signed by its role's current approval in ``approved`` or blank, review
-    boxes ``ticked`` or not, and the history rows at lines ``drop`` removed."""
+    sign-off row signed (by ``signer``, for spec ``spec``) by its role's current approval
+    in ``approved`` or blank, review boxes ``ticked`` or not, and the history rows at
+    lines ``drop`` removed.  A row already holding a valid signature of the approval is
+    kept as it is (signed by a retired key, too)."""
     dropped = len(drop or ())
     if drop:
         text = remove_lines(text, drop)
@@ -170,9 +170,10 @@ def truthful(
             if any(not unfilled(value) for _name, _kind, value in row.cells):
                 rows[role] = None
                 cleared.append(row.role)
-        elif not _signed_by(row.value("name"), row.value("date"), row.value("signature"), approval):
-            cited = signature(approval.content_hash)
-            rows[role] = (approval.reviewer, approval.created_at.date(), cited)
+        elif not _signed_by(row, approval, signer, spec):
+            day = approval.created_at.date()
+            cell = signer.cell(spec, row.role, approval.reviewer, day, approval.content_hash)
+            rows[role] = (approval.reviewer, day, cell)
             signed.append(row.role)
     text = set_signoffs(text, rows, template=template)
     boxes: str | None = None
@@ -182,11 +183,10 @@ def truthful(
     return Truth(text, cleared, signed, moved, boxes, dropped)
 
 
-def _signed_by(name: str, day: str, cited: str, approval: Approval) -> bool:
-    return (
-        name.strip() == approval.reviewer
-        and cited.strip() == signature(approval.content_hash)
-        and is_iso_date(day)
+def _signed_by(row: SignoffRow, approval: Approval, signer: Signer, spec: str) -> bool:
+    name, day = row.value("name"), row.value("date")
+    return name.strip() == approval.reviewer and signer.holds(
+        row.value("signature"), spec, row.role, name, day, approval.content_hash
     )
 
 
@@ -252,7 +252,6 @@ __all__ = [
     "current_approvals",
     "edits",
     "history_version",
-    "signature",
     "truthful",
     "unwritten_rows",
 ]

@@ -233,6 +233,7 @@ def save(
         decisions=decisions,
         actor=_name(author) or "techspec",
         slug=spec.slug,
+        signer=store.signer(),
     )
     found = facts(text, template, parsed)
     correction = facts(plan.correction, template) if plan.correction is not None else None

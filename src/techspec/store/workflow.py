@@ -26,7 +26,7 @@ from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
 from techspec.store.facts import facts
 from techspec.store.lifecycle import approval_gates, gates, lifecycle, prepare_save, same
-from techspec.store.managed import add_workflow_row, signature
+from techspec.store.managed import add_workflow_row
 from techspec.store.records import Revision, SpecRecord
 from techspec.store.seen import Seen
 from techspec.store.seen import check as check_seen
@@ -144,14 +144,9 @@ def approve(
         if mine is not None and mine.decision == "approve" and mine.reviewer_id == actor.id:
             return _approved_again(current, actor, role, changes, comment)
         _record_decision(connection, current, actor, role, "approve", content, comment)
-        text = sign(
-            current.revision.text,
-            role,
-            actor.name,
-            date.today(),
-            signature(content),
-            template=current.template,
-        )
+        today = date.today()
+        cell = store.signer().cell(current.spec.slug, role, actor.name, today, content)
+        text = sign(current.revision.text, role, actor.name, today, cell, template=current.template)
         granted = set(approvals.approved_roles(connection, current.spec.id, content))
         candidate, unmet = approval_gates(text, current.template, granted)
         if unmet:

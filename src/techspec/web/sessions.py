@@ -97,19 +97,9 @@ def _kept_key(path: Path) -> str:
 def key_file_for(database_url: str) -> Path | None:
     """Where a server on ``database_url`` keeps its session key: beside a SQLite file
     (None for PostgreSQL or an in-memory database)."""
-    from sqlalchemy import make_url
-    from sqlalchemy.exc import ArgumentError
+    from techspec.proofs.keys import beside_database
 
-    try:
-        parsed = make_url(database_url)
-    except (ArgumentError, ValueError):
-        return None
-    name = parsed.database or ""
-    in_memory = name in ("", ":memory:") or name.startswith("file:")
-    if parsed.get_backend_name() != "sqlite" or in_memory:
-        return None
-    database = Path(name)
-    return database.with_name(database.name + ".secret")
+    return beside_database(database_url, ".secret")
 
 
 class SessionCodec:

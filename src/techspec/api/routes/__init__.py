@@ -11,6 +11,7 @@ def routers() -> list[APIRouter]:
         docs,
         health,
         lint,
+        proofs,
         revisions,
         specs,
         templates,
@@ -27,5 +28,6 @@ def routers() -> list[APIRouter]:
         templates.router,
         audit.router,
         webhooks.router,
+        proofs.router,
         docs.router,
     ]
