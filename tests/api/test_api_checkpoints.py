@@ -45,7 +45,7 @@ def test_a_witness_receives_signed_checkpoints_and_checks_the_log_against_them(
     assert first.headers["X-Techspec-Event"] == "checkpoint"
     payload = json.loads(first.body)
     note = payload["details"]["note"]
-    ring = transparency.keyring(store, create=False)  # beside the SQLite file, made on start
+    ring = transparency.keyring(store)  # beside the SQLite file, made on start
     origin, size, root = read_checkpoint(note, transparency.origin(ring), ring.current.public_bytes)
     assert (payload["action"], origin) == ("log.checkpoint", transparency.origin(ring))
     assert (payload["details"]["size"], payload["details"]["root"]) == (size, root.hex())

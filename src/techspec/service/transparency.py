@@ -22,7 +22,7 @@ from techspec.errors import InputError
 from techspec.proofs import ProofError, merkle
 from techspec.proofs import checkpoint as notes
 from techspec.proofs.checkpoint import Checkpoint
-from techspec.proofs.keys import KeyRing, resolve
+from techspec.proofs.keys import KeyRing
 from techspec.service.permissions import Actor, require_admin
 from techspec.store import audit, log_verify, transparency
 from techspec.store.engine import Store
@@ -32,9 +32,15 @@ from techspec.store.log_verify import LogReport
 ORIGIN_ENV = "TECHSPEC_LOG_ORIGIN"
 
 
-def keyring(store: Store, *, create: bool = True) -> KeyRing:
-    """The server's keyring, as every front door finds it (see :func:`keys.resolve`)."""
-    return resolve(store.url, create=create)
+def keyring(store: Store) -> KeyRing:
+    """The keyring the store signs with (:meth:`Store.signer`: made beside a SQLite file
+    on first use); ProofError when there is none to sign with."""
+    ring = store.signer().ring
+    if ring is None or not ring.can_sign:
+        raise ProofError(
+            "the server has no signing key: set TECHSPEC_SIGNING_KEY or TECHSPEC_SIGNING_KEYRING"
+        )
+    return ring
 
 
 def origin(ring: KeyRing) -> str:
