@@ -175,7 +175,7 @@ def test_the_migration_fills_current_approvals_from_the_decisions_already_made(
     assert made == _expected_rows(store) and made
     with store.engine.begin() as connection:
         config = migrations.alembic_config(connection)
-        command.downgrade(config, "-1")  # type: ignore[arg-type]
+        command.downgrade(config, "web_0002")  # type: ignore[arg-type]
         command.upgrade(config, migrations.HEAD)  # type: ignore[arg-type]
     assert _current_rows(store) == made
     queue = waiting_for(store, people["pat"], [_seat(ROLES["pat"])], limit=8)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from store_specs import draft, edited, seen
 
 from rfc9162 import read_checkpoint
@@ -21,7 +22,7 @@ from techspec.proofs import ProofError, merkle
 from techspec.proofs.keys import KeyRing, SigningKey
 from techspec.service import transparency as service
 from techspec.service.permissions import CONSOLE
-from techspec.store import audit, backup, revisions, transparency, workflow
+from techspec.store import audit, backup, migrations, revisions, transparency, workflow
 from techspec.store.clock import as_utc
 from techspec.store.engine import Store, open_store
 from techspec.store.log_verify import LogReport
@@ -387,6 +388,26 @@ def test_a_checkpoint_signed_by_another_key_is_refused(store: Store, ring: KeyRi
     # ...and the recorded one, signed by a key the verifier does not know, fails too.
     report = _verify(store, ring)
     assert report.problem.startswith("event 12: the checkpoint it records does not verify")
+
+
+# -- the migration --------------------------------------------------------------------
+
+
+def test_the_migration_puts_an_existing_history_into_the_tree(store: Store, ring: KeyRing) -> None:
+    _history(store)
+    with store.engine.begin() as connection:
+        config = migrations.alembic_config(connection)
+        command.downgrade(config, "store_0001")  # type: ignore[arg-type]
+        assert not sa.inspect(connection).has_table("log_leaves")
+        command.upgrade(config, migrations.HEAD)  # type: ignore[arg-type]
+    report = _verify(store, ring)
+    assert report.ok, report.problem
+    assert (report.events, report.revisions, report.size) == (11, 4, 15)
+    with store.read() as connection:
+        kinds = connection.execute(sa.text("SELECT kind FROM log_leaves ORDER BY idx")).scalars()
+        assert list(kinds) == ["revision"] * 4 + ["event"] * 11, "revisions by id, then events"
+    _tokens(store, 1)  # and the log goes on from there
+    assert _verify(store, ring).size == 16
 
 
 # -- backup and restore ---------------------------------------------------------------
