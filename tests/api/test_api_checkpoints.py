@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from receiver import Receiver, receiver
 from webhook_support import People, create, fast, register
@@ -19,6 +21,7 @@ from webhook_support import People, create, fast, register
 from rfc9162 import read_checkpoint
 from techspec.api.settings import Settings
 from techspec.asgi import create_app
+from techspec.cli import cli
 from techspec.service import transparency
 from techspec.service.permissions import CONSOLE
 from techspec.store.engine import Store
@@ -81,3 +84,19 @@ def test_receivers_that_did_not_ask_for_checkpoints_get_none(
     assert got.headers["X-Techspec-Event"] == "revision"
     listed = hooked.get("/api/v1/audit", headers=people["root"]).json()
     assert "log.checkpoint" not in [event["action"] for event in listed]
+
+
+def test_the_api_and_the_cli_give_the_same_verdict_on_a_tampered_log(
+    client: TestClient, people: People, store: Store, db_url: str
+) -> None:
+    spec = create(client, people)
+    assert client.get("/api/v1/audit/verify", headers=people["root"]).json()["ok"] is True
+    with store.write() as connection:
+        connection.execute(sa.text("DROP TRIGGER revisions_no_update"))
+        connection.execute(sa.text("UPDATE revisions SET text = text || ' ' WHERE number = 1"))
+    found = client.get("/api/v1/audit/verify", headers=people["root"]).json()
+    said = CliRunner().invoke(cli, ["audit", "verify", "--db", db_url])
+    expected = f"revision 1 of spec #{spec['id']}: its text does not match its sha256: edited"
+    assert (found["ok"], found["reason"]) == (False, expected)
+    assert (said.exit_code, said.stdout) == (1, f"BROKEN: {expected}\n")
+    assert found["summary"] == said.stdout.strip()

@@ -58,13 +58,19 @@ NoteCheck = Callable[[str], Checkpoint]
 
 
 class Broken(Exception):
-    """The first bad entry, as one sentence."""
+    """The first bad entry, as one sentence (and the event's number when it is one)."""
+
+    def __init__(self, message: str, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.seq = seq
 
 
 @dataclass
 class LogReport:
     ok: bool
     problem: str = ""
+    broken_seq: int | None = None
+    """The event the problem is in, when it is in one."""
     size: int = 0
     root: bytes = merkle.EMPTY_ROOT
     events: int = 0
@@ -130,22 +136,26 @@ class _Walk:
         idx, _kind, ref, stored, seq, at, actor, action, spec_id, revision, details = row[:11]
         prev_hash, ehash = row[11], row[12]
         if seq is None:
-            raise Broken(f"leaf {idx} (event {ref}): the event is missing: deleted")
+            raise Broken(f"leaf {idx} (event {ref}): the event is missing: deleted", ref)
         if seq != self.seq + 1:
             raise Broken(
                 f"event {self.seq + 1} is missing from its place (leaf {idx} is event "
-                f"{seq}): deleted or reordered"
+                f"{seq}): deleted or reordered",
+                self.seq + 1,
             )
         if prev_hash != self.previous:
-            raise Broken(f"event {seq} does not follow the previous event: reordered or replaced")
+            raise Broken(
+                f"event {seq} does not follow the previous event: reordered or replaced", seq
+            )
         fields = event_fields(seq, _stamp(at), actor, action, spec_id, revision, details)
         chained = fields[:-1] + b',"' + prev_hash.encode("ascii") + b'"]'
         if sha256(chained).hexdigest() != ehash:
-            raise Broken(f"event {seq}: its content does not match its hash: edited")
+            raise Broken(f"event {seq}: its content does not match its hash: edited", seq)
         digest = sha256(LEAF + EVENT_PREFIX + fields).digest()
         if digest.hex() != stored:
             raise Broken(
-                f"leaf {idx} (event {seq}): the event does not match its leaf in the tree: edited"
+                f"leaf {idx} (event {seq}): the event does not match its leaf in the tree: edited",
+                seq,
             )
         if action == CHECKPOINT_ACTION:
             self.checkpoint(seq, details)
@@ -170,17 +180,18 @@ class _Walk:
             raise Broken(
                 f"event {seq} records a checkpoint of {details.get('size')} leaves that "
                 f"the log before it no longer matches: an entry before leaf {self.size} "
-                "was rewritten after the checkpoint was signed"
+                "was rewritten after the checkpoint was signed",
+                seq,
             )
         if self.note_check is not None:
             try:
                 signed = self.note_check(str(details.get("note", "")))
             except ProofError as error:
                 raise Broken(
-                    f"event {seq}: the checkpoint it records does not verify ({error}): forged"
+                    f"event {seq}: the checkpoint it records does not verify ({error}): forged", seq
                 ) from None
             if signed.size != self.size or signed.root != root:
-                raise Broken(f"event {seq}: the signed note is not the recorded checkpoint")
+                raise Broken(f"event {seq}: the signed note is not the recorded checkpoint", seq)
         self.checkpoints += 1
 
     def revision(self, row: Any) -> None:
@@ -270,7 +281,7 @@ def verify(
             if against is not None:
                 report.consistency = _consistent(walk, against)
         except Broken as broken:
-            report.problem = str(broken)
+            report.problem, report.broken_seq = str(broken), broken.seq
             report.size, report.events = walk.size, walk.seq
             return report
     report.ok = True
@@ -301,7 +312,7 @@ def _ends(connection: Connection, walk: _Walk) -> None:
         extra = connection.execute(
             sa.select(sa.func.min(audit_events.c.seq)).where(audit_events.c.seq > walk.seq)
         ).scalar()
-        raise Broken(f"event {extra} is not in the log: inserted behind its back")
+        raise Broken(f"event {extra} is not in the log: inserted behind its back", extra)
     count = connection.execute(sa.select(sa.func.count()).select_from(revisions)).scalar_one()
     if count != len(walk.revision_ids):
         for revision_id, spec_id, number in connection.execute(
