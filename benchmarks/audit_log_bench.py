@@ -16,8 +16,8 @@ Baselines measured in the same run:
 
 * verify: the old hash-chain walk (:func:`techspec.store.audit.verify`, events only,
   no revision texts, no tree) over the same log;
-* append: the same write transaction recording nothing (the floor a write costs), so
-  the ratio shows what the event and its leaf add.
+* append: a write transaction that rewrites one row (the floor any audited write pays,
+  its commit included), so the difference shows what the event and its leaf add.
 
 ``--small`` seeds 20,000 events (and 6,000 revisions) and times 100 appends: a smoke
 test that runs in seconds.  Without ``--pg-url`` PostgreSQL is a throw-away cluster.
@@ -234,20 +234,22 @@ def measure(call: Callable[[], object], count: int, rounds: int = 3) -> dict[str
 
 
 def appends(store: Store, count: int) -> dict[str, Any]:
-    """One audit event (and so one leaf) per write transaction, against an empty
-    write transaction as the floor."""
+    """One audit event (and so one leaf) per write transaction, against the floor of
+    any write: a transaction that rewrites one row (and so commits something)."""
 
     def record() -> None:
         with store.write() as connection:
             audit.record(connection, actor="bench", action="bench.append", details={"n": 1})
 
-    def empty() -> None:
+    def one_row() -> None:
         with store.write() as connection:
-            connection.execute(sa.select(audit_head.c.seq).with_for_update()).first()
+            connection.execute(
+                sa.update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq)
+            )
 
     found = measure(record, count)
-    floor = measure(empty, count)
-    return {**found, "empty_transaction": floor}
+    floor = measure(one_row, count)
+    return {**found, "one_row_write": floor}
 
 
 def bench_engine(url: str, events: int, small_events: int, count: int) -> dict[str, Any]:
@@ -369,11 +371,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         for key, value in found.items():
             if key.startswith("append_at_"):
-                floor = value["empty_transaction"]
+                floor = value["one_row_write"]
                 print(
                     f"  {key}: p50 {value['p50_ms']} ms, p95 {value['p95_ms']} ms wall; "
                     f"CPU p50 {value['cpu']['p50_ms']} ms, p95 {value['cpu']['p95_ms']} ms "
-                    f"(goal < 2 ms; empty write transaction p95 {floor['p95_ms']} ms wall, "
+                    f"(goal < 2 ms; a one-row write transaction: p95 {floor['p95_ms']} ms wall, "
                     f"{floor['cpu']['p95_ms']} ms CPU)"
                 )
         print(

@@ -23,7 +23,6 @@ from sqlalchemy.engine import Connection
 from techspec.store import transparency
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
-from techspec.store.errors import StoreError
 from techspec.store.schema import GENESIS, audit_events, audit_head
 
 
@@ -81,9 +80,6 @@ def event_hash(
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-_LOCK_HEAD = (
-    sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
-)
 _INSERT_EVENT = sa.insert(audit_events)
 _MOVE_HEAD = (
     sa.update(audit_head)
@@ -103,13 +99,11 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event inside the caller's (write) transaction."""
-    head = connection.execute(_LOCK_HEAD).first()
-    if head is None:
-        raise StoreError("the audit log has no head row: the schema is damaged")
-    seq = int(head.seq) + 1
+    last, previous, tree = transparency.lock_heads(connection)
+    seq = last + 1
     at = as_utc(now())
     text = canonical(details or {})
-    digest = event_hash(seq, at, actor, action, spec_id, revision, text, head.hash)
+    digest = event_hash(seq, at, actor, action, spec_id, revision, text, previous)
     connection.execute(
         _INSERT_EVENT,
         {
@@ -120,14 +114,14 @@ def record(
             "spec_id": spec_id,
             "revision": revision,
             "details": text,
-            "prev_hash": head.hash,
+            "prev_hash": previous,
             "hash": digest,
         },
     )
     connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
     leaf = transparency.event_leaf(seq, at, actor, action, spec_id, revision, text)
-    transparency.append(connection, transparency.EVENT, seq, leaf)
-    return Event(seq, at, actor, action, spec_id, revision, details or {}, head.hash, digest)
+    transparency.append(connection, transparency.EVENT, seq, leaf, tree)
+    return Event(seq, at, actor, action, spec_id, revision, details or {}, previous, digest)
 
 
 def events(store: Store, *, spec_id: int | None = None, limit: int | None = None) -> list[Event]:

@@ -103,14 +103,27 @@ def _frontier(text: str) -> list[bytes]:
 _HEAD = sa.select(log_head).where(log_head.c.id == 1)
 _HEAD_LOCKED = _HEAD.with_for_update()
 _LOCK = sa.select(audit_head.c.seq).where(audit_head.c.id == 1).with_for_update()
+_BOTH = (
+    sa.select(
+        audit_head.c.seq,
+        audit_head.c.hash,
+        log_head.c.size,
+        log_head.c.frontier,
+        log_head.c.checkpoint,
+    )
+    .select_from(audit_head.join(log_head, log_head.c.id == audit_head.c.id))
+    .where(audit_head.c.id == 1)
+    .with_for_update()
+)
 _INSERT_LEAF = sa.insert(log_leaves)
 _MOVE_HEAD = (
     sa.update(log_head)
     .where(log_head.c.id == 1)
     .values(size=sa.bindparam("new_size"), frontier=sa.bindparam("new_frontier"))
 )
-"""Statements built once: an append runs three of them, and building a statement costs
-more than running it on SQLite."""
+"""Statements built once: building a statement costs more than running it on SQLite, and
+an audited write reads both heads in one locked statement (each statement is a round
+trip on PostgreSQL)."""
 
 
 def head(connection: Connection, *, lock: bool = False) -> Head:
@@ -125,9 +138,22 @@ def lock(connection: Connection) -> None:
     connection.execute(_LOCK).first()
 
 
-def append(connection: Connection, kind: str, ref: int, leaf: bytes) -> int:
-    """Append one leaf; the caller holds :func:`lock`.  Returns its index."""
-    current = head(connection, lock=True)
+def lock_heads(connection: Connection) -> tuple[int, str, Head]:
+    """Lock and read both heads in one statement: the chain's last ``(seq, hash)`` and
+    the tree's head (``audit_head`` is the lock every appender takes first)."""
+    row = connection.execute(_BOTH).first()
+    if row is None:
+        raise StoreError("the audit log has no head rows: the schema is damaged")
+    return int(row.seq), str(row.hash), Head(int(row.size), _frontier(row.frontier), row.checkpoint)
+
+
+def append(
+    connection: Connection, kind: str, ref: int, leaf: bytes, current: Head | None = None
+) -> int:
+    """Append one leaf; the caller holds :func:`lock` (and passes the tree head it read
+    with :func:`lock_heads`, if it did).  Returns its index."""
+    if current is None:
+        current = head(connection, lock=True)
     digest = merkle.leaf_hash(leaf)
     frontier = merkle.append(current.frontier, current.size, digest)
     connection.execute(
@@ -144,10 +170,9 @@ def append_revision(
     connection: Connection, revision_id: int, spec_id: int, number: int, sha256: str
 ) -> int:
     """Append a new revision's leaf, in the transaction that inserts it."""
-    lock(connection)
-    return append(
-        connection, REVISION, revision_id, revision_leaf(revision_id, spec_id, number, sha256)
-    )
+    _seq, _hash, current = lock_heads(connection)
+    leaf = revision_leaf(revision_id, spec_id, number, sha256)
+    return append(connection, REVISION, revision_id, leaf, current)
 
 
 def tree_head(store: Store) -> Head:
