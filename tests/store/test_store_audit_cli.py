@@ -17,7 +17,7 @@ from store_specs import draft
 from rfc9162 import read_checkpoint
 from rfc9162 import verify_inclusion as reference_inclusion
 from techspec.cli import cli
-from techspec.proofs.checkpoint import parse, sign
+from techspec.proofs.checkpoint import parse, parse_verifier_key, sign
 from techspec.proofs.keys import KeyRing
 from techspec.store import revisions
 from techspec.store.engine import Store
@@ -63,6 +63,9 @@ def test_a_checkpoint_kept_in_a_file_proves_the_later_log_consistent(
     assert verified.exit_code == 0, verified.output
     assert verified.stdout.startswith("OK: 11 leaves (6 events, 5 revision texts re-hashed)")
     assert "a consistent extension of the checkpoint at size 6" in verified.stdout
+
+    witness = run(db_url, "audit", "checkpoint", "--verifier-key").stdout.strip()
+    assert parse_verifier_key(witness) == (origin, ring.current.public_bytes)
 
     public = tmp_path / "public.json"
     public.write_text(json.dumps(ring.public_document()), encoding="utf-8")

@@ -127,17 +127,26 @@ def audit_verify(checkpoint_file: Path | None, key_file: Path | None, db: str | 
 
 
 @audit_group.command("checkpoint")
+@click.option(
+    "--verifier-key",
+    is_flag=True,
+    help="Print the C2SP verifier key a witness checks the checkpoints with, instead.",
+)
 @db_option
 @reports_errors
-def audit_checkpoint(db: str | None) -> None:
+def audit_checkpoint(verifier_key: bool, db: str | None) -> None:
     """Print the latest signed checkpoint (C2SP signed note), signing a new one if the
     log grew since; keep it (e.g. commit it to git) to check the log against later."""
+    from techspec.service import transparency
     from techspec.service.permissions import CONSOLE
-    from techspec.service.transparency import checkpoint, keyring
 
     store = open_store_at(db)
     try:
-        note = checkpoint(store, CONSOLE, keyring(store))
+        ring = transparency.keyring(store)
+        if verifier_key:
+            click.echo(transparency.verifier_key(ring))
+            return
+        note = transparency.checkpoint(store, CONSOLE, ring)
     finally:
         store.close()
     click.echo(note, nl=False)
