@@ -177,3 +177,11 @@ def test_processes_starting_at_once_share_one_key(ring_path: Path) -> None:
 
     assert len(set(ids)) == 1
     assert [p.name for p in ring_path.parent.iterdir()] == [ring_path.name]
+
+
+def test_the_private_key_never_shows_in_a_repr(ring: KeyRing) -> None:
+    raw, text = repr(ring.current.seed), b64url(ring.current.seed)
+
+    assert raw not in repr(ring.current) and text not in repr(ring.current)
+    assert "seed" not in repr(ring.current)
+    assert text not in json.dumps(ring.public_document())

@@ -152,3 +152,22 @@ def test_key_rotate_refuses_a_keyring_given_as_text(
 
     assert done.exit_code == 2
     assert "rotate a copy with --keyring FILE" in done.stderr
+
+
+def test_verify_a_directory_checks_every_markdown_file_in_it(ring: KeyRing, tmp_path: Path) -> None:
+    specs = tmp_path / "docs" / "specs"
+    specs.mkdir(parents=True)
+    (specs / "0001-ledger.md").write_text(signed_spec(ring, "0001-ledger"))
+    tampered = signed_spec(ring, "0002-search").replace("## Scope\n", "## Scope\n\nMore.\n", 1)
+    (specs / "0002-search.md").write_text(tampered)
+    (specs / "README.md").write_text("# Specs\n")
+
+    done = run_cli(["verify", str(tmp_path / "docs"), "--key", str(_keys(ring, tmp_path))])
+
+    assert done.exit_code == 1
+    verdicts = [
+        (line.split(":")[0].rsplit("/", 1)[1], line.split(": ")[2])
+        for line in done.stdout.splitlines()[:-1]
+    ]
+    assert verdicts == [("0001-ledger.md", "signed")] * 3 + [("0002-search.md", "stale")] * 3
+    assert done.stdout.splitlines()[-1] == "3 signed, 3 failed"

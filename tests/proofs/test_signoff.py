@@ -247,3 +247,15 @@ def test_a_slug_with_spaces_and_pipes_survives_the_cell(ring: KeyRing) -> None:
     assert "|" not in cell and " spec:my%20spec%7Cv2%20%C3%A9 " in cell
     assert parsed is not None and parsed.spec == "my spec|v2 é"
     assert base64.urlsafe_b64encode(parsed.signature or b"").rstrip(b"=").decode() in cell
+
+
+def test_blank_rows_of_a_spec_that_claims_approval_are_unsigned(ring: KeyRing) -> None:
+    """Blanking every row must not make an Approved spec pass as having nothing to check."""
+    from conftest_cli import draft_text
+
+    approved = draft_text().replace("**Status**: Draft", "**Status**: Approved")
+
+    checks = verify_text(approved, ring)
+
+    assert [(c.role, c.verdict) for c in checks] == [(role, "unsigned") for role in SIGNERS]
+    assert checks[0].reason == "the spec's Status is Approved, but this row is blank"

@@ -10,7 +10,7 @@ verified, 1 a check failed (each failing row or reason is named), 2 bad input.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,9 +148,10 @@ def verify_command(
     fmt: str,
     db: str | None,
 ) -> None:
-    """Check that every filled sign-off row of FILES is signed by a known key over the
-    file's current content hash; name each row that is stale, forged or unsigned."""
-    from techspec.document.files import read_text
+    """Check that every filled sign-off row of FILES (a directory: its *.md files) is
+    signed by a known key over the file's current content hash; name each row that is
+    stale, forged or unsigned."""
+    from techspec.document.files import markdown_files, read_text
     from techspec.lint.batch import load_template
     from techspec.lint.config import find_config
     from techspec.proofs.signoff import verify_text
@@ -159,7 +160,8 @@ def verify_command(
     chosen = load_template(template) if template else None
     report: list[dict[str, object]] = []
     failed = 0
-    for path in files:
+    named_files = [found for path in files for found in _expand(path, markdown_files)]
+    for path in named_files:
         text = read_text(path)
         named = chosen
         if named is None:
@@ -187,6 +189,10 @@ def verify_command(
         click.echo(f"{len(report) - failed} signed, {failed} failed")
     if failed:
         raise SystemExit(1)
+
+
+def _expand(path: Path, walk: Callable[[Path], Iterable[Path]]) -> Iterable[Path]:
+    return walk(path) if path.is_dir() else (path,)
 
 
 @click.command("attest")

@@ -36,7 +36,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,8 @@ class SigningKey:
     """The current key: its public half plus the 32-byte private seed."""
 
     public: PublicKey
-    seed: bytes
+    seed: bytes = field(repr=False)
+    """Never in a repr, so no log line or traceback shows it."""
 
     @property
     def key_id(self) -> str:

@@ -171,14 +171,34 @@ def verify_text(text: str, ring: KeyRing, template: Template | None = None) -> l
     * ``stale``: a valid signature, but over another content hash (the text changed);
     * ``forged``: a signature that does not check out (unknown key, edited cell, row
       or signature, or dated after the key was retired);
-    * ``unsigned``: filled in, but with no signature.
+    * ``unsigned``: filled in, but with no signature; or blank in a spec whose Status
+      claims approval (Approved or later), so blanking the rows proves nothing away.
     """
     context = LintContext(parse(text), template or builtin_template())
-    rows = [row for row in signoff_rows(context) if _filled(row)]
-    if not rows:
-        return []
-    actual = content_hash(text, context.template, parsed=context)
-    return [_check(row, ring, actual) for row in rows]
+    claimed = _claimed_status(context)
+    checks: list[RowCheck] = []
+    roles: set[str] = set()
+    actual: str | None = None
+    for row in signoff_rows(context):
+        first = row.role.casefold() not in roles
+        roles.add(row.role.casefold())
+        if _filled(row):
+            if actual is None:
+                actual = content_hash(text, context.template, parsed=context)
+            checks.append(_check(row, ring, actual))
+        elif claimed is not None and first:
+            why = f"the spec's Status is {claimed}, but this row is blank"
+            checks.append(RowCheck(row.line, row.role, "unsigned", why))
+    return checks
+
+
+def _claimed_status(context: LintContext) -> str | None:
+    """The Status when it claims approval (the lifecycle's third state or later)."""
+    statuses = context.template.statuses
+    status = context.spec.status
+    if len(statuses) < 4 or status is None:
+        return None
+    return status.strip() if context.template.status_rank(status) >= 2 else None
 
 
 def _filled(row: SignoffRow) -> bool:
