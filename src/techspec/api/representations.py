@@ -21,8 +21,9 @@ from techspec.document.parser import parse
 from techspec.lint.linter import lint
 from techspec.lint.template import Template
 from techspec.store.approvals import Approval
-from techspec.store.audit import Event, Verification
+from techspec.store.audit import Event
 from techspec.store.clock import iso
+from techspec.store.log_verify import LogReport
 from techspec.store.revisions import Revision, SpecRecord
 from techspec.store.search import Listed
 from techspec.store.webhooks import Delivery, Webhook
@@ -216,12 +217,12 @@ def event(found: Event) -> dict[str, Any]:
     }
 
 
-def verification(found: Verification) -> dict[str, Any]:
+def verification(found: LogReport) -> dict[str, Any]:
     return {
         "ok": found.ok,
-        "checked": found.checked,
+        "checked": found.events,
         "broken_seq": found.broken_seq,
-        "reason": found.reason,
+        "reason": found.problem,
         "summary": str(found),
     }
 

@@ -47,7 +47,7 @@ class TemplateIn(Body):
     content: str = Field(max_length=1024 * 1024)
 
 
-EventName = Literal["revision", "transition", "approval", "thread", "review"]
+EventName = Literal["revision", "transition", "approval", "thread", "review", "checkpoint"]
 
 
 def _all_events() -> list[EventName]:

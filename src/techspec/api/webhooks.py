@@ -23,6 +23,9 @@ from techspec import __version__
 from techspec.api.background import Background
 from techspec.api.context import ApiContext
 from techspec.api.outbound import Sender, Undelivered
+from techspec.proofs import ProofError
+from techspec.proofs.keys import KeyRing
+from techspec.service import transparency
 from techspec.store import webhook_outbox
 from techspec.store.clock import now
 from techspec.store.webhook_outbox import Outcome, Pending
@@ -53,6 +56,8 @@ class Worker(Background):
         self._busy: set[int] = set()
         """Receivers with a delivery in flight from this process."""
         self._lock = threading.Lock()
+        self._ring: KeyRing | None = None
+        self._warned = False
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop claiming; deliveries in flight finish (each by its deadline)."""
@@ -63,6 +68,7 @@ class Worker(Background):
         """Fan out new events and start a delivery for each idle receiver with one due,
         as far as the pool has room; returns deliveries started."""
         store = self.api.store
+        self._checkpoint()
         webhook_outbox.fan_out(store, self.api.settings.base_url)
         started = 0
         while not self.stopping:
@@ -82,6 +88,22 @@ class Worker(Background):
                 self._pool.submit(self._attempt, item)
             started += len(due)
         return started
+
+    def _checkpoint(self) -> None:
+        """Sign a checkpoint of the transparency log when it grew and a receiver listens
+        for checkpoints: its audit event is the ``checkpoint`` webhook that lets another
+        system witness the log."""
+        if not webhook_outbox.subscribed(self.api.store, "checkpoint"):
+            return
+        if self._ring is None:
+            try:
+                self._ring = transparency.keyring(self.api.store)
+            except ProofError as error:
+                if not self._warned:
+                    log.warning("no checkpoints are signed: %s", error)
+                    self._warned = True
+                return
+        transparency.publish(self.api.store, self._ring)
 
     def _attempt(self, item: Pending) -> None:
         try:

@@ -96,18 +96,91 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A signed checkpoint kept outside (a witness's, a git repository's): prove the "
+    "log is a consistent extension of it.",
+)
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Public keys to check signatures with (the key document of 'techspec key show' "
+    "or a PEM key); default: the server's keyring.",
+)
 @db_option
 @reports_errors
-def audit_verify(db: str | None) -> None:
-    """Check the hash chain: OK, or the first broken event (exit 1)."""
-    from techspec.service.audit import verify
+def audit_verify(checkpoint_file: Path | None, key_file: Path | None, db: str | None) -> None:
+    """Re-hash every event and revision text, rebuild the Merkle tree and check it
+    (against --checkpoint): OK, or the first bad entry (exit 1)."""
+    from techspec.errors import InputError
+    from techspec.proofs.keys import KeyRing
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.transparency import verify
+
+    against = None
+    if checkpoint_file is not None:
+        try:
+            against = checkpoint_file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(
+                f"cannot read the checkpoint: {error}", path=str(checkpoint_file)
+            ) from None
+    store = open_store_at(db)
+    try:
+        # Without a keyring, recorded checkpoints are checked by their roots only.
+        ring = KeyRing.read_public(key_file) if key_file is not None else store.signer().ring
+        result = verify(store, CONSOLE, ring=ring, against=against, source=str(checkpoint_file))
+    finally:
+        store.close()
+    click.echo(str(result))
+    sys.exit(0 if result.ok else 1)
+
+
+@audit_group.command("checkpoint")
+@click.option(
+    "--verifier-key",
+    is_flag=True,
+    help="Print the C2SP verifier key a witness checks the checkpoints with, instead.",
+)
+@db_option
+@reports_errors
+def audit_checkpoint(verifier_key: bool, db: str | None) -> None:
+    """Print the latest signed checkpoint (C2SP signed note), signing a new one if the
+    log grew since; keep it (e.g. commit it to git) to check the log against later."""
+    from techspec.service import transparency
     from techspec.service.permissions import CONSOLE
 
     store = open_store_at(db)
-    result = verify(store, CONSOLE)
-    store.close()
-    click.echo(str(result))
-    sys.exit(0 if result.ok else 1)
+    try:
+        ring = transparency.keyring(store)
+        if verifier_key:
+            click.echo(transparency.verifier_key(ring))
+            return
+        note = transparency.checkpoint(store, CONSOLE, ring)
+    finally:
+        store.close()
+    click.echo(note, nl=False)
+
+
+@audit_group.command("prove")
+@click.argument("event", type=click.IntRange(1))
+@db_option
+@reports_errors
+def audit_prove(event: int, db: str | None) -> None:
+    """Print (JSON) an RFC 9162 inclusion proof of audit event EVENT in the tree of the
+    latest signed checkpoint, with the leaf's bytes and the checkpoint."""
+    from techspec.service.permissions import CONSOLE
+    from techspec.service.transparency import keyring, prove
+
+    store = open_store_at(db)
+    try:
+        proof = prove(store, CONSOLE, event, keyring(store))
+    finally:
+        store.close()
+    print_json(proof.to_json())
 
 
 @audit_group.command("log")

@@ -128,8 +128,8 @@ def webhook_group() -> None:
     "--event",
     "events",
     multiple=True,
-    type=click.Choice(["revision", "transition", "approval", "thread", "review"]),
-    help="An event to send (repeatable; default: all).",
+    type=click.Choice(["revision", "transition", "approval", "thread", "review", "checkpoint"]),
+    help="An event to send (repeatable; default: all but checkpoint).",
 )
 @click.option("--secret", help="The HMAC key (default: a new random one, printed once).")
 @db_option
@@ -139,12 +139,12 @@ def webhook_add(url: str, events: tuple[str, ...], secret: str | None, db: str |
     from techspec.api.settings import Settings
     from techspec.service import webhooks
     from techspec.service.permissions import CONSOLE
-    from techspec.store.webhooks import EVENT_NAMES
+    from techspec.store.webhooks import DEFAULT_EVENTS
 
     allow_private = Settings.from_env().webhook_allow_private
     store = open_store_at(db)
     found = webhooks.add(
-        store, CONSOLE, url, events or EVENT_NAMES, secret=secret, allow_private=allow_private
+        store, CONSOLE, url, events or DEFAULT_EVENTS, secret=secret, allow_private=allow_private
     )
     store.close()
     click.echo(f"webhook {found.id}: {found.url} ({', '.join(found.events)})")

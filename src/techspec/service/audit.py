@@ -1,11 +1,12 @@
-"""The audit log (admins only): its latest events and the check of its hash chain."""
+"""The audit log (admins only): its latest events.  Checking it is
+:mod:`techspec.service.transparency`."""
 
 from __future__ import annotations
 
 from techspec.service.permissions import Actor, require_admin
 from techspec.service.specs import current
 from techspec.store import audit
-from techspec.store.audit import Event, Verification
+from techspec.store.audit import Event
 from techspec.store.engine import Store
 
 
@@ -16,8 +17,3 @@ def events(
     require_admin(actor, "read the audit log")
     spec_id = current(store, spec).spec.id if spec else None
     return audit.events(store, spec_id=spec_id, limit=limit)
-
-
-def verify(store: Store, actor: Actor) -> Verification:
-    require_admin(actor, "verify the audit log")
-    return audit.verify(store)

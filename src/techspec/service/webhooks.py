@@ -14,7 +14,7 @@ def add(
     store: Store,
     actor: Actor,
     url: str,
-    events: Iterable[str] = webhooks.EVENT_NAMES,
+    events: Iterable[str] = webhooks.DEFAULT_EVENTS,
     *,
     allow_private: bool,
     secret: str | None = None,

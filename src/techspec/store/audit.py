@@ -5,7 +5,8 @@ revision, details, prev_hash])`` where ``prev_hash`` is the previous event's has
 zeros for the first).  ``audit_head`` holds the last ``seq`` and hash; appending locks
 that row, so concurrent writers form one chain, and deleting the newest event shows.
 An event is written in the same transaction as the change it records, and so are the
-inbox items and mails it makes (:func:`techspec.store.inbox.fan_out`).
+inbox items and mails it makes (:func:`techspec.store.inbox.fan_out`); there it becomes a
+leaf of the transparency log's Merkle tree (:mod:`techspec.store.transparency`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from techspec.store import inbox
+from techspec.store import inbox, transparency
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
-from techspec.store.errors import StoreError
 from techspec.store.schema import GENESIS, audit_events, audit_head
 
 
@@ -81,6 +81,15 @@ def event_hash(
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+_INSERT_EVENT = sa.insert(audit_events)
+_MOVE_HEAD = (
+    sa.update(audit_head)
+    .where(audit_head.c.id == 1)
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+)
+"""Built once: building a statement costs more than running it (see :func:`record`)."""
+
+
 def record(
     connection: Connection,
     *,
@@ -91,31 +100,28 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event inside the caller's (write) transaction."""
-    head = connection.execute(
-        sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
-    ).first()
-    if head is None:
-        raise StoreError("the audit log has no head row: the schema is damaged")
-    seq = int(head.seq) + 1
+    last, previous, tree = transparency.lock_heads(connection)
+    seq = last + 1
     at = as_utc(now())
     text = canonical(details or {})
-    digest = event_hash(seq, at, actor, action, spec_id, revision, text, head.hash)
+    digest = event_hash(seq, at, actor, action, spec_id, revision, text, previous)
     connection.execute(
-        sa.insert(audit_events).values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            spec_id=spec_id,
-            revision=revision,
-            details=text,
-            prev_hash=head.hash,
-            hash=digest,
-        )
+        _INSERT_EVENT,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "spec_id": spec_id,
+            "revision": revision,
+            "details": text,
+            "prev_hash": previous,
+            "hash": digest,
+        },
     )
-    connection.execute(
-        sa.update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
-    )
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+    leaf = transparency.event_leaf(seq, at, actor, action, spec_id, revision, text)
+    transparency.append(connection, transparency.EVENT, seq, leaf, tree)
     inbox.fan_out(
         connection,
         seq=seq,
@@ -125,7 +131,7 @@ def record(
         revision=revision,
         details=details or {},
     )
-    return Event(seq, at, actor, action, spec_id, revision, details or {}, head.hash, digest)
+    return Event(seq, at, actor, action, spec_id, revision, details or {}, previous, digest)
 
 
 def events(store: Store, *, spec_id: int | None = None, limit: int | None = None) -> list[Event]:

@@ -26,7 +26,7 @@ from techspec.document.parser import parse
 from techspec.errors import NotASpec, UsageError
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
-from techspec.store import approvals, audit, search
+from techspec.store import approvals, audit, search, transparency
 from techspec.store.anchoring import reanchor
 from techspec.store.authors import set_authors
 from techspec.store.clock import now
@@ -417,10 +417,12 @@ def _insert_revision(
     message: str,
     kind: str,
 ) -> None:
-    """Store one revision row, and the Author names of what is now the spec's text."""
+    """Store one revision row (a leaf of the transparency log), and the Author names of
+    what is now the spec's text."""
     set_authors(connection, spec_id, found.author)
-    connection.execute(
-        sa.insert(revisions).values(
+    revision_id = connection.execute(
+        sa.insert(revisions)
+        .values(
             spec_id=spec_id,
             number=number,
             text=text,
@@ -441,7 +443,9 @@ def _insert_revision(
             open_tasks=found.open_tasks,
             high_risks=found.high_risks,
         )
-    )
+        .returning(revisions.c.id)
+    ).scalar_one()
+    transparency.append_revision(connection, revision_id, spec_id, number, found.sha256)
 
 
 def _name(author: User | None) -> str | None:

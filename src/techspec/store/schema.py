@@ -270,3 +270,28 @@ thread_comments = sa.Table(
     sa.Index("ix_thread_comments_thread", "thread_id", "id"),
 )
 """A thread's comments, oldest first: the first is the thread's own text."""
+
+log_leaves = sa.Table(
+    "log_leaves",
+    metadata,
+    sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("ref", sa.BigInteger, nullable=False),
+    sa.Column("hash", Hash, nullable=False),
+    sa.UniqueConstraint("kind", "ref"),
+)
+"""The transparency log's leaves in order (migration ``proofs_0001``): each audit event
+(``kind='event'``, ``ref`` = its seq) and each revision (``'revision'``, its id), with the
+leaf's RFC 9162 hash.  Append-only, like the events."""
+
+log_head = sa.Table(
+    "log_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("frontier", sa.Text, nullable=False),
+    sa.Column("checkpoint", sa.Text, nullable=False),
+)
+"""One row: the tree's size, its frontier (the O(log n) subtree roots an append needs,
+hex, largest first) and the latest signed checkpoint (a C2SP signed note, or '').
+Appends lock ``audit_head`` first, then this row, so the log never forks."""

@@ -83,6 +83,13 @@ def fan_out(store: Store, base_url: str = "", *, batch: int = 500) -> int:
         return len(rows)
 
 
+def subscribed(store: Store, event: str) -> bool:
+    """Whether an active receiver listens for ``event`` (a cheap read, every round)."""
+    query = sa.select(webhooks.c.events).where(webhooks.c.active == sa.true())
+    with store.read() as connection:
+        return any(event in found.split(",") for found in connection.execute(query).scalars())
+
+
 def _behind(store: Store) -> bool:
     query = sa.select(
         sa.select(audit_head.c.seq).where(audit_head.c.id == 1).scalar_subquery()

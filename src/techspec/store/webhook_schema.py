@@ -25,9 +25,15 @@ EVENTS: dict[str, str] = {
     "suggestion.applied": "thread",
     "review.requested": "review",
     "review.reminded": "review",
+    "log.checkpoint": "checkpoint",
 }
 """Audit actions that are webhook events, and the event name a receiver subscribes to."""
-EVENT_NAMES = ("revision", "transition", "approval", "thread", "review")
+EVENT_NAMES = ("revision", "transition", "approval", "thread", "review", "checkpoint")
+"""``checkpoint``: a signed checkpoint of the transparency log (its ``details.note``), for
+a second system to witness (see :mod:`techspec.store.transparency`)."""
+DEFAULT_EVENTS = ("revision", "transition", "approval", "thread", "review")
+"""What a receiver hears when it names no events: checkpoints only when asked for (a
+witness asks; the server signs them automatically only while someone listens)."""
 
 tables = sa.MetaData()
 webhooks = sa.Table(

@@ -28,6 +28,7 @@ from techspec.store.engine import Store
 from techspec.store.errors import NotFound
 from techspec.store.webhook_outbox import Outcome, Pending, claim, fan_out, record
 from techspec.store.webhook_schema import (
+    DEFAULT_EVENTS,
     EVENT_NAMES,
     EVENTS,
     tables,
@@ -39,6 +40,7 @@ from techspec.store.webhook_schema import (
 from techspec.store.webhook_targets import check_target
 
 __all__ = [
+    "DEFAULT_EVENTS",
     "EVENTS",
     "EVENT_NAMES",
     "Delivery",
@@ -95,7 +97,7 @@ def signature(secret: str, body: bytes) -> str:
 def add(
     store: Store,
     url: str,
-    events: Iterable[str] = EVENT_NAMES,
+    events: Iterable[str] = DEFAULT_EVENTS,
     *,
     secret: str | None = None,
     actor: str | None = None,

@@ -11,7 +11,7 @@ from techspec.api.auth import CurrentUser
 from techspec.api.context import ApiContext, api_context
 from techspec.api.representations import event, verification
 from techspec.api.schemas import EventOut, VerificationOut
-from techspec.service import audit
+from techspec.service import audit, transparency
 from techspec.service import specs as ops
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -32,5 +32,6 @@ def audit_log(
 
 @router.get("/audit/verify", response_model=VerificationOut, responses=bodies.problems())
 def audit_verify(user: CurrentUser, api: Api) -> dict[str, Any]:
-    """Walk the hash chain: ``ok``, or the first broken event and why."""
-    return verification(audit.verify(api.store, user))
+    """Re-hash every event and revision text and rebuild the transparency log, as
+    ``techspec audit verify``: ``ok``, or the first bad entry and why."""
+    return verification(transparency.verify(api.store, user, ring=api.store.signer().ring))
