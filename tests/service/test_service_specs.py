@@ -37,7 +37,7 @@ def test_a_spec_from_the_template_needs_a_title_of_at_most_200_characters(
 
 
 def test_a_viewer_may_not_create_a_spec(store: Store, vic: User) -> None:
-    with pytest.raises(Forbidden, match="only an author or admin may create specs"):
+    with pytest.raises(Forbidden, match="only an author or an admin may create specs"):
         specs.create_from_template(store, vic, builtin_template(), "Rate Limiter")
 
 

@@ -363,7 +363,8 @@ def test_as_acts_with_that_users_permissions_only(db_url: str, tmp_path: Path) -
     refused = run(db_url, "submit", "0001-ledger", "--as", "tom")
     assert refused.exit_code == 4
     assert refused.stderr == (
-        "techspec: only an author or admin may submit; tom holds roles Technical Lead\n"
+        "techspec: only an author or an admin may submit; you (tom) hold the role "
+        "'Technical Lead'\n"
     )
     assert json.loads(run(db_url, "list", "--status", "Review", "--format", "json").stdout) == []
 

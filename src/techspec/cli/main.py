@@ -81,7 +81,9 @@ def lint(
             click.echo(f"techspec: skipped {path}: {reason}", err=True)
     reports = sorted(outcome.reports, key=lambda r: r.path)
     color = fmt == "text" and output_file is None and sys.stdout.isatty()
-    report = render(reports, fmt, color=color, statistics=statistics, tool_version=__version__)
+    report = render(
+        reports, fmt, color=color, statistics=statistics, tool_version=__version__, strict=strict
+    )
     if output_file is not None:
         try:
             output_file.write_text(report, encoding="utf-8")

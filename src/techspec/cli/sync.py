@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from techspec.cli.support import acting, as_option, db_option, open_store_at, reports_errors
+from techspec.cli.support import (
+    acting,
+    as_option,
+    command_hint,
+    db_option,
+    open_store_at,
+    reports_errors,
+)
 
 if TYPE_CHECKING:
     from techspec.service.sync import Synced
@@ -77,10 +84,10 @@ def _report(results: list[Synced], directory: Path, db: str | None) -> int:
         elif result.outcome != "unchanged":
             click.echo(f"{result.outcome:<9} {result.path} {result.slug}{number}{note}")
     if counts.get("conflict"):
-        where = f" --db {db}" if db and _given_on_command_line("db") else ""
+        hint = command_hint(f"techspec sync {directory} --resolved FILE", db)
         click.echo(
             "Merge each conflicting file by hand (techspec cat SLUG prints the store's text), "
-            f"then run: techspec sync {directory} --resolved FILE{where}",
+            f"then run: {hint}",
             err=True,
         )
     order = ("unchanged", "written", "imported", "merged", "created", "deleted", "removed")
@@ -90,15 +97,6 @@ def _report(results: list[Synced], directory: Path, db: str | None) -> int:
     if counts.get("conflict"):
         return CONFLICT_EXIT
     return SKIPPED_EXIT if counts.get("skipped") else 0
-
-
-def _given_on_command_line(name: str) -> bool:
-    """Whether option ``name`` was typed (a hint repeats it) rather than read from the
-    environment (which a pasted hint reads again)."""
-    from click.core import ParameterSource
-
-    source = click.get_current_context().get_parameter_source(name)
-    return source is ParameterSource.COMMANDLINE
 
 
 def register(group: click.Group) -> None:

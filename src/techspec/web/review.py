@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from techspec.authoring.content_hash import normalize
-from techspec.authoring.diff import SectionChange, diff_specs
+from techspec.authoring.content_diff import content_changes
+from techspec.authoring.diff import SectionChange
 from techspec.authoring.writeback import signoff_roles
 from techspec.errors import UsageError
 from techspec.lint.template import Template
@@ -190,11 +190,8 @@ def changes_since(
     with store.read() as connection:
         texts = {n: revisions.revision_row(connection, spec, n).text for n in wanted}
     found: dict[int, StaleDiff] = {}
-    now = normalize(current.text, template)
     for number, text in texts.items():
-        diff = diff_specs(normalize(text, template), now)
-        changes = [c for c in diff.sections if c.kind != "moved"]
-        found[number] = StaleDiff(number, changes)
+        found[number] = StaleDiff(number, content_changes(text, current.text, template).sections)
     return found
 
 
