@@ -51,6 +51,8 @@ class SignOff:
     state: SignOffState
     decision: Approval | None
     mine: bool
+    approved_by_me: bool = False
+    """This user's approval for the role is current: no Approve button, a note instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,8 @@ def panel(
         state = _state(decision)
         if state == "pending" and not (in_review or _same(revision.status, draft)):
             state = "unrecorded"  # an imported Approved spec: no decision in the store
-        found.signoffs.append(SignOff(role, state, decision, mine))
+        by_me = state == "approved" and decision is not None and decision.reviewer_id == user.id
+        found.signoffs.append(SignOff(role, state, decision, mine, by_me))
     if in_review:
         granted = {s.role.casefold() for s in found.signoffs if s.state == "approved"}
         unmet = checks.approval_gates(text, template, granted)
