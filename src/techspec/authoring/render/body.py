@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from techspec.authoring.render.sanitize import sanitize
+from techspec.authoring.render.wrapping import wrap_tokens
 from techspec.document.model import Spec
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -35,61 +35,8 @@ def _markdown() -> MarkdownIt:
     md.use(front_matter_plugin).use(tasklists_plugin)
     assert md.linkify is not None
     md.linkify.set({"fuzzy_link": False})
-    md.core.ruler.push("break_long_words", _break_long_words)
+    md.core.ruler.push("wrap_tokens", wrap_tokens)
     return md
-
-
-LONG_WORD = 24
-"""A run of this many characters without a space gets break opportunities."""
-CHUNK = 16
-"""Characters between two break opportunities in a long run."""
-_LONG = re.compile(rf"\S{{{LONG_WORD},}}")
-
-
-def _break_long_words(state: StateCore) -> None:
-    """Give every long unbroken run in text and inline code (a ``sha256:...``
-    signature, a URL, an identifier) a ``<wbr>`` every :data:`CHUNK` characters, so a
-    table cell or a line can wrap it without breaking short words (a date stays
-    whole) and a copy of the text stays the same characters."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        if not any(_LONG.search(child.content) for child in block.children):
-            continue
-        children: list[Token] = []
-        for child in block.children:
-            if child.type in ("text", "code_inline") and _LONG.search(child.content):
-                children.extend(_pieces(child))
-            else:
-                children.append(child)
-        block.children = children
-
-
-def _pieces(token: Token) -> list[Token]:
-    """``token`` as text pieces with ``<wbr>`` between them (inline code keeps its
-    ``<code>`` element around them)."""
-    text = token.content
-    pieces: list[Token] = []
-    last = 0
-    for match in _LONG.finditer(text):
-        start, end = match.span()
-        cuts = list(range(start + CHUNK, end, CHUNK))
-        for cut in cuts:
-            pieces.append(_text(text[last:cut]))
-            pieces.append(_html("<wbr>"))
-            last = cut
-    pieces.append(_text(text[last:]))
-    if token.type == "code_inline":
-        return [_html("<code>"), *pieces, _html("</code>")]
-    return pieces
-
-
-def _text(content: str) -> Token:
-    return Token("text", "", 0, content=content)
-
-
-def _html(content: str) -> Token:
-    return Token("html_inline", "", 0, content=content)
 
 
 _MD = _markdown()

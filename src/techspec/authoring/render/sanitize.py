@@ -35,6 +35,7 @@ ATTRIBUTES: dict[str, set[str]] = {
 }
 
 CLASSES: dict[str, set[str]] = {
+    "span": {"date"},
     "ul": {"contains-task-list"},
     "ol": {"contains-task-list"},
     "li": {"task-list-item"},
