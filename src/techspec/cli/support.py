@@ -34,7 +34,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except TechspecError as error:
             _remove_created_databases()
-            hint = f" ({error.hint})" if error.hint else ""
+            hint = f" ({_pasteable(error.hint)})" if error.hint else ""
             click.echo(f"techspec: {error}{hint}", err=True)
             for line in getattr(error, "details", lambda: [])():
                 click.echo(f"  {line}", err=True)
@@ -143,6 +143,15 @@ def _holds_nothing(store: Store) -> bool:
             )
     except Exception:
         return False
+
+
+def _pasteable(hint: str) -> str:
+    """A hint that ends in a command gets the ``--db`` this command was given."""
+    context = click.get_current_context(silent=True)
+    db = context.params.get("db") if context is not None else None
+    if "techspec " not in hint or not isinstance(db, str):
+        return hint
+    return command_hint(hint, db)
 
 
 def command_hint(command: str, db: str | None) -> str:

@@ -159,7 +159,7 @@ def head(store: Store, reference: str) -> Head:
     with store.read() as connection:
         row = connection.execute(query, {"ref": value}).first()
     if row is None:
-        raise NotFound(f"unknown spec '{reference}'", hint="see 'techspec list'")
+        raise NotFound(f"unknown spec '{reference}'", hint="see: techspec list")
     found = row._asdict()
     sha256 = found.pop("revision_sha256")
     found["deleted"] = bool(found["deleted"])
