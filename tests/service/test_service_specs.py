@@ -21,7 +21,7 @@ def test_a_spec_from_the_template_gets_its_title_authors_and_reviewers(
         store, ada, builtin_template(), "  Rate   Limiter ", reviewers=" Tom,  Pat "
     )
     text = revisions.get_revision(store, saved.spec.slug).text
-    assert saved.spec.slug == "rate-limiter"
+    assert saved.spec.slug == "0001-rate-limiter"  # numbered as CLI and demo specs are
     assert text.startswith("# Technical Specification: Rate Limiter\n")
     assert "**Author**: ada" in text
     assert "**Reviewers**: Tom, Pat" in text

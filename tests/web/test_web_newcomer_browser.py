@@ -17,7 +17,8 @@ from techspec.store.engine import Store
 from techspec.store.seen import Seen
 from techspec.store.users import find_user
 
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 375, "height": 812}
+"""The narrowest phone the suite checks (the issue's was 390 px)."""
 LAPTOP = {"width": 1280, "height": 800}
 
 OVERFLOWING = """(selector) => [...document.querySelectorAll(selector)].filter(
@@ -53,6 +54,10 @@ def test_on_a_phone_the_status_counts_and_the_sort_box_fit(tabs: Tabs, tmp_path:
         count = stats.nth(index).locator(".stat-count").bounding_box()
         assert card is not None and count is not None
         assert count["x"] + count["width"] <= card["x"] + card["width"] - 4, index
+        badge = stats.nth(index).locator(".badge").bounding_box()
+        assert badge is not None
+        middle = badge["y"] + badge["height"] / 2
+        assert count["y"] <= middle <= count["y"] + count["height"], index  # one line
     _page_fits(page)
     page.screenshot(path=str(tmp_path / "dashboard-phone.png"))
 
