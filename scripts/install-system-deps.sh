@@ -3,6 +3,7 @@
 #   postgresql  - the store suite starts a throwaway PostgreSQL 15 cluster
 #   pango, harfbuzz, fonts - WeasyPrint (PDF export)
 #   chromium    - the web UI suite drives a real browser
+#   poppler-utils - pdftoppm turns exported PDF pages into pictures the tests measure
 # Does nothing when everything is present, or when not root / not Debian (tests then skip
 # with a clear reason).
 set -euo pipefail
@@ -13,6 +14,7 @@ for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 li
   dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "install ok installed" || needed+=("$lib")
 done
 [ -x /usr/bin/chromium ] || needed+=(chromium)
+[ -x /usr/bin/pdftoppm ] || needed+=(poppler-utils)
 
 if [ ${#needed[@]} -eq 0 ]; then
   exit 0

@@ -32,6 +32,7 @@ from techspec.api.read_cache import CachedReads, ReadCache
 from techspec.api.representations import AnalysisCache
 from techspec.api.routes import routers
 from techspec.api.settings import MIB, Settings
+from techspec.api.tokens import how
 from techspec.store.engine import Store, open_store
 from techspec.web import mount as mount_web
 
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     api = ApiContext(
         settings=settings,
         store=opened,
-        tokens=TokenCache(settings.auth_cache_seconds),
+        tokens=TokenCache(settings.auth_cache_seconds, hint=how(settings.database_url)),
         limiter=RateLimiter(settings.rate_per_second, settings.rate_burst),
         metrics=metrics,
         analyses=AnalysisCache(computed, on_findings=metrics.count_findings),

@@ -10,10 +10,20 @@ class TechspecError(Exception):
     exit_code = 2
     http_status = 400
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str = "",
+    ) -> None:
         self.message = message
         self.path = path
         self.line = line
+        self.hint = hint
+        """Advice for the command line only (``see 'techspec list'``), which a web page
+        or an API client could not follow: the CLI prints it after the message."""
         super().__init__(self.__str__())
 
     def __str__(self) -> str:

@@ -76,7 +76,7 @@ def test_a_spec_from_a_template_is_the_scaffold_with_title_and_author(
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert body["slug"] == "search-reindexing"
+    assert body["slug"] == "0001-search-reindexing"  # numbered as CLI and demo specs are
     assert body["author"] == "ada"
     assert body["status"] == "Draft"
     markdown = client.get(f"/api/v1/specs/{body['id']}.md", headers=people["ada"]).text

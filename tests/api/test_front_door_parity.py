@@ -168,15 +168,15 @@ def test_every_front_door_gives_the_same_verdict(
 
 def test_a_refusal_says_who_may_do_it(verdicts: dict[str, dict[Cell, Verdict]]) -> None:
     assert verdicts["cli"][("submit", "ada", "other")] == (
-        "ada may not submit spec 'submit-ada-other': it is not theirs "
-        "(its creator, its Author or an admin may)"
+        "you (ada) may not submit spec 'submit-ada-other': it is not yours "
+        "(its creator, the person its Author field names, or an admin may)"
     )
     assert verdicts["api"][("edit", "vic", "own")] == (
-        "only an author or admin may edit; vic holds roles viewer"
+        "only an author or an admin may edit; you (vic) hold the role 'viewer'"
     )
     assert verdicts["web"][("approve", "tom", "own")] == (
         "tom is named in the Author field of spec 'approve-tom-own' and may not approve it"
     )
     assert verdicts["web"][("approve", "nobody", "own")] == (
-        "nobody holds no role: an admin can grant 'viewer' or more"
+        "you (nobody) hold no role yet: an admin can grant 'viewer' or more"
     )

@@ -103,6 +103,22 @@ def test_junit_output_is_xml_with_a_failure_per_finding(
     assert cases[str(clean)].findall("failure") == []
 
 
+@pytest.mark.parametrize(("strict", "exit_code"), [(False, 0), (True, 1)])
+def test_junit_fails_warnings_exactly_when_the_exit_status_does(
+    draft: Path, strict: bool, exit_code: int
+) -> None:
+    """A Draft's placeholders are warnings: exit 0, and CI shows them in the test's
+    output without a failure; with --strict they fail the run and the testcase."""
+    result = run_cli(["lint", "--format", "junit", str(draft), *(["--strict"] if strict else [])])
+    assert result.exit_code == exit_code
+    case = ET.fromstring(result.stdout.split("\n", 1)[1]).find("testsuite/testcase")
+    assert case is not None
+    failures = case.findall("failure")
+    assert bool(failures) is strict
+    if not strict:
+        assert "TS205/placeholder warning" in (case.findtext("system-out") or "")
+
+
 def test_concise_output_is_path_line_col_code_message(no_scope: tuple[Path, int]) -> None:
     path, line = no_scope
     result = run_cli(["lint", "--format", "concise", str(path)])

@@ -514,8 +514,8 @@ def test_github_report_of_clean_files_is_empty() -> None:
 # --- junit ----------------------------------------------------------------------------------
 
 
-def parse_junit(reports: list[FileReport]) -> ET.Element:
-    out = render(reports, "junit")
+def parse_junit(reports: list[FileReport], *, strict: bool = False) -> ET.Element:
+    out = render(reports, "junit", strict=strict)
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     return ET.fromstring(out.encode("utf-8"))
 
@@ -535,8 +535,8 @@ def test_junit_report_parses_with_one_suite_and_one_testcase_per_file() -> None:
         assert (element.get("tests"), element.get("failures")) == ("3", "1")
 
 
-def test_junit_has_a_failure_per_error_or_warning_and_none_for_info() -> None:
-    cases = {c.get("name"): c for c in parse_junit(sample()).iter("testcase")}
+def test_junit_with_strict_has_a_failure_per_error_or_warning_and_none_for_info() -> None:
+    cases = {c.get("name"): c for c in parse_junit(sample(), strict=True).iter("testcase")}
     failures = cases["docs/b.md"].findall("failure")
     assert [(f.get("type"), f.get("message")) for f in failures] == [
         ("TS101/missing-section", "Missing section: Goals"),
@@ -545,6 +545,20 @@ def test_junit_has_a_failure_per_error_or_warning_and_none_for_info() -> None:
     assert failures[0].text == "docs/b.md:2:1: TS101/missing-section error Missing section: Goals"
     assert cases["docs/a.md"].findall("failure") == []
     assert "TS301/aside info" in (cases["docs/a.md"].findtext("system-out") or "")
+
+
+def test_junit_shows_warnings_without_failing_them_as_the_exit_status_does() -> None:
+    """Without --strict a warning does not fail the run (exit 0), so it is no
+    <failure>: it is a line of the testcase's output, which GitLab and Jenkins show,
+    and the suite's ``warnings`` property counts it."""
+    root = parse_junit(sample())
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    failures = cases["docs/b.md"].findall("failure")
+    assert [f.get("type") for f in failures] == ["TS101/missing-section"]
+    out = cases["docs/b.md"].findtext("system-out") or ""
+    assert "docs/b.md:7:3: TS201/vague-word warning Say how fast" in out
+    props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert props == {"warnings": "1", "warnings-fail": "false"}
 
 
 def test_junit_clean_file_is_a_passing_testcase() -> None:

@@ -21,7 +21,7 @@ def test_a_spec_from_the_template_gets_its_title_authors_and_reviewers(
         store, ada, builtin_template(), "  Rate   Limiter ", reviewers=" Tom,  Pat "
     )
     text = revisions.get_revision(store, saved.spec.slug).text
-    assert saved.spec.slug == "rate-limiter"
+    assert saved.spec.slug == "0001-rate-limiter"  # numbered as CLI and demo specs are
     assert text.startswith("# Technical Specification: Rate Limiter\n")
     assert "**Author**: ada" in text
     assert "**Reviewers**: Tom, Pat" in text
@@ -37,7 +37,7 @@ def test_a_spec_from_the_template_needs_a_title_of_at_most_200_characters(
 
 
 def test_a_viewer_may_not_create_a_spec(store: Store, vic: User) -> None:
-    with pytest.raises(Forbidden, match="only an author or admin may create specs"):
+    with pytest.raises(Forbidden, match="only an author or an admin may create specs"):
         specs.create_from_template(store, vic, builtin_template(), "Rate Limiter")
 
 

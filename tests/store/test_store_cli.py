@@ -269,7 +269,8 @@ def test_an_unknown_spec_is_one_clear_line_and_exit_2(
     run(db_url, "user", "add", "ada", "--role", "author")
     result = run(db_url, *args)
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [f"techspec: {message} (see 'techspec list')"]
+    hint = f"(see: techspec list --db {db_url})"  # pasted as is, it lists this store's specs
+    assert result.stderr.strip().splitlines() == [f"techspec: {message} {hint}"]
 
 
 def test_an_unknown_user_is_one_clear_line_and_exit_2(db_url: str, tmp_path: Path) -> None:
@@ -277,8 +278,8 @@ def test_an_unknown_user_is_one_clear_line_and_exit_2(db_url: str, tmp_path: Pat
     run(db_url, "import", str(tmp_path))
     result = run(db_url, "submit", "0001-ledger", "--as", "zed")
     assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "unknown user 'zed'" in result.stderr
+    hint = f"add one with: techspec user add zed --role ROLE --db {db_url}"
+    assert result.stderr.strip().splitlines() == [f"techspec: unknown user 'zed' ({hint})"]
 
 
 def _process(*args: str) -> subprocess.CompletedProcess[str]:
@@ -367,7 +368,8 @@ def test_as_acts_with_that_users_permissions_only(db_url: str, tmp_path: Path) -
     refused = run(db_url, "submit", "0001-ledger", "--as", "tom")
     assert refused.exit_code == 4
     assert refused.stderr == (
-        "techspec: only an author or admin may submit; tom holds roles Technical Lead\n"
+        "techspec: only an author or an admin may submit; you (tom) hold the role "
+        "'Technical Lead'\n"
     )
     assert json.loads(run(db_url, "list", "--status", "Review", "--format", "json").stdout) == []
 

@@ -26,8 +26,9 @@ def test_adding_a_user_twice_is_a_conflict(store: Store) -> None:
 
 
 def test_an_unknown_user_is_not_found_with_a_hint(store: Store) -> None:
-    with pytest.raises(NotFound, match=r"unknown user 'bob'.*techspec user add"):
-        users.find_user(store, "bob")
+    with pytest.raises(NotFound, match=r"unknown user 'Bob Smith'") as raised:
+        users.find_user(store, "Bob Smith")
+    assert raised.value.hint == "add one with: techspec user add 'Bob Smith' --role ROLE"
 
 
 def test_a_user_name_with_a_pipe_is_refused(store: Store) -> None:

@@ -67,7 +67,7 @@ def test_an_author_writes_a_spec_that_reviewers_approve_and_an_edit_sends_back_t
 
     # Now the submission is accepted.
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".flash")).to_contain_text("Submitted for review")
+    expect(page.locator(".flash")).to_have_text(["Submitted for review by ada.", "Status: Review."])
     assert _status(page) == "Review"
 
     # Each reviewer approves in a browser of their own.
@@ -78,7 +78,10 @@ def test_an_author_writes_a_spec_that_reviewers_approve_and_an_edit_sends_back_t
         ).to_contain_text(title)
         reviewer.go(spec_url.removeprefix(reviewer.base))
         reviewer.page.get_by_role("button", name=f"Approve as {role}").click()
-        expect(reviewer.page.locator(".flash")).to_contain_text(f"Approved as {role} by {name}")
+        expect(reviewer.page.locator(".flash").first).to_contain_text(
+            f"Approved as {role} by {name}"
+        )
+        expect(reviewer.page.locator(".approved-by-me")).to_contain_text("You approved this")
     page.reload()
     assert _status(page) == "Approved"
     expect(page.locator(".signoff.approved")).to_have_count(3)

@@ -136,8 +136,8 @@ def test_a_new_spec_gets_its_title_authors_and_reviewers(client: TestClient, sto
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/specs/rate-limiter"
-    text = revisions.get_revision(store, "rate-limiter").text
+    assert response.headers["location"] == "/specs/0004-rate-limiter"  # after the examples
+    text = revisions.get_revision(store, "0004-rate-limiter").text
     assert "**Author**: Ada Lovelace\\" in text
     assert "**Reviewers**: tom, pat, sue" in text
 

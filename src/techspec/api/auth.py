@@ -36,13 +36,13 @@ def parse_bearer(header: str) -> str | None:
     return token
 
 
-def bearer_token(request: Request) -> str:
+def bearer_token(request: Request, hint: str = HOW) -> str:
     header = request.headers.get("authorization")
     if not header:
-        raise Unauthorized(f"no API token: {HOW}")
+        raise Unauthorized(f"no API token: {hint}")
     token = parse_bearer(header)
     if token is None:
-        raise Unauthorized(f"malformed Authorization header: {HOW}")
+        raise Unauthorized(f"malformed Authorization header: {hint}")
     return token
 
 
@@ -65,7 +65,7 @@ async def known_user(api: ApiContext, header: str | None) -> tuple[User, str] | 
 
 async def current_user(request: Request, api: Annotated[ApiContext, Depends(api_context)]) -> User:
     """The authenticated user (401 otherwise), after charging the token's rate."""
-    token = bearer_token(request)
+    token = bearer_token(request, api.tokens.hint)
     digest = hash_token(token)
     api.limiter.check(digest)
     user = api.tokens.get(digest)

@@ -22,11 +22,31 @@ from techspec.store.users import User, authenticate
 HOW = "send 'Authorization: Bearer TOKEN' (make a token with: techspec token create USER)"
 
 
+def how(database_url: str) -> str:
+    """:data:`HOW` for the server's database, as a command one pastes on the server:
+    with ``--db`` naming a SQLite file that is not the default (a file name, no
+    secret), and for PostgreSQL the variable that holds the URL, never the URL itself
+    (it may carry a password)."""
+    from techspec.store.database import DEFAULT_URL
+
+    if database_url == DEFAULT_URL:
+        return HOW
+    where = database_url if database_url.startswith("sqlite") else '"$TECHSPEC_DATABASE_URL"'
+    return (
+        "send 'Authorization: Bearer TOKEN' (make a token on the server with: "
+        f"techspec token create USER --db {where})"
+    )
+
+
 class TokenCache:
     """Token digest -> user, for a few seconds."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, seconds: float, clock: Callable[[], float] = time.monotonic, hint: str = HOW
+    ) -> None:
         self.seconds = seconds
+        self.hint = hint
+        """How to get a token, said in each 401 (see :func:`how`)."""
         self.clock = clock
         self._users: dict[str, tuple[User, float]] = {}
         self._lock = threading.Lock()
@@ -42,7 +62,7 @@ class TokenCache:
         try:
             user = authenticate(store, token)
         except Forbidden:
-            raise Unauthorized(f"invalid or revoked API token: {HOW}") from None
+            raise Unauthorized(f"invalid or revoked API token: {self.hint}") from None
         if self.seconds > 0:
             with self._lock:
                 if len(self._users) > 10_000:

@@ -10,7 +10,8 @@ from techspec.document.parser import parse
 from techspec.errors import InputError, UsageError
 from techspec.lint.template import Template
 
-_NUMBERED = re.compile(r"^(\d{4})-")
+NUMBERED = re.compile(r"^(\d{4})-")
+"""A numbered spec file or slug: ``0007-payments-ledger``."""
 
 
 def scaffold(
@@ -54,7 +55,12 @@ def scaffold(
 
 
 def slugify(title: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
+    """``Ünïcödé Plan`` -> ``unicode-plan``: letters of any script are transliterated to
+    ASCII first (anyascii: ``Straße`` -> ``strasse``, ``Привет`` -> ``privet``), so a
+    title never loses its words to the ``[a-z0-9]`` a slug keeps."""
+    from anyascii import anyascii  # its tables load per script block, on first use
+
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(title).casefold()).strip("-")
     return slug[:60].rstrip("-") or "spec"
 
 
@@ -64,7 +70,7 @@ def next_path(directory: Path, title: str) -> Path:
         [
             int(match.group(1))
             for child in directory.iterdir()
-            if (match := _NUMBERED.match(child.name))
+            if (match := NUMBERED.match(child.name))
         ]
         if directory.is_dir()
         else []

@@ -209,44 +209,6 @@ def fix_one(
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace the file in one step, keeping its permissions.
+    from techspec.document.files import replace_text
 
-    The scratch file beside it is named after the process (``tempfile.mkstemp`` costs
-    more than the rest of the write together) and only falls back to a random name when
-    that one is taken."""
-    import os
-
-    from techspec.errors import InputError
-
-    scratch: str | None = None
-    try:
-        mode = os.stat(path).st_mode
-        scratch, handle = _scratch(path)
-        try:
-            data = memoryview(text.encode("utf-8", "surrogatepass"))
-            while data:
-                data = data[os.write(handle, data) :]
-            os.fchmod(handle, mode)
-        finally:
-            os.close(handle)
-        os.replace(scratch, path)
-        scratch = None
-    except OSError as error:
-        raise InputError(f"cannot write: {error.strerror or error}", path=str(path)) from None
-    finally:
-        if scratch is not None and os.path.exists(scratch):
-            os.unlink(scratch)
-
-
-def _scratch(path: Path) -> tuple[str, int]:
-    """A new file beside ``path``, opened for writing: its name and descriptor."""
-    import os
-
-    name = os.path.join(path.parent, f".{path.name}.{os.getpid()}.techspec")
-    try:
-        return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        import tempfile
-
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        return name, handle
+    replace_text(path, text)

@@ -91,7 +91,9 @@ def lint(
     _report_hidden(outcome.hidden, verbose)
     reports = sorted(outcome.reports, key=lambda r: r.path)
     color = fmt == "text" and output_file is None and sys.stdout.isatty()
-    report = render(reports, fmt, color=color, statistics=statistics, tool_version=__version__)
+    report = render(
+        reports, fmt, color=color, statistics=statistics, tool_version=__version__, strict=strict
+    )
     if output_file is not None:
         try:
             output_file.write_text(report, encoding="utf-8")
@@ -260,11 +262,13 @@ def _register_command_modules() -> None:
         render,
         server,
         store,
+        sync,
         templates,
         threads,
     )
 
-    for module in (store, threads, passwords, inbox, render, fix, lsp, server, proofs, templates):
+    modules = (store, sync, threads, passwords, inbox, render, fix, lsp, server, proofs, templates)
+    for module in modules:
         module.register(cli)
 
 

@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from techspec.cli.support import db_option, open_store_at, reports_errors
+from techspec.cli.support import command_hint, db_option, open_store_at, reports_errors
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -63,7 +63,10 @@ def serve(
         if token is not None:
             click.echo(f"demo admin token (shown once): {token}")
         else:
-            click.echo("demo data already seeded; make a token with: techspec token create admin")
+            hint = command_hint("techspec token create admin", db)
+            click.echo(f"demo data already seeded; make a token with: {hint}")
+        passwd = command_hint("techspec user passwd NAME --generate", db)
+        click.echo(f"forgot a demo password? set a new one with: {passwd}")
     sys.stdout.flush()
     os.environ.update(settings.to_env())
     uvicorn.run(

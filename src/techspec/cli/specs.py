@@ -26,6 +26,7 @@ from techspec.cli.support import (
 
 if TYPE_CHECKING:
     from techspec.lint.template import Template
+    from techspec.store.engine import Store
     from techspec.store.git_import import GitImported
     from techspec.store.importer import Imported
     from techspec.store.search import Filters, Listed
@@ -224,7 +225,20 @@ def _make_filters(**given: Any) -> Filters:
     )
 
 
-def _print_listed(found: list[Listed], fmt: str) -> None:
+def plain_snippet(snippet: str) -> str:
+    from techspec.store.search import plain_snippet as plain
+
+    return plain(snippet)
+
+
+def _check_status(store: Store, status: str | None) -> None:
+    from techspec.service.statuses import require_known
+
+    if status is not None:
+        require_known(store, status)
+
+
+def _print_listed(found: list[Listed], fmt: str, query: str | None = None) -> None:
     if fmt == "json":
         print_json([item.to_dict() for item in found])
         return
@@ -235,7 +249,9 @@ def _print_listed(found: list[Listed], fmt: str) -> None:
             f"{item.title or '(no title)'}"
         )
         if item.snippet:
-            click.echo(f"    {' '.join(item.snippet.split())}")
+            click.echo(f"    {plain_snippet(item.snippet)}")
+    if query is not None and not found:
+        click.echo(f"no spec matches '{query}'", err=True)
 
 
 @click.command("list")
@@ -250,6 +266,7 @@ def list_command(limit: int, offset: int, fmt: str, db: str | None, **given: Any
     from techspec.store.search import list_specs
 
     store = open_store_at(db)
+    _check_status(store, given.get("status"))
     _print_listed(list_specs(store, _make_filters(**given), limit=limit, offset=offset), fmt)
     store.close()
 
@@ -266,7 +283,8 @@ def search_command(query: str, limit: int, fmt: str, db: str | None, **given: An
     from techspec.store.search import search
 
     store = open_store_at(db)
-    _print_listed(search(store, query, _make_filters(**given), limit=limit), fmt)
+    _check_status(store, given.get("status"))
+    _print_listed(search(store, query, _make_filters(**given), limit=limit), fmt, query)
     store.close()
 
 
@@ -347,7 +365,7 @@ def diff_command(
     """Section-aware diff: SPEC REV1 REV2, SPEC REV1 (to current), or --since-my-approval."""
     from techspec.authoring.diff import diff_specs, diff_to_dict, format_diff
     from techspec.errors import UsageError
-    from techspec.service.workflow import since_my_approval as since_my_approval_of
+    from techspec.service.workflow import changes_since_my_approval
     from techspec.store import revisions as store_revisions
 
     if len(revisions) > 2 or (since_my_approval and revisions):
@@ -356,7 +374,8 @@ def diff_command(
     if since_my_approval:
         if not user:
             raise UsageError("--since-my-approval needs --as USER")
-        old, new = since_my_approval_of(store, acting(store, user), spec)
+        # the content changes only, as the web shows beside a stale approval
+        old, new, found = changes_since_my_approval(store, acting(store, user), spec)
     elif not revisions:
         raise UsageError("give REV1 [REV2] or --since-my-approval")
     else:
@@ -364,8 +383,8 @@ def diff_command(
         new = store_revisions.get_revision(
             store, spec, revisions[1] if len(revisions) == 2 else None
         )
+        found = diff_specs(old.text, new.text)
     store.close()
-    found = diff_specs(old.text, new.text)
     if fmt == "json":
         print_json({"spec": spec, "old": old.number, "new": new.number, **diff_to_dict(found)})
         return

@@ -20,6 +20,7 @@ class _Options:
     color: bool
     statistics: bool
     tool_version: str
+    strict: bool = False
 
 
 # Each entry imports its module on first use, so a run pays only for the format it prints.
@@ -56,7 +57,7 @@ def _github(reports: list[FileReport], options: _Options) -> str:
 def _junit(reports: list[FileReport], options: _Options) -> str:
     from techspec.formats.junit import render_junit
 
-    return render_junit(reports)
+    return render_junit(reports, strict=options.strict)
 
 
 _RENDERERS: dict[str, Callable[[list[FileReport], _Options], str]] = {
@@ -78,9 +79,11 @@ def render(
     color: bool = False,
     statistics: bool = False,
     tool_version: str = "0.1.0",
+    strict: bool = False,
 ) -> str:
-    """Render ``reports`` in ``fmt``; ``color`` and ``statistics`` only affect ``text``."""
+    """Render ``reports`` in ``fmt``; ``color`` and ``statistics`` only affect ``text``,
+    ``strict`` (warnings fail the run) only ``junit``."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return renderer(reports, _Options(color, statistics, tool_version))
+    return renderer(reports, _Options(color, statistics, tool_version, strict))

@@ -69,20 +69,22 @@ def is_admin(actor: Actor) -> bool:
 
 def require_reader(actor: Actor) -> None:
     if not may_read(actor):
-        raise Forbidden(f"{actor.name} holds no role: an admin can grant '{VIEWER}' or more")
+        raise Forbidden(
+            f"you ({actor.name}) hold no role yet: an admin can grant '{VIEWER}' or more"
+        )
 
 
 def require_admin(actor: Actor, doing: str) -> None:
     require_reader(actor)
     if not is_admin(actor):
-        raise Forbidden(f"only an admin may {doing}; {actor.name} holds {_roles(actor)}")
+        raise Forbidden(f"only an admin may {doing}; {_yours(actor)}")
 
 
 def require_author(actor: Actor, doing: str) -> None:
     require_reader(actor)
     if is_admin(actor) or (isinstance(actor, User) and actor.has_role(AUTHOR)):
         return
-    raise Forbidden(f"only an author or admin may {doing}; {actor.name} holds {_roles(actor)}")
+    raise Forbidden(f"only an author or an admin may {doing}; {_yours(actor)}")
 
 
 def may_own(store: Store, actor: Actor, spec: SpecRecord) -> bool:
@@ -105,8 +107,8 @@ def require_owner(
         return
     require_author(actor, doing)
     raise Forbidden(
-        f"{actor.name} may not {doing} spec '{spec.slug}': it is not theirs "
-        "(its creator, its Author or an admin may)"
+        f"you ({actor.name}) may not {doing} spec '{spec.slug}': it is not yours "
+        "(its creator, the person its Author field names, or an admin may)"
     )
 
 
@@ -133,6 +135,13 @@ def _record_override(store: Store, user: User, spec: SpecRecord, doing: str) -> 
         )
 
 
-def _roles(actor: Actor) -> str:
+def _yours(actor: Actor) -> str:
+    """The actor's roles, said to them (every front door answers the person asking):
+    ``you (tom) hold the role 'Technical Lead'``."""
     roles = () if isinstance(actor, Console) else actor.roles
-    return f"roles {', '.join(roles)}" if roles else "no role"
+    if not roles:
+        return f"you ({actor.name}) hold no role"
+    named = [f"'{role}'" for role in roles]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    plural = "s" if len(named) > 1 else ""
+    return f"you ({actor.name}) hold the role{plural} {listed}"

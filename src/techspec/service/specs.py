@@ -25,7 +25,7 @@ from techspec.authoring.scaffold import scaffold, slugify
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.template import Template
-from techspec.service import merges
+from techspec.service import merges, naming
 from techspec.service.permissions import (
     Actor,
     acting_user,
@@ -94,9 +94,13 @@ def create_from_template(
     authors: str | None = None,
     reviewers: str | None = None,
     slug: str | None = None,
+    same_title: bool = True,
 ) -> Saved:
     """A new spec scaffolded from ``template``: ``title``, ``authors`` (the actor's name
-    by default) and ``reviewers`` written into it, each as one line."""
+    by default) and ``reviewers`` written into it, each as one line.  Without a ``slug``
+    it is named ``NNNN-title`` with the store's next number
+    (:mod:`techspec.service.naming`).  With ``same_title=False`` a title a live spec
+    already has is refused with :class:`~techspec.service.naming.SameTitle` naming it."""
     require_author(actor, "create specs")
     title = _one_line(title)
     if not title:
@@ -105,8 +109,21 @@ def create_from_template(
         raise UsageError(f"a title may have at most {MAX_TITLE} characters")
     author = _one_line(authors or "") or actor_name(actor) or ""
     text = scaffold(template, title, author, date.today(), reviewers=_one_line(reviewers or ""))
+    if not same_title:
+        full = parse(text).title or title
+        existing = naming.with_title(store, full)
+        if existing:
+            raise naming.SameTitle(full, existing)
     message = f"new from template {template.name}"
-    return create(store, actor, text, slug=slug, template=template, message=message)
+    if slug is not None:
+        return create(store, actor, text, slug=slug, template=template, message=message)
+    for _attempt in range(MAX_SUFFIX):  # another spec may take the number meanwhile
+        numbered = naming.numbered_slug(naming.next_number(store), title)
+        try:
+            return create(store, actor, text, slug=numbered, template=template, message=message)
+        except Conflict:
+            continue
+    raise Conflict(f"could not number a new spec titled '{title}': try again")
 
 
 def _one_line(value: str) -> str:
@@ -142,7 +159,7 @@ def head(store: Store, reference: str) -> Head:
     with store.read() as connection:
         row = connection.execute(query, {"ref": value}).first()
     if row is None:
-        raise NotFound(f"unknown spec '{reference}' (see 'techspec list')")
+        raise NotFound(f"unknown spec '{reference}'", hint="see: techspec list")
     found = row._asdict()
     sha256 = found.pop("revision_sha256")
     found["deleted"] = bool(found["deleted"])

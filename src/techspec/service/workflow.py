@@ -14,8 +14,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from techspec.authoring.content_diff import content_changes
+from techspec.authoring.diff import SpecDiff
 from techspec.authoring.writeback import signoff_roles
-from techspec.errors import UsageError
+from techspec.errors import InputError, UsageError
 from techspec.service.permissions import Actor, Console, require_owner, require_reader
 from techspec.service.specs import current, template
 from techspec.store import approvals, workflow
@@ -123,13 +125,15 @@ def decide(
 def decision_role(store: Store, user: User, reference: str, role: str | None) -> str:
     """``role`` as given, or else the only sign-off role of the spec's template that
     ``user`` holds."""
+    roles = signoff_roles(template(store, current(store, reference).spec))
     if role and role.strip():
+        if not any(known.casefold() == role.strip().casefold() for known in roles):
+            raise InputError(
+                f"'{role.strip()}' is not a sign-off role of this spec "
+                f"(its sign-off roles: {', '.join(roles)})"
+            )
         return role
-    held = [
-        r
-        for r in signoff_roles(template(store, current(store, reference).spec))
-        if user.has_role(r)
-    ]
+    held = [r for r in roles if user.has_role(r)]
     if len(held) != 1:
         raise UsageError(f"give the role: {user.name} holds {len(held)} sign-off roles")
     return held[0]
@@ -146,6 +150,17 @@ def since_my_approval(store: Store, actor: Actor, reference: str) -> tuple[Revis
     """The revision the actor last approved and the current one (for a diff)."""
     require_reader(actor)
     return workflow.approved_text(store, reference, _user(actor, "diff since their approval"))
+
+
+def changes_since_my_approval(
+    store: Store, actor: Actor, reference: str
+) -> tuple[Revision, Revision, SpecDiff]:
+    """The revision the actor last approved, the current one, and the content changes
+    between them, without the workflow's own writing (the diff the web shows beside a
+    stale approval: :func:`techspec.authoring.content_diff.content_changes`)."""
+    old, new = since_my_approval(store, actor, reference)
+    spec = current(store, reference).spec
+    return old, new, content_changes(old.text, new.text, template(store, spec))
 
 
 def _user(actor: Actor, doing: str) -> User:

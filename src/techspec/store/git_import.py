@@ -31,6 +31,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Literal
 
 import sqlalchemy as sa
@@ -40,7 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from techspec.document.files import decode_within_limit
 from techspec.errors import InputError
 from techspec.lint.template import Template, builtin_template
-from techspec.store import audit, search
+from techspec.store import audit, lineage, search
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.facts import Facts, facts
@@ -293,6 +294,7 @@ def _write(
     """Inside a write transaction: store revision ``number`` dated by its commit, index
     it, and audit it with the commit that makes a later run skip it."""
     commit = step.commit
+    _remember_name(connection, spec_id, step)
     _insert_revision(
         connection, spec_id, number, text, found, author, commit.at, commit.message, "import"
     )
@@ -322,6 +324,7 @@ def _write(
 def _audit_unchanged(connection: Connection, spec_id: int, number: int, step: _Step) -> None:
     """Inside a write transaction: note that the commit changed the spec's file but not
     its text (revision ``number`` stays current), so that a later run starts after it."""
+    _remember_name(connection, spec_id, step)
     details = {
         "slug": step.slug,
         "kind": "import",
@@ -331,6 +334,14 @@ def _audit_unchanged(connection: Connection, spec_id: int, number: int, step: _S
     audit.record(
         connection, actor=None, action=UNCHANGED, spec_id=spec_id, revision=number, details=details
     )
+
+
+def _remember_name(connection: Connection, spec_id: int, step: _Step) -> None:
+    """A renamed file's new stem names its spec too, so that a later plain import of
+    that file revises this spec rather than creating another (:mod:`techspec.store.lineage`)."""
+    stem = PurePosixPath(step.change.path).stem
+    if stem != step.slug:
+        lineage.remember(connection, stem, spec_id)
 
 
 def last_import(store: Store, spec_id: int) -> tuple[str, int] | None:

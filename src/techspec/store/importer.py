@@ -1,6 +1,7 @@
 """Import spec files into the store and export the current revisions back to files.
 
-A spec's identity is its file name stem: re-importing an edited file adds a revision
+A spec's identity is its file name stem (or a later name of its file, see
+:mod:`techspec.store.lineage`): re-importing an edited file adds a revision
 to the same spec, two files with the same title stay two specs.  Importing the same
 bytes again adds nothing.  Each file is its own transaction: a file that cannot be read,
 or a named file that is not a spec, is skipped with a reason and leaves nothing behind.  A
@@ -19,9 +20,9 @@ from typing import Literal
 from techspec.document.files import markdown_files, read_text
 from techspec.errors import InputError, NotASpec, TechspecError
 from techspec.lint.template import Template
-from techspec.store import revisions
+from techspec.store import lineage, revisions
 from techspec.store.engine import Store
-from techspec.store.errors import Conflict, NotFound, StoreError
+from techspec.store.errors import Conflict, StoreError
 from techspec.store.records import SpecRecord
 from techspec.store.users import User
 
@@ -130,9 +131,9 @@ def _import_text(
     message: str,
     may_write: MayWrite | None,
 ) -> Imported:
-    try:
-        spec = revisions.get_spec(store, slug)
-    except NotFound:
+    with store.read() as connection:
+        spec = lineage.for_file(connection, slug)  # a renamed file keeps its spec
+    if spec is None:
         if may_write is not None:
             may_write(None)
         saved = revisions.create_spec(
@@ -148,14 +149,14 @@ def _import_text(
             may_write(spec)
         saved = revisions.save(
             store,
-            slug,
+            f"#{spec.id}",
             text,
             base=spec.current_revision,
             author=author,
             message=message or f"imported from {path.name}",
             kind="import",
         )
-    return Imported(str(path), slug, saved.outcome, saved.revision, saved.note)
+    return Imported(str(path), saved.spec.slug, saved.outcome, saved.revision, saved.note)
 
 
 def export_dir(store: Store, directory: Path) -> list[Path]:

@@ -81,7 +81,7 @@ def resolve(connection: Connection, ref: str, *, lock: bool = False) -> SpecReco
         query = query.with_for_update()
     row = connection.execute(query).first()
     if row is None:
-        raise NotFound(f"unknown spec '{ref}' (see 'techspec list')")
+        raise NotFound(f"unknown spec '{ref}'", hint="see: techspec list")
     return spec_record(row)
 
 

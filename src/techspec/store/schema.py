@@ -116,6 +116,14 @@ specs = sa.Table(
     ),
 )
 
+spec_names = sa.Table(
+    "spec_names",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("spec_id", sa.ForeignKey("specs.id"), nullable=False),
+)
+"""A spec's other file names (migration ``sync_0001``): a renamed file keeps its spec."""
+
 revisions = sa.Table(
     "revisions",
     metadata,

@@ -353,3 +353,16 @@ def _listed(row: Any, ranked: bool, snipped: bool) -> Listed:
         float(rank) if rank is not None else None,
         row.snippet if snipped else None,
     )
+
+
+_RULES = re.compile(r"[-=`~*_]{3,}|(?:^|(?<=\s))#{1,6}(?=\s)|-->|<!--")
+_PIPES = re.compile(r"(?:\s*\|)+\s*")
+
+
+def plain_snippet(snippet: str) -> str:
+    """A snippet of Markdown source with its table rules, fences and heading marks
+    dropped and runs of whitespace and cell pipes collapsed, for reading in a list
+    (the web's and the command line's)."""
+    text = _RULES.sub(" ", snippet.replace("**", ""))
+    text = _PIPES.sub(" · ", text)
+    return " ".join(text.split())

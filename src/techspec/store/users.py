@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import shlex
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -63,7 +64,8 @@ def get_user(connection: Connection, name: str) -> User:
     ).first()
     if row is None:
         raise NotFound(
-            f"unknown user '{name}' (add one with: techspec user add {name!r} --role ROLE)"
+            f"unknown user '{name}'",
+            hint=f"add one with: techspec user add {shlex.quote(name)} --role ROLE",
         )
     return User(row.id, row.name, _roles(connection, row.id))
 

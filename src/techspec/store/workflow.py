@@ -147,7 +147,15 @@ def _gated_step(
         outcome = _write(current, actor, text, message, origin, target, comment)
         if then is not None:
             outcome.notes += then(current, outcome.revision)
+        if source == 0:  # now in Review: say whose sign-off it waits for
+            outcome.pending_roles = _pending(current)
         return outcome
+
+
+def _pending(current: _Current) -> list[str]:
+    """The sign-off roles without a current approval of the spec's content."""
+    granted = set(approvals.approved_roles(current.connection, current.spec.id, current.content))
+    return [name for name in signoff_roles(current.template) if name.casefold() not in granted]
 
 
 def check(store: Store, ref: str, target: str) -> list[Gate]:
@@ -191,9 +199,7 @@ def approve(
         unmet += threads.blocking_gates(connection, current.spec.id)
         if unmet:
             outcome = _write(current, actor, text, changes, review, review, comment)
-            outcome.pending_roles = [
-                name for name in signoff_roles(current.template) if name.casefold() not in granted
-            ]
+            outcome.pending_roles = _pending(current)
             outcome.gates = [g for g in unmet if g.rule != "approval"]
             return outcome
         return _write(

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from techspec.store import search
 from techspec.store.engine import Store
 from techspec.store.search import Filters, Listed
+from techspec.store.search import plain_snippet as plain
 
 PAGE_SIZE = 25
 SORT_WINDOW = 2000
@@ -36,8 +37,6 @@ LIFECYCLE = {"draft": 0, "review": 1, "approved": 2, "implemented": 3}
 Sort = Literal["updated", "title", "status", "errors", "tasks"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MARKED = re.compile(r"\[([^\[\]\n]{1,80})\]")
-_RULES = re.compile(r"[-=`~*_]{3,}|(?:^|(?<=\s))#{1,6}(?=\s)|-->|<!--")
-_PIPES = re.compile(r"(?:\s*\|)+\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +159,6 @@ def sort(items: list[Listed], key: str) -> list[Listed]:
 
 def _rank(status: str | None) -> int:
     return LIFECYCLE.get((status or "").strip().casefold(), len(LIFECYCLE))
-
-
-def plain(snippet: str) -> str:
-    """A snippet of Markdown source with its table rules, fences and heading marks
-    dropped and runs of whitespace and cell pipes collapsed, for reading in a list."""
-    text = _RULES.sub(" ", snippet.replace("**", ""))
-    text = _PIPES.sub(" · ", text)
-    return " ".join(text.split())
 
 
 def highlight(snippet: str, query: str) -> Markup:

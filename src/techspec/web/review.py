@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from techspec.authoring.content_hash import normalize
-from techspec.authoring.diff import SectionChange, diff_specs
+from techspec.authoring.content_diff import content_changes
+from techspec.authoring.diff import SectionChange
 from techspec.authoring.writeback import signoff_roles
 from techspec.errors import UsageError
 from techspec.lint.template import Template
@@ -51,6 +51,8 @@ class SignOff:
     state: SignOffState
     decision: Approval | None
     mine: bool
+    approved_by_me: bool = False
+    """This user's approval for the role is current: no Approve button, a note instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,8 @@ def panel(
         state = _state(decision)
         if state == "pending" and not (in_review or _same(revision.status, draft)):
             state = "unrecorded"  # an imported Approved spec: no decision in the store
-        found.signoffs.append(SignOff(role, state, decision, mine))
+        by_me = state == "approved" and decision is not None and decision.reviewer_id == user.id
+        found.signoffs.append(SignOff(role, state, decision, mine, by_me))
     if in_review:
         granted = {s.role.casefold() for s in found.signoffs if s.state == "approved"}
         unmet = checks.approval_gates(text, template, granted)
@@ -191,11 +194,8 @@ def changes_since(
     with store.read() as connection:
         texts = {n: revisions.revision_row(connection, spec, n).text for n in wanted}
     found: dict[int, StaleDiff] = {}
-    now = normalize(current.text, template)
     for number, text in texts.items():
-        diff = diff_specs(normalize(text, template), now)
-        changes = [c for c in diff.sections if c.kind != "moved"]
-        found[number] = StaleDiff(number, changes)
+        found[number] = StaleDiff(number, content_changes(text, current.text, template).sections)
     return found
 
 

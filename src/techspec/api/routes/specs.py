@@ -25,7 +25,7 @@ from techspec.api.schemas import (
     inline,
 )
 from techspec.lint.template import builtin_template
-from techspec.service import catalog
+from techspec.service import catalog, statuses
 from techspec.service import specs as ops
 from techspec.service.permissions import require_reader
 from techspec.store.revisions import Saved
@@ -105,7 +105,7 @@ async def _from_template(
     )
 
 
-@router.get("/specs", response_model=SpecPage, responses=bodies.problems(400))
+@router.get("/specs", response_model=SpecPage, responses=bodies.problems(400, 422))
 async def list_specs(
     request: Request,
     user: CurrentUser,
@@ -127,6 +127,8 @@ async def list_specs(
 ) -> Response:
     """Live specs, most recently updated first (or best match first with ``q``)."""
     require_reader(user)
+    if status is not None:
+        await run_in_threadpool(statuses.require_known, api.store, status)
     query = paging.Query(
         status,
         author,

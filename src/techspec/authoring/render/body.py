@@ -19,14 +19,24 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from techspec.authoring.render.sanitize import sanitize
+from techspec.authoring.render.wrapping import wrap_tokens
 from techspec.document.model import Spec
 
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    """CommonMark with tables, strikethrough, task lists and bare links: a URL written
+    out (``https://...``, ``www....``) or an e-mail address becomes a link, as readers
+    of GitHub expect.  Names that merely look like hosts (``README.md``, ``config.py``:
+    ``.md`` and ``.py`` are country domains) stay text: only links with a scheme or
+    ``www.`` are made (``fuzzy_link`` off).  The sanitizer still decides which links
+    may stay (http, https, mailto)."""
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
     md.use(front_matter_plugin).use(tasklists_plugin)
+    assert md.linkify is not None
+    md.linkify.set({"fuzzy_link": False})
+    md.core.ruler.push("wrap_tokens", wrap_tokens)
     return md
 
 

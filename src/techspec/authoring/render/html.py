@@ -143,6 +143,9 @@ def _header(spec: Spec, template: Template) -> str:
             f'<p class="kicker">{escape(kicker)}</p>' if kicker else "",
             f'<h1 class="spec-title">{escape(name)}</h1>',
             f'<p class="status"><span class="badge {status_class(status)}">{badge}</span></p>',
+            # what the page was made from (``slug rN``): the footer says it on screen, and
+            # a PDF repeats it at the foot of every page (the footer is not printed)
+            f'<p class="spec-source">{escape(spec.path)}</p>' if spec.path else "",
             f'<dl class="metadata">{rows}</dl>' if rows else "",
             "</header>",
         ]

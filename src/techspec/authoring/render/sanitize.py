@@ -15,7 +15,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 TAGS = frozenset(
     {
         *_HEADINGS,
-        *("p", "br", "hr", "blockquote", "pre", "code", "kbd", "samp", "var"),
+        *("p", "br", "wbr", "hr", "blockquote", "pre", "code", "kbd", "samp", "var"),
         *("strong", "em", "b", "i", "s", "del", "ins", "mark", "sub", "sup", "abbr", "small"),
         *("ul", "ol", "li", "dl", "dt", "dd", "details", "summary", "span", "div"),
         *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
@@ -35,6 +35,7 @@ ATTRIBUTES: dict[str, set[str]] = {
 }
 
 CLASSES: dict[str, set[str]] = {
+    "span": {"date"},
     "ul": {"contains-task-list"},
     "ol": {"contains-task-list"},
     "li": {"task-list-item"},

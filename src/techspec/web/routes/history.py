@@ -31,10 +31,14 @@ def show_diff(
     request: Request,
     slug: str,
     visit: Reader,
-    old: Annotated[int, Query(alias="from", ge=1, le=2**31 - 1)],
+    old: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     new: Annotated[int | None, Query(alias="to", ge=1, le=2**31 - 1)] = None,
 ) -> Response:
+    """``from`` to ``to`` (the current revision by default); without ``from``, the
+    revision before ``to`` (the latest change, the first thing one wants to see)."""
     found = current(visit.store, slug)
+    if old is None:
+        old = max(1, (new or found.spec.current_revision) - 1)
     a, b = (old, new) if new is None or old <= new else (new, old)
     comparison = compare(visit.store, f"#{found.spec.id}", a, b)
     return render(request, visit, "diff.html", {"spec": found.spec, "cmp": comparison})

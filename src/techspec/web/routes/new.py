@@ -13,7 +13,9 @@ from starlette.responses import Response
 from techspec.errors import UsageError
 from techspec.lint.template import Template
 from techspec.service import catalog, specs
+from techspec.service.naming import SameTitle
 from techspec.service.permissions import require_author
+from techspec.store.records import SpecRecord
 from techspec.web.context import Poster, Reader, Visit
 from techspec.web.pages import redirect, render
 from techspec.web.routing import router as web_router
@@ -38,20 +40,23 @@ async def create(
     template: Line = "",
     authors: Line = "",
     reviewers: Line = "",
+    another: Annotated[str, Form(max_length=1)] = "",
 ) -> Response:
     user = visit.require_user()
     given = {"template": template, "title": title, "authors": authors, "reviewers": reviewers}
+    make = partial(
+        specs.create_from_template,
+        authors=authors,
+        reviewers=reviewers,
+        same_title=another == "1",  # asked once, then made on purpose
+    )
     try:
         chosen = await run_in_threadpool(_template, visit, template)
-        saved = await run_in_threadpool(
-            partial(specs.create_from_template, authors=authors, reviewers=reviewers),
-            visit.store,
-            user,
-            chosen,
-            title,
-        )
+        saved = await run_in_threadpool(make, visit.store, user, chosen, title)
     except UsageError as error:
         return await run_in_threadpool(_form, request, visit, given, str(error), 400)
+    except SameTitle as error:
+        return await run_in_threadpool(_form, request, visit, given, "", 409, error.existing)
     slug = quote(saved.spec.slug, safe="")
     return redirect(
         request, visit, f"/specs/{slug}", f"Created {saved.spec.slug} from the template."
@@ -63,8 +68,13 @@ def _template(visit: Visit, name: str) -> Template:
 
 
 def _form(
-    request: Request, visit: Visit, given: dict[str, str], problem: str = "", status: int = 200
+    request: Request,
+    visit: Visit,
+    given: dict[str, str],
+    problem: str = "",
+    status: int = 200,
+    existing: list[SpecRecord] | None = None,
 ) -> Response:
     entries = catalog.entries(visit.store)
-    values = {"given": given, "entries": entries, "problem": problem}
+    values = {"given": given, "entries": entries, "problem": problem, "existing": existing or []}
     return render(request, visit, "new.html", values, status=status)

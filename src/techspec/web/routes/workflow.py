@@ -21,7 +21,7 @@ from techspec.service import workflow
 from techspec.store.errors import ChangedSinceSeen, GateRefused
 from techspec.store.seen import Seen
 from techspec.store.workflow import Outcome
-from techspec.web.context import Poster, Visit
+from techspec.web.context import Poster, Reader, Visit
 from techspec.web.pages import redirect
 from techspec.web.routes.spec import spec_page
 from techspec.web.routing import router as web_router
@@ -32,6 +32,15 @@ Role = Annotated[str, Form(min_length=1, max_length=200)]
 Number = Annotated[int, Form(ge=1, le=2**31 - 1)]
 """The revision the person read, from the form on the page they had open."""
 Runner = Callable[[], Outcome]
+
+
+def step_address(request: Request, slug: str, visit: Reader) -> Response:
+    """A step's address opened as a page (a reload, a copied link): the spec page."""
+    return redirect(request, visit, f"/specs/{quote(slug, safe='')}")
+
+
+for _step_name in ("submit", "implement", "approve", "request-changes"):
+    router.add_api_route(f"/specs/{{slug}}/{_step_name}", step_address, methods=["GET"])
 
 
 @router.post("/specs/{slug}/submit")
@@ -123,7 +132,14 @@ async def _run(request: Request, visit: Visit, slug: str, run: Runner) -> Respon
         return await run_in_threadpool(spec_page, request, visit, slug, refused=error, status=409)
     except ChangedSinceSeen as error:
         return await run_in_threadpool(spec_page, request, visit, slug, changed=error, status=409)
-    message = " ".join(outcome.notes) or "Nothing to do."
+    messages = [_sentence(note) for note in outcome.notes] or ["Nothing to do."]
     if outcome.status:
-        message += f" Status: {outcome.status}."
-    return redirect(request, visit, f"/specs/{quote(slug, safe='')}", message)
+        messages.append(f"Status: {outcome.status}.")
+    for message in messages[:-1]:
+        visit.flash(message)  # one message each, not run together in one line
+    return redirect(request, visit, f"/specs/{quote(slug, safe='')}", messages[-1])
+
+
+def _sentence(note: str) -> str:
+    note = note.strip()
+    return note if note.endswith((".", "!", "?")) else f"{note}."

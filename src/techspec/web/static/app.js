@@ -209,7 +209,18 @@
     });
   }
 
+  // A refused step (a submit with unmet gates) answers the spec page to its POST: show
+  // the page's own address, so a reload or a copied link reads the spec again.
+  function showOwnAddress() {
+    var page = document.querySelector("[data-location]");
+    var own = page && page.getAttribute("data-location");
+    if (own && own.charAt(0) === "/" && window.location.pathname !== own) {
+      window.history.replaceState(null, "", own);
+    }
+  }
+
   function setUp() {
+    showOwnAddress();
     clearSavedDraft();
     setUpEditor();
   }
