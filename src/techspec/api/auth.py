@@ -13,6 +13,8 @@ from fastapi import Depends, Request
 from techspec.api.context import ApiContext, api_context
 from techspec.api.errors import Unauthorized
 from techspec.api.tokens import HOW, TokenCache
+from techspec.store.errors import Forbidden
+from techspec.store.token_records import READ, Authenticated
 from techspec.store.users import User, hash_token
 
 __all__ = [
@@ -54,31 +56,49 @@ async def known_user(api: ApiContext, header: str | None) -> tuple[User, str] | 
     if token is None:
         return None
     digest = hash_token(token)
-    user = api.tokens.get(digest)
-    if user is None:
+    found = api.tokens.get(digest)
+    if found is None:
         try:
-            user = await _fetch(api, token, digest)
+            found = await _fetch(api, token, digest)
         except Unauthorized:
             return None
-    return user, digest
+    return found.user, digest
 
 
 async def current_user(request: Request, api: Annotated[ApiContext, Depends(api_context)]) -> User:
-    """The authenticated user (401 otherwise), after charging the token's rate."""
+    """The authenticated user (401 otherwise), after charging the token's rate.  A
+    ``read`` token may only read: any other method is refused here, for every route."""
     token = bearer_token(request)
     digest = hash_token(token)
     api.limiter.check(digest)
-    user = api.tokens.get(digest)
-    if user is None:
-        user = await _fetch(api, token, digest)
-    request.state.user = user.name
-    return user
+    found = api.tokens.get(digest)
+    if found is None:
+        found = await _fetch(api, token, digest)
+    request.state.user = found.user.name
+    if found.scope == READ and not reads_only(request):
+        raise Forbidden(
+            f"this API token's scope is '{READ}': it may not {request.method} "
+            f"{request.url.path} (make a read-write token to change things)"
+        )
+    return found.user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-async def _fetch(api: ApiContext, token: str, digest: str) -> User:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READING_POSTS = frozenset({"/api/v1/lint"})
+"""POSTs that store nothing (lint text sent in the body)."""
+
+
+def reads_only(request: Request) -> bool:
+    """True for a request that changes nothing: a safe method, or a POST that only lints."""
+    if request.method in SAFE_METHODS:
+        return True
+    return request.method == "POST" and request.url.path.rstrip("/") in READING_POSTS
+
+
+async def _fetch(api: ApiContext, token: str, digest: str) -> Authenticated:
     """The token's user from the store, in one read however many requests wait for it."""
     tokens = api.tokens
     return await tokens.fetch(digest, lambda: api.read(tokens.load, api.store, token, digest))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from techspec.authoring.writeback import signoff_roles
 from techspec.lint.template import Template, builtin_template
 from techspec.service.permissions import Actor, require_admin
+from techspec.store import identity
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.schema import templates
@@ -34,17 +35,20 @@ class Entry:
 
 
 def entries(store: Store) -> list[Entry]:
-    """The built-in template first, then stored ones by name."""
+    """The default template first (the built-in one unless an admin chose another),
+    then the others: the built-in one, then stored ones by name."""
     builtin = builtin_template()
     found = [Entry(builtin, True)]
     query = sa.select(templates.c.name, templates.c.text).order_by(templates.c.name)
     with store.read() as connection:
         rows = connection.execute(query).all()
+        chosen = identity.get_setting(connection, "default_template")
     for row in rows:
         template = Template.from_markdown(row.text, row.name)
         if template.sha256 != builtin.sha256:
             found.append(Entry(template, False))
-    return found
+    first = [entry for entry in found if entry.template.name == chosen]
+    return first + [entry for entry in found if entry not in first]
 
 
 def find(store: Store, name: str) -> Template:

@@ -7,15 +7,18 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from techspec.web.routes import (
+        admin,
         audit,
         auth,
         dashboard,
         editor,
         history,
         new,
+        oidc,
         spec,
         specs,
         templates,
+        tokens,
         workflow,
     )
 
@@ -30,4 +33,7 @@ def routers() -> list[APIRouter]:
         history.router,
         audit.router,
         templates.router,
+        oidc.router,
+        tokens.router,
+        admin.router,
     ]
