@@ -18,7 +18,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@click.command("serve")
+SIGN_IN_HELP = """\b
+Sign-in settings (environment variables):
+  TECHSPEC_OIDC_ISSUER         OpenID provider issuer URL (https://; http:// only
+                               on loopback); enables "Sign in with <provider>"
+  TECHSPEC_OIDC_CLIENT_ID      the client techspec is registered as
+  TECHSPEC_OIDC_CLIENT_SECRET  its secret (confidential client)
+  TECHSPEC_OIDC_SCOPES         default: openid email profile
+  TECHSPEC_OIDC_ROLES_CLAIM    claim listing groups; default: groups
+  TECHSPEC_OIDC_ROLE_MAP       group=role,...  e.g. eng-leads=Technical Lead,
+                               techspec-admins=admin (applied at every sign-in)
+  TECHSPEC_OIDC_PROVIDER_NAME  name on the sign-in button (default: issuer host)
+  TECHSPEC_PASSWORD_LOGIN      off: passwords refused (single sign-on only)
+The provider must allow the redirect URI <server>/login/oidc/callback and the
+post-logout redirect URI <server>/login."""
+
+
+@click.command("serve", epilog=SIGN_IN_HELP)
 @db_option
 @click.option("--host", help="Interface to listen on (default 127.0.0.1; $TECHSPEC_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000).")
@@ -58,6 +74,10 @@ def serve(
             click.echo(f"demo admin token (shown once): {token}")
         else:
             click.echo("demo data already seeded; make a token with: techspec token create admin")
+        click.echo(
+            "forgot a demo password? set a new one with: "
+            f"techspec user passwd admin --generate --db {settings.database_url}"
+        )
     sys.stdout.flush()
     os.environ.update(settings.to_env())
     uvicorn.run(

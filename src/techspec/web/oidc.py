@@ -21,6 +21,7 @@ the discovery document names the configured issuer, and turning every failure in
 from __future__ import annotations
 
 import hmac
+import importlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -136,14 +137,14 @@ class SingleSignOn:
         """The provider's discovery document (Authlib caches it after one success)."""
         try:
             found: dict[str, Any] = await self.client.load_server_metadata()
-        except httpx.HTTPStatusError as error:
+        except STATUS_ERRORS as error:
             raise _refused(
                 f"the identity provider's discovery document at {self.issuer}/.well-known/"
-                f"openid-configuration answered {error.response.status_code}: check "
+                f"openid-configuration answered {_status_of(error)}: check "
                 "TECHSPEC_OIDC_ISSUER",
                 502,
             ) from None
-        except httpx.HTTPError as error:
+        except HTTP_ERRORS as error:
             raise _refused(
                 f"cannot reach the identity provider at {self.issuer} "
                 f"({type(error).__name__}): try again later, or ask an admin to check it",
@@ -210,7 +211,7 @@ class SingleSignOn:
                 + hint,
                 502,
             ) from None
-        except httpx.HTTPError as failure:
+        except HTTP_ERRORS as failure:
             raise _refused(
                 f"cannot reach the identity provider's token endpoint ({type(failure).__name__})",
                 502,
@@ -228,7 +229,7 @@ class SingleSignOn:
             raise _refused(
                 f"the identity provider's ID token was refused: {_jose_reason(failure)}", 401
             ) from None
-        except httpx.HTTPError as failure:
+        except HTTP_ERRORS as failure:
             raise _refused(
                 f"cannot fetch the identity provider's signing keys ({type(failure).__name__})",
                 502,
@@ -243,7 +244,7 @@ class SingleSignOn:
         only there); a userinfo answer for another subject is ignored."""
         try:
             extra = dict(await self.client.userinfo(token=token))
-        except (httpx.HTTPError, AuthlibBaseError, ValueError) as failure:
+        except (*HTTP_ERRORS, AuthlibBaseError, ValueError) as failure:
             log.warning("oidc userinfo not read: %s", type(failure).__name__)
             return claims
         if extra.get("sub") != claims.get("sub"):
@@ -267,6 +268,26 @@ class SingleSignOn:
             {"client_id": self.client_id, "post_logout_redirect_uri": base + "/login"}
         )
         return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def _client_errors(name: str) -> tuple[type[Exception], ...]:
+    """``httpx.<name>``, and ``httpx2.<name>`` too: Authlib uses httpx2 when it is
+    installed and httpx otherwise, and either may raise."""
+    found: list[type[Exception]] = [getattr(httpx, name)]
+    try:
+        found.append(getattr(importlib.import_module("httpx2"), name))
+    except (ImportError, AttributeError):
+        pass
+    return tuple(found)
+
+
+def _status_of(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    return str(getattr(response, "status_code", "an error"))
+
+
+HTTP_ERRORS = _client_errors("HTTPError")
+STATUS_ERRORS = _client_errors("HTTPStatusError")
 
 
 def _refused(message: str, status: int) -> SignInFailed:
