@@ -25,7 +25,8 @@ import httpx
 import uvicorn
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from oidc_provider_mock import run_server_in_thread
+import werkzeug.serving
+from oidc_provider_mock import app as oidc_app
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -58,8 +59,12 @@ class Provider:
 @contextmanager
 def real_provider(redirect_uri: str) -> Iterator[Provider]:
     """The mock provider on a free loopback port, with techspec registered as a client."""
-    with run_server_in_thread(require_client_registration=True, require_nonce=True) as server:
-        issuer = f"http://localhost:{server.server_port}"
+    app = oidc_app(require_client_registration=True, require_nonce=True)
+    server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
+    thread.start()
+    try:
+        issuer = f"http://127.0.0.1:{server.server_port}"
         answer = httpx.post(
             f"{issuer}/oauth2/clients",
             json={
@@ -71,6 +76,10 @@ def real_provider(redirect_uri: str) -> Iterator[Provider]:
         assert answer.status_code == 201, answer.text
         client = answer.json()
         yield Provider(issuer, client["client_id"], client["client_secret"])
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
 
 
 # -- the attacker ------------------------------------------------------------------------

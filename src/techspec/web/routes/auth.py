@@ -93,7 +93,11 @@ async def sign_out(request: Request, visit: Anyone) -> Response:
     await _end(visit)
     visit.session, visit.user, visit.dirty = Session.anonymous(), None, True
     elsewhere = await _provider_logout(request, visit, user)
-    return redirect(request, visit, elsewhere or "/login", "You are signed out.")
+    if elsewhere is None:
+        return redirect(request, visit, "/login", "You are signed out.")
+    # A page that moves on to the provider (a redirect answering the form would break
+    # the page's CSP form-action 'self'); techspec's session has ended already.
+    return render(request, visit, "signed_out.html", {"elsewhere": elsewhere})
 
 
 class PasswordsOff(TechspecError):
