@@ -23,9 +23,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import uvicorn
+import werkzeug.serving
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-import werkzeug.serving
 from oidc_provider_mock import app as oidc_app
 from starlette.applications import Starlette
 from starlette.requests import Request

@@ -10,6 +10,7 @@ import logging
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,7 +44,7 @@ def sso(
         yield client
 
 
-def round_trip(client: TestClient) -> httpx.Response:
+def round_trip(client: TestClient) -> Any:
     """Start a sign-in, let the provider answer, and follow its redirect back."""
     started = client.get("/login/oidc", follow_redirects=False)
     assert started.status_code == 303

@@ -20,6 +20,7 @@ the discovery document names the configured issuer, and turning every failure in
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import importlib
 import logging
@@ -274,10 +275,8 @@ def _client_errors(name: str) -> tuple[type[Exception], ...]:
     """``httpx.<name>``, and ``httpx2.<name>`` too: Authlib uses httpx2 when it is
     installed and httpx otherwise, and either may raise."""
     found: list[type[Exception]] = [getattr(httpx, name)]
-    try:
+    with contextlib.suppress(ImportError, AttributeError):
         found.append(getattr(importlib.import_module("httpx2"), name))
-    except (ImportError, AttributeError):
-        pass
     return tuple(found)
 
 
