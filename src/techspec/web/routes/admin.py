@@ -285,7 +285,7 @@ def spec_list(request: Request, visit: Reader) -> Response:
 def confirm_delete(request: Request, visit: Reader, slug: str) -> Response:
     _admin(visit, "delete specs")
     found = specs.current(visit.store, slug).spec
-    return _page(request, visit, "admin_delete.html", {"spec": found})
+    return _page(request, visit, "admin_delete.html", {"spec": found, "problem": ""})
 
 
 @router.post("/admin/specs/{slug}/delete")
