@@ -7,6 +7,7 @@ Only click is imported at module level; the web stack (FastAPI, uvicorn) loads w
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from typing import ParamSpec, TypeVar
 
@@ -74,9 +75,10 @@ def serve(
             click.echo(f"demo admin token (shown once): {token}")
         else:
             click.echo("demo data already seeded; make a token with: techspec token create admin")
+        command = _this_command()
         click.echo(
             "forgot a demo password? set a new one with: "
-            f"techspec user passwd admin --generate --db {settings.database_url}"
+            f"{command} user passwd admin --generate --db {shlex.quote(settings.database_url)}"
         )
     sys.stdout.flush()
     os.environ.update(settings.to_env())
@@ -91,6 +93,15 @@ def serve(
         server_header=False,
         proxy_headers=False,  # techspec.api.proxies applies them, from trusted proxies only
     )
+
+
+def _this_command() -> str:
+    """How this ``techspec`` was started (``.venv/bin/techspec`` under ``make run``), so
+    that a printed command works when pasted in the same shell."""
+    started = sys.argv[0] if sys.argv else ""
+    if os.path.basename(started) == "techspec" and os.sep in started:
+        return shlex.quote(started)
+    return "techspec"
 
 
 @click.group("token")
