@@ -7,10 +7,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from web_support import TECHSPEC, free_port
 
 from techspec.service.passwords import verify
 from techspec.store.engine import open_store
+from techspec.store.errors import Forbidden
 
 
 def test_the_demo_prints_a_reset_command_that_works_when_pasted(tmp_path: Path) -> None:
@@ -48,3 +50,32 @@ def test_the_demo_prints_a_reset_command_that_works_when_pasted(tmp_path: Path) 
         assert verify(store, "admin", new_password).name == "admin"
     finally:
         store.close()
+
+
+def test_a_script_deactivates_and_reactivates_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'techspec.db'}"
+    run = [str(TECHSPEC)]
+    assert (
+        subprocess.run([*run, "user", "add", "kim", "--role", "viewer", "--db", db]).returncode == 0
+    )
+    token = subprocess.run(
+        [*run, "token", "create", "kim", "--db", db], capture_output=True, text=True
+    ).stdout.strip()
+    done = subprocess.run(
+        [*run, "user", "deactivate", "kim", "--db", db], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "deactivated" in done.stdout
+    from techspec.store.token_records import authenticate
+
+    store = open_store(db)
+    try:
+        with pytest.raises(Forbidden, match="revoked"):
+            authenticate(store, token)
+    finally:
+        store.close()
+    missing = subprocess.run(
+        [*run, "user", "deactivate", "nobody", "--db", db], capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and "unknown user 'nobody'" in missing.stderr
+    again = subprocess.run([*run, "user", "reactivate", "kim", "--db", db], capture_output=True)
+    assert again.returncode == 0

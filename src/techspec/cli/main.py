@@ -215,9 +215,9 @@ def main() -> None:
 def _register_command_modules() -> None:
     """Each outer layer keeps its commands in its own module; each imports only click at
     module level, so registering them all costs little at start-up."""
-    from techspec.cli import fix, lsp, passwords, render, server, store
+    from techspec.cli import accounts, fix, lsp, passwords, render, server, store
 
-    for module in (store, passwords, render, fix, lsp, server):
+    for module in (store, passwords, accounts, render, fix, lsp, server):
         module.register(cli)
 
 
