@@ -6,15 +6,19 @@ database read per token every few seconds), loaded on the store the context read
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from techspec.api.context import ApiContext, api_context
 from techspec.api.errors import Unauthorized
 from techspec.api.tokens import HOW, TokenCache
 from techspec.store.errors import Forbidden
-from techspec.store.token_records import READ, Authenticated
+from techspec.store.token_records import READ, Authenticated, touch
 from techspec.store.users import User, hash_token
 
 __all__ = [
@@ -86,6 +90,7 @@ async def current_user(request: Request, api: Annotated[ApiContext, Depends(api_
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+log = logging.getLogger("techspec.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READING_POSTS = frozenset({"/api/v1/lint"})
 """POSTs that store nothing (lint text sent in the body)."""
@@ -99,6 +104,22 @@ def reads_only(request: Request) -> bool:
 
 
 async def _fetch(api: ApiContext, token: str, digest: str) -> Authenticated:
-    """The token's user from the store, in one read however many requests wait for it."""
+    """The token's user from the store, in one read however many requests wait for it;
+    its last use is recorded in a thread, so no request waits for that write."""
     tokens = api.tokens
-    return await tokens.fetch(digest, lambda: api.read(tokens.load, api.store, token, digest))
+    found = await tokens.fetch(digest, lambda: api.read(tokens.load, api.store, token, digest))
+    if found.stale_use and found.token_id not in _touching:
+        _touching.add(found.token_id)
+        task = asyncio.ensure_future(run_in_threadpool(touch, api.store, found.token_id))
+        task.add_done_callback(partial(_touched, found.token_id))
+    return found
+
+
+_touching: set[int] = set()
+"""Tokens whose last use is being recorded (one write per token at a time)."""
+
+
+def _touched(token_id: int, task: asyncio.Future[None]) -> None:
+    _touching.discard(token_id)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("could not record an API token's last use: %s", task.exception())

@@ -44,7 +44,7 @@ class TokenCache:
 
     def load(self, store: Store, token: str, digest: str) -> Authenticated:
         try:
-            user = authenticate(store, token)
+            user = authenticate(store, token, record_use=False)
         except Forbidden as refused:
             raise Unauthorized(f"{refused}: {HOW}") from None
         if self.seconds > 0:

@@ -51,6 +51,9 @@ class Authenticated:
     user: User
     scope: str
     expires_at: datetime | None
+    token_id: int = 0
+    stale_use: bool = False
+    """The recorded last use is older than :data:`TOUCH_EVERY`: call :func:`touch`."""
 
 
 def create(
@@ -125,9 +128,13 @@ def revoke(connection: Connection, user: User, token_id: int, *, actor: str | No
     return _info(connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)).one())
 
 
-def authenticate(store: Store, token: str, *, at: datetime | None = None) -> Authenticated:
+def authenticate(
+    store: Store, token: str, *, at: datetime | None = None, record_use: bool = True
+) -> Authenticated:
     """The user and scope of a live token; :class:`Forbidden` for an unknown, revoked or
-    expired token and for a deactivated user's.  Records the use (once a minute)."""
+    expired token and for a deactivated user's.  Records the use (once a minute) unless
+    ``record_use`` is off: the API reads on its event loop and records the use later, in
+    a thread (:func:`touch`), so that a read never waits for a write."""
     when = at or now()
     digest = hash_token(token)
     with store.read() as connection:
@@ -145,12 +152,20 @@ def authenticate(store: Store, token: str, *, at: datetime | None = None) -> Aut
             raise Forbidden(f"{row.name} is deactivated: their API tokens no longer work")
         user = get_user(connection, row.name)
     last = as_utc(row.last_used_at) if row.last_used_at is not None else None
-    if last is None or when - last >= TOUCH_EVERY:
-        with store.write() as connection:
-            connection.execute(
-                sa.update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=when)
-            )
-    return Authenticated(user, row.scope or READ_WRITE, expires)
+    stale = last is None or when - last >= TOUCH_EVERY
+    if stale and record_use:
+        touch(store, row.id, when)
+    return Authenticated(user, row.scope or READ_WRITE, expires, row.id, stale and not record_use)
+
+
+def touch(store: Store, token_id: int, at: datetime | None = None) -> None:
+    """Record that token ``token_id`` was used at ``at`` (now)."""
+    with store.write() as connection:
+        connection.execute(
+            sa.update(api_tokens)
+            .where(api_tokens.c.id == token_id)
+            .values(last_used_at=at or now())
+        )
 
 
 def _info(row: sa.Row[object]) -> TokenInfo:

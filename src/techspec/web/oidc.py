@@ -9,13 +9,15 @@ but with another salt, ``HttpOnly``, ``SameSite=Lax`` (the provider's redirect b
 top-level GET, which Lax lets through) and limited to ``/login/oidc``.  It is cleared by
 the callback, so a callback URL works once.
 
-Authlib does the protocol: discovery (cached after the first success, retried after a
-failure), the authorization URL with its PKCE challenge and nonce, the code exchange,
-and the ID token's checks (signature against the provider's JWKS, ``iss``, ``aud``,
-``exp``/``iat`` with two minutes' leeway, ``nonce``).  techspec adds what Authlib leaves
-to the application: comparing the returned ``state`` with the cookie's, checking that
-the discovery document names the configured issuer, and turning every failure into a
-:class:`SignInFailed` with a clear message and status (and one log line) instead of a 500.
+Authlib is imported only when a provider is configured (a server without one, and the CPU
+pool's workers, do not load it). Authlib does the protocol: discovery (cached after the
+first success, retried after a failure), the authorization URL with its PKCE challenge and
+nonce, the code exchange, and the ID token's checks (signature against the provider's
+JWKS, ``iss``, ``aud``, ``exp``/``iat`` with two minutes' leeway, ``nonce``). techspec
+adds what Authlib leaves to the application: comparing the returned ``state`` with the
+cookie's, checking that the discovery document names the configured issuer, and turning
+every failure into a :class:`SignInFailed` with a clear message and status (and one log
+line) instead of a 500.
 """
 
 from __future__ import annotations
@@ -25,14 +27,11 @@ import hmac
 import importlib
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import httpx
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.starlette_client import OAuth
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from joserfc.errors import ExpiredTokenError, JoseError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -79,6 +78,8 @@ class SingleSignOn:
             urlsplit(self.issuer).hostname or "your identity provider"
         )
         self.public_url = settings.public_url.rstrip("/")
+        from authlib.integrations.starlette_client import OAuth  # only when configured
+
         oauth = OAuth()
         self.client: Any = oauth.register(
             name="techspec",
@@ -138,14 +139,14 @@ class SingleSignOn:
         """The provider's discovery document (Authlib caches it after one success)."""
         try:
             found: dict[str, Any] = await self.client.load_server_metadata()
-        except STATUS_ERRORS as error:
+        except status_errors() as error:
             raise _refused(
                 f"the identity provider's discovery document at {self.issuer}/.well-known/"
                 f"openid-configuration answered {_status_of(error)}: check "
                 "TECHSPEC_OIDC_ISSUER",
                 502,
             ) from None
-        except HTTP_ERRORS as error:
+        except http_errors() as error:
             raise _refused(
                 f"cannot reach the identity provider at {self.issuer} "
                 f"({type(error).__name__}): try again later, or ask an admin to check it",
@@ -176,6 +177,9 @@ class SingleSignOn:
 
     async def finish(self, request: Request, flow: Flow) -> dict[str, Any]:
         """The validated claims of the callback's ID token (and userinfo)."""
+        from authlib.common.errors import AuthlibBaseError
+        from joserfc.errors import ExpiredTokenError, JoseError
+
         query = request.query_params
         error = query.get("error")
         if error:
@@ -212,7 +216,7 @@ class SingleSignOn:
                 + hint,
                 502,
             ) from None
-        except HTTP_ERRORS as failure:
+        except http_errors() as failure:
             raise _refused(
                 f"cannot reach the identity provider's token endpoint ({type(failure).__name__})",
                 502,
@@ -230,7 +234,7 @@ class SingleSignOn:
             raise _refused(
                 f"the identity provider's ID token was refused: {_jose_reason(failure)}", 401
             ) from None
-        except HTTP_ERRORS as failure:
+        except http_errors() as failure:
             raise _refused(
                 f"cannot fetch the identity provider's signing keys ({type(failure).__name__})",
                 502,
@@ -243,9 +247,11 @@ class SingleSignOn:
     async def _with_userinfo(self, claims: dict[str, Any], token: dict[str, Any]) -> dict[str, Any]:
         """The ID token's claims plus the userinfo endpoint's (many providers send groups
         only there); a userinfo answer for another subject is ignored."""
+        from authlib.common.errors import AuthlibBaseError
+
         try:
             extra = dict(await self.client.userinfo(token=token))
-        except (*HTTP_ERRORS, AuthlibBaseError, ValueError) as failure:
+        except (*http_errors(), AuthlibBaseError, ValueError) as failure:
             log.warning("oidc userinfo not read: %s", type(failure).__name__)
             return claims
         if extra.get("sub") != claims.get("sub"):
@@ -271,9 +277,12 @@ class SingleSignOn:
         return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
+@lru_cache(maxsize=4)
 def _client_errors(name: str) -> tuple[type[Exception], ...]:
     """``httpx.<name>``, and ``httpx2.<name>`` too: Authlib uses httpx2 when it is
-    installed and httpx otherwise, and either may raise."""
+    installed and httpx otherwise, and either may raise (imported on first use)."""
+    import httpx
+
     found: list[type[Exception]] = [getattr(httpx, name)]
     with contextlib.suppress(ImportError, AttributeError):
         found.append(getattr(importlib.import_module("httpx2"), name))
@@ -285,8 +294,12 @@ def _status_of(error: Exception) -> str:
     return str(getattr(response, "status_code", "an error"))
 
 
-HTTP_ERRORS = _client_errors("HTTPError")
-STATUS_ERRORS = _client_errors("HTTPStatusError")
+def http_errors() -> tuple[type[Exception], ...]:
+    return _client_errors("HTTPError")
+
+
+def status_errors() -> tuple[type[Exception], ...]:
+    return _client_errors("HTTPStatusError")
 
 
 def _refused(message: str, status: int) -> SignInFailed:
