@@ -6,9 +6,7 @@ database read per token every few seconds), loaded on the store the context read
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -104,22 +102,15 @@ def reads_only(request: Request) -> bool:
 
 
 async def _fetch(api: ApiContext, token: str, digest: str) -> Authenticated:
-    """The token's user from the store, in one read however many requests wait for it;
-    its last use is recorded in a thread, so no request waits for that write."""
+    """The token's user from the store, in one read however many requests wait for it.
+    Its last use, when older than a minute, is recorded in a worker thread (never on the
+    event loop) before the request goes on, so the read cache stores its answer at the
+    data version that includes that write."""
     tokens = api.tokens
     found = await tokens.fetch(digest, lambda: api.read(tokens.load, api.store, token, digest))
-    if found.stale_use and found.token_id not in _touching:
-        _touching.add(found.token_id)
-        task = asyncio.ensure_future(run_in_threadpool(touch, api.store, found.token_id))
-        task.add_done_callback(partial(_touched, found.token_id))
+    if found.stale_use:
+        try:
+            await run_in_threadpool(touch, api.store, found.token_id)
+        except Exception as error:  # a busy database: the use goes unrecorded, not refused
+            log.warning("could not record an API token's last use: %s", type(error).__name__)
     return found
-
-
-_touching: set[int] = set()
-"""Tokens whose last use is being recorded (one write per token at a time)."""
-
-
-def _touched(token_id: int, task: asyncio.Future[None]) -> None:
-    _touching.discard(token_id)
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("could not record an API token's last use: %s", task.exception())
