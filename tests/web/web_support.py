@@ -102,11 +102,15 @@ class Server:
 
 @contextmanager
 def serve(
-    db_url: str, log: Path, timeout: float = 30.0, settings: dict[str, str] | None = None
+    db_url: str,
+    log: Path,
+    timeout: float = 30.0,
+    settings: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """``techspec serve`` on a free loopback port until it answers /readyz (``settings``
-    adds or overrides ``TECHSPEC_*`` variables)."""
-    port = free_port()
+    """``techspec serve`` on a free loopback port (or ``port``) until it answers /readyz
+    (``settings`` adds or overrides ``TECHSPEC_*`` variables)."""
+    port = port or free_port()
     env = {
         **os.environ,
         "TECHSPEC_SECRET_KEY": "web-suite-secret",

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from techspec.api.oidc_settings import check_oidc
 from techspec.api.proxies import TrustedProxies
 from techspec.errors import ConfigError
 
@@ -104,8 +105,25 @@ class Settings:
     """Memory for what was computed from revisions (the API's model, the web's views and
     gates), each computed once; the least recently used goes first."""
 
+    oidc_issuer: str = ""
+    """The OpenID provider's issuer URL (``https://``; ``http://`` only on a loopback
+    address).  Set, the sign-in page offers "Sign in with <provider>"."""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_roles_claim: str = "groups"
+    """The claim listing a person's groups in the directory."""
+    oidc_role_map: str = ""
+    """``group=role,...`` (``eng-leads=Technical Lead,techspec-admins=admin``): the
+    roles each group grants, applied at every sign-in."""
+    oidc_provider_name: str = ""
+    """The name on the sign-in button (default: the issuer's host)."""
+    password_login: bool = True
+    """``off``: signing in with a name and password is refused (single sign-on only)."""
+
     def __post_init__(self) -> None:
         TrustedProxies.parse(self.trusted_proxies)  # a ConfigError names a bad entry
+        check_oidc(self.oidc_issuer, self.oidc_client_id, self.oidc_role_map, self.password_login)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -133,9 +151,9 @@ class Settings:
 def _convert(name: str, kind: str, raw: str) -> Any:
     try:
         if kind == "bool":
-            if raw.strip().casefold() not in ("1", "0", "true", "false", "yes", "no"):
+            if raw.strip().casefold() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise ValueError(raw)
-            return raw.strip().casefold() in ("1", "true", "yes")
+            return raw.strip().casefold() in ("1", "true", "yes", "on")
         if kind == "int":
             return int(raw)
         if kind == "float":

@@ -15,9 +15,10 @@ import time
 from collections.abc import Awaitable, Callable
 
 from techspec.api.errors import Unauthorized
+from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden
-from techspec.store.users import User, authenticate
+from techspec.store.token_records import Authenticated, authenticate
 
 HOW = "send 'Authorization: Bearer TOKEN' (make a token with: techspec token create USER)"
 
@@ -39,7 +40,7 @@ def how(database_url: str) -> str:
 
 
 class TokenCache:
-    """Token digest -> user, for a few seconds."""
+    """Token digest -> user and scope, for a few seconds (never past the token's expiry)."""
 
     def __init__(
         self, seconds: float, clock: Callable[[], float] = time.monotonic, hint: str = HOW
@@ -48,21 +49,24 @@ class TokenCache:
         self.hint = hint
         """How to get a token, said in each 401 (see :func:`how`)."""
         self.clock = clock
-        self._users: dict[str, tuple[User, float]] = {}
+        self._users: dict[str, tuple[Authenticated, float]] = {}
         self._lock = threading.Lock()
-        self._pending: dict[str, asyncio.Future[User]] = {}
+        self._pending: dict[str, asyncio.Future[Authenticated]] = {}
 
-    def get(self, digest: str) -> User | None:
+    def get(self, digest: str) -> Authenticated | None:
         found = self._users.get(digest)
         if found is None or found[1] < self.clock():
             return None
+        expires = found[0].expires_at
+        if expires is not None and now() >= expires:
+            return None
         return found[0]
 
-    def load(self, store: Store, token: str, digest: str) -> User:
+    def load(self, store: Store, token: str, digest: str) -> Authenticated:
         try:
-            user = authenticate(store, token)
-        except Forbidden:
-            raise Unauthorized(f"invalid or revoked API token: {self.hint}") from None
+            user = authenticate(store, token, record_use=False)
+        except Forbidden as refused:
+            raise Unauthorized(f"{refused}: {self.hint}") from None
         if self.seconds > 0:
             with self._lock:
                 if len(self._users) > 10_000:
@@ -70,7 +74,9 @@ class TokenCache:
                 self._users[digest] = (user, self.clock() + self.seconds)
         return user
 
-    async def fetch(self, digest: str, load: Callable[[], Awaitable[User]]) -> User:
+    async def fetch(
+        self, digest: str, load: Callable[[], Awaitable[Authenticated]]
+    ) -> Authenticated:
         """Load the token's user once, however many requests are waiting for it."""
         pending = self._pending.get(digest)
         if pending is None:

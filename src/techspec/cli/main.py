@@ -254,6 +254,7 @@ def _register_command_modules() -> None:
     """Each outer layer keeps its commands in its own module; each imports only click at
     module level, so registering them all costs little at start-up."""
     from techspec.cli import (
+        accounts,
         fix,
         inbox,
         lsp,
@@ -267,8 +268,8 @@ def _register_command_modules() -> None:
         threads,
     )
 
-    modules = (store, sync, threads, passwords, inbox, render, fix, lsp, server, proofs, templates)
-    for module in modules:
+    modules = (store, sync, threads, passwords, accounts, inbox, render, fix, lsp, server)
+    for module in (*modules, proofs, templates):
         module.register(cli)
 
 

@@ -7,6 +7,7 @@ Only click is imported at module level; the web stack (FastAPI, uvicorn) loads w
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from typing import ParamSpec, TypeVar
 
@@ -18,7 +19,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@click.command("serve")
+SIGN_IN_HELP = """\b
+Sign-in settings (environment variables):
+  TECHSPEC_OIDC_ISSUER         OpenID provider issuer URL (https://; http:// only
+                               on loopback); enables "Sign in with <provider>"
+  TECHSPEC_OIDC_CLIENT_ID      the client techspec is registered as
+  TECHSPEC_OIDC_CLIENT_SECRET  its secret (confidential client)
+  TECHSPEC_OIDC_SCOPES         default: openid email profile
+  TECHSPEC_OIDC_ROLES_CLAIM    claim listing groups; default: groups
+  TECHSPEC_OIDC_ROLE_MAP       group=role,...  e.g. eng-leads=Technical Lead,
+                               techspec-admins=admin (applied at every sign-in)
+  TECHSPEC_OIDC_PROVIDER_NAME  name on the sign-in button (default: issuer host)
+  TECHSPEC_PASSWORD_LOGIN      off: passwords refused (single sign-on only)
+The provider must allow the redirect URI <server>/login/oidc/callback and the
+post-logout redirect URI <server>/login."""
+
+
+@click.command("serve", epilog=SIGN_IN_HELP)
 @db_option
 @click.option("--host", help="Interface to listen on (default 127.0.0.1; $TECHSPEC_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000).")
@@ -60,12 +77,13 @@ def serve(
     else:
         click.echo("techspec signing key: none, sign-offs are written unsigned", err=True)
     if demo:
+        command = _this_command()
         if token is not None:
             click.echo(f"demo admin token (shown once): {token}")
         else:
-            hint = command_hint("techspec token create admin", db)
+            hint = command_hint(f"{command} token create admin", db)
             click.echo(f"demo data already seeded; make a token with: {hint}")
-        passwd = command_hint("techspec user passwd NAME --generate", db)
+        passwd = command_hint(f"{command} user passwd admin --generate", db)
         click.echo(f"forgot a demo password? set a new one with: {passwd}")
     sys.stdout.flush()
     os.environ.update(settings.to_env())
@@ -80,6 +98,15 @@ def serve(
         server_header=False,
         proxy_headers=False,  # techspec.api.proxies applies them, from trusted proxies only
     )
+
+
+def _this_command() -> str:
+    """How this ``techspec`` was started (``.venv/bin/techspec`` under ``make run``), so
+    that a printed command works when pasted in the same shell."""
+    started = sys.argv[0] if sys.argv else ""
+    if os.path.basename(started) == "techspec" and os.sep in started:
+        return shlex.quote(started)
+    return "techspec"
 
 
 @click.group("token")

@@ -14,6 +14,7 @@ from techspec.lint.builtins import builtin_templates
 from techspec.lint.explain import Explanation, explain
 from techspec.lint.template import Template
 from techspec.service.permissions import Actor, require_admin, require_reader
+from techspec.store import identity
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, NotFound
 from techspec.store.schema import templates
@@ -36,17 +37,20 @@ class Entry:
 
 
 def entries(store: Store) -> list[Entry]:
-    """The built-in templates first (the default one leading), then stored ones by name."""
+    """The default template first (the first built-in one unless an admin chose
+    another), then the other built-in templates, then stored ones by name."""
     found = [Entry(template, True) for template in builtin_templates()]
     shipped = {entry.template.sha256 for entry in found}
     query = sa.select(templates.c.name, templates.c.text).order_by(templates.c.name)
     with store.read() as connection:
         rows = connection.execute(query).all()
+        chosen = identity.get_setting(connection, "default_template")
     for row in rows:
         template = Template.from_markdown(row.text, row.name)
         if template.sha256 not in shipped:
             found.append(Entry(template, False))
-    return found
+    first = [entry for entry in found if entry.template.name == chosen]
+    return first + [entry for entry in found if entry not in first]
 
 
 def find(store: Store, name: str) -> Template:

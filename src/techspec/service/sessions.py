@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from techspec.service import passwords
-from techspec.store import audit, sessions
+from techspec.store import audit, identity, sessions
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.users import User, get_user
@@ -57,6 +57,9 @@ def sign_in(
     :class:`~techspec.service.passwords.BadCredentials`.  Spends one argon2 verification:
     callers bound how many run at once."""
     user = passwords.verify(store, name, password)
+    with store.read() as connection:
+        if identity.is_deactivated(connection, user.id):
+            raise passwords.BadCredentials(f"{user.name} is deactivated: ask an admin")
     return user, start(store, user, timeouts, at=at)
 
 

@@ -54,6 +54,10 @@ api_tokens = sa.Table(
     sa.Column("label", sa.String(200), nullable=False, server_default=""),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("revoked_at", Timestamp, nullable=True),
+    # Migration identity_0001: "read" or "read-write", when it stops working, last use.
+    sa.Column("scope", sa.String(20), nullable=False, server_default="read-write"),
+    sa.Column("expires_at", Timestamp, nullable=True),
+    sa.Column("last_used_at", Timestamp, nullable=True),
 )
 
 web_sessions = sa.Table(

@@ -25,6 +25,7 @@ from techspec.api.settings import Settings
 from techspec.service.sessions import Timeouts
 from techspec.web.context import WebContext, visitor
 from techspec.web.hash_gate import HashGate
+from techspec.web.oidc import single_sign_on
 from techspec.web.pages import environment
 from techspec.web.routing import error_page
 from techspec.web.security import SecurityHeaders
@@ -49,6 +50,12 @@ def mount(app: FastAPI, settings: Settings, *, secret: str | None = None) -> Web
         https_only=settings.public_url.startswith("https://"),
     )
     app.state.web = web
+    app.state.sso = single_sign_on(settings, key)  # None without TECHSPEC_OIDC_ISSUER
+    app.state.password_login = settings.password_login
+    web.templates.env.globals["sign_in"] = {
+        "provider": app.state.sso.name if app.state.sso is not None else "",
+        "passwords": settings.password_login,
+    }
     static = resources.files("techspec.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in routers():

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from techspec.web.routes import (
+        admin,
         audit,
         auth,
         dashboard,
@@ -14,10 +15,12 @@ def routers() -> list[APIRouter]:
         history,
         inbox,
         new,
+        oidc,
         spec,
         specs,
         templates,
         threads,
+        tokens,
         workflow,
     )
 
@@ -34,4 +37,7 @@ def routers() -> list[APIRouter]:
         audit.router,
         templates.router,
         inbox.router,
+        oidc.router,
+        tokens.router,
+        admin.router,
     ]

@@ -16,8 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from techspec.api.errors import TooManyRequests
-from techspec.service import sessions
+from techspec.errors import TechspecError
+from techspec.service import identity, sessions
 from techspec.service.passwords import MAX_LENGTH, BadCredentials
+from techspec.store.users import User
 from techspec.web import csrf
 from techspec.web.context import Anyone, Visit
 from techspec.web.hash_gate import ServerBusy
@@ -58,6 +60,8 @@ async def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     await csrf.check(request, visit.session.csrf)
+    if not getattr(request.app.state, "password_login", True):
+        raise PasswordsOff("signing in with a password is turned off here: use single sign-on")
     values = {"next": safe_next(next), "name": username}
     web = visit.web
     try:
@@ -85,9 +89,29 @@ async def sign_in(
 @router.post("/logout")
 async def sign_out(request: Request, visit: Anyone) -> Response:
     await csrf.check(request, visit.session.csrf)
+    user = visit.user
     await _end(visit)
     visit.session, visit.user, visit.dirty = Session.anonymous(), None, True
-    return redirect(request, visit, "/login", "You are signed out.")
+    elsewhere = await _provider_logout(request, visit, user)
+    if elsewhere is None:
+        return redirect(request, visit, "/login", "You are signed out.")
+    # A page that moves on to the provider (a redirect answering the form would break
+    # the page's CSP form-action 'self'); techspec's session has ended already.
+    return render(request, visit, "signed_out.html", {"elsewhere": elsewhere})
+
+
+class PasswordsOff(TechspecError):
+    http_status = 403
+
+
+async def _provider_logout(request: Request, visit: Visit, user: User | None) -> str | None:
+    """The provider's logout URL for a user who signed in there (RP-initiated logout)."""
+    sso = getattr(request.app.state, "sso", None)
+    if sso is None or user is None:
+        return None
+    linked = await run_in_threadpool(identity.linked_to_provider, visit.store, user)
+    found: str | None = await sso.logout_url(request) if linked else None
+    return found
 
 
 async def _end(visit: Visit) -> None:
