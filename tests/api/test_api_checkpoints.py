@@ -78,7 +78,7 @@ def test_receivers_that_did_not_ask_for_checkpoints_get_none(
     hooked: TestClient, people: People, inbox: Receiver
 ) -> None:
     made = register(hooked, people, inbox.url)
-    assert made["events"] == ["revision", "transition", "approval"]
+    assert made["events"] == ["revision", "transition", "approval", "thread", "review"]
     create(hooked, people)
     [got] = inbox.wait_for(1)
     assert got.headers["X-Techspec-Event"] == "revision"

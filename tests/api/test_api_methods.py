@@ -105,7 +105,8 @@ def test_every_operation_documents_the_problems_it_can_answer(client: TestClient
             assert {400, 415} <= codes, label
         if any(param["name"] == "if-match" for param in operation.get("parameters", [])):
             assert {412, 428} <= codes, label
-        if method == "post" and path.startswith("/api/v1/specs"):
+        # A step on a spec may meet a concurrent one; opening a thread writes no spec text.
+        if method == "post" and path.startswith("/api/v1/specs") and not path.endswith("/threads"):
             assert 409 in codes, label
 
 

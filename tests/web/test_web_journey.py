@@ -67,7 +67,13 @@ def test_an_author_writes_a_spec_that_reviewers_approve_and_an_edit_sends_back_t
 
     # Now the submission is accepted.
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".flash")).to_have_text(["Submitted for review by ada.", "Status: Review."])
+    expect(page.locator(".flash")).to_have_text(
+        [
+            "Submitted for review by ada.",
+            "Review requested from tom, pat, sue.",  # everyone holding a sign-off role
+            "Status: Review.",
+        ]
+    )
     assert _status(page) == "Review"
 
     # Each reviewer approves in a browser of their own.

@@ -99,7 +99,7 @@ def test_a_review_by_mail_threads_and_inbox_from_submit_to_a_clear_inbox(
         page = ada.go(url)
         page.get_by_label("Reviews due").fill("2031-03-04")
         page.get_by_role("button", name="Submit for review").click()
-        expect(page.locator(".flash")).to_contain_text(
+        expect(page.locator(".flash", has_text="Review requested")).to_have_text(
             "Review requested from tom, sue, pat (Product Owner)."
         )
         panel = page.locator("section.review-requests")

@@ -134,10 +134,10 @@ def test_a_new_spec_from_a_built_in_template_in_the_web(
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    stored = revisions.get_spec(store, "queue-the-webhooks")
-    assert revisions.get_revision(store, "queue-the-webhooks").text.startswith(
-        heading + "Queue the webhooks\n"
-    )
+    slug = response.headers["location"].removeprefix("/specs/")
+    assert slug.endswith("-queue-the-webhooks")  # numbered, as every new spec is
+    stored = revisions.get_spec(store, slug)
+    assert revisions.get_revision(store, slug).text.startswith(heading + "Queue the webhooks\n")
     template = builtin_named(name)
     assert template is not None
     assert stored.status == template.statuses[0]

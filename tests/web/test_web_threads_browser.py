@@ -75,7 +75,7 @@ def test_select_suggest_apply_and_a_blocking_concern_in_the_browser(
 
     # The concern holds the spec back from Approved, in the panel's words, until resolved.
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".flash")).to_contain_text("Submitted for review")
+    expect(page.locator(".flash").first).to_contain_text("Submitted for review")
     expect(page.locator(".workflow")).to_contain_text("blocking concern #")
     expect(page.locator(".workflow")).to_contain_text("is open: it must be resolved first")
     page = sue.go(url)
