@@ -36,6 +36,7 @@ from techspec.formats.junit import render_junit
 from techspec.lint.findings import FileReport, Finding
 from techspec.lint.linter import lint
 from techspec.lint.template import SectionRule, Template, builtin_template
+from techspec.lint.template.compiler import compile_text
 from techspec.lsp.actions import code_actions
 from techspec.lsp.diagnostics import Analysis, analyze, diagnostics
 from techspec.lsp.hover import hover
@@ -192,8 +193,10 @@ def _compiled(make: Callable[[int], str]) -> Callable[[int], str]:
 
 
 def _compile_or_refuse(text: str) -> object:
+    """The compiler itself, each time: ``Template.from_markdown`` would answer the timed
+    repeats of one text from its cache."""
     try:
-        return Template.from_markdown(text)
+        return compile_text(text, "template")
     except TemplateError as error:
         return error
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_pg import Cluster, cluster, pg_bin
 from api_support import add_people, draft
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -18,6 +19,16 @@ from techspec.asgi import create_app
 from techspec.store.engine import Store, open_store
 
 People = dict[str, dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the API suite's PostgreSQL tests (per xdist
+    worker); each test makes a database of its own name in it."""
+    if not (pg_bin() / "initdb").exists():
+        pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
+    with cluster() as found:
+        yield found
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from api_pg import Cluster, cluster, pg_bin
+from api_pg import Cluster
 from api_support import add_people, draft
 from fastapi.testclient import TestClient
 
@@ -19,14 +19,6 @@ from techspec.asgi import create_app
 from techspec.store.engine import open_store
 
 People = dict[str, dict[str, str]]
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Cluster]:
-    if not (pg_bin() / "initdb").exists():
-        pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
-    with cluster() as found:
-        yield found
 
 
 @pytest.fixture(scope="module")

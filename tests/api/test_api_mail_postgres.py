@@ -7,12 +7,10 @@ from __future__ import annotations
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from api_pg import Cluster, cluster, pg_bin
+from api_pg import Cluster
 from api_support import TECHSPEC, draft, serve
 
 from mail_support import SmtpServer
@@ -21,14 +19,6 @@ from techspec.store.engine import open_store
 from techspec.store.users import add_user, create_token
 
 SPECS = 6
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Cluster]:
-    if not (pg_bin() / "initdb").exists():
-        pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
-    with cluster() as found:
-        yield found
 
 
 def test_two_servers_send_each_mail_once(

@@ -9,12 +9,11 @@ import json
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from api_pg import Cluster, cluster, pg_bin
+from api_pg import Cluster
 from api_support import TECHSPEC, draft, edited, schema_differences, serve
 from receiver import Receiver, receiver
 
@@ -28,14 +27,6 @@ from techspec.store.users import add_user, create_token, find_user
 CLIENTS = 20
 WRITES = 50
 BUDGET_S = 150
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Cluster]:
-    if not (pg_bin() / "initdb").exists():
-        pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
-    with cluster() as found:
-        yield found
 
 
 def test_the_webhook_migration_matches_the_table_definitions_on_postgresql(

@@ -6,13 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from api_pg import Cluster, cluster, pg_bin
+from api_pg import Cluster
 from api_support import TECHSPEC, add_people, draft, serve, with_tasks_done
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
@@ -164,14 +163,6 @@ def test_verify_server_fetches_the_keys_of_a_running_server(
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "3 signed, 0 failed"
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Cluster]:
-    if not (pg_bin() / "initdb").exists():
-        pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
-    with cluster() as found:
-        yield found
 
 
 def test_two_servers_on_one_postgresql_share_one_key_given_as_one_file(

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from itertools import pairwise
 
 import pytest
-from api_pg import Cluster, cluster, pg_bin
+from api_pg import Cluster
 from api_support import draft
 from fastapi.testclient import TestClient
 from receiver import receiver, slow
@@ -28,14 +27,6 @@ RECEIVERS = 4
 EVENTS = 10
 HOLD_S = 0.4
 """How long each receiver takes to answer."""
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Cluster]:
-    if not (pg_bin() / "initdb").exists():
-        pytest.skip("PostgreSQL is not installed: run 'make system-deps'")
-    with cluster() as found:
-        yield found
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
