@@ -83,7 +83,7 @@ def waiting_for(store: Store, reviewer: User, seats: Sequence[Seat], *, limit: i
             .limit(limit + len(named))
         )
         rows = [row for row in connection.execute(listing) if row.id not in named][:limit]
-        written = _written(connection, reviewer.id)
+        written = _written(connection, reviewer.id, seats)
         total = sum(_count(connection, seat, written) for seat in seats)
     total -= len(named.difference(written))
     roles = [role for role, _condition in pending]
@@ -108,6 +108,8 @@ def _count(connection: Connection, seat: Seat, written: list[int]) -> int:
     from index-served counts: every spec in Review, less those whose every role of the
     seat is approved, less those the reviewer wrote (``written``) that are not."""
     total = counts.in_status(connection, seat.template_sha256, seat.review)
+    if total == 0:
+        return 0  # a template no spec in Review uses: nothing to look up
     approved = counts.approved(connection, seat.template_sha256, seat.review, seat.roles)
     total -= approved if approved is not None else _all_roles_approved(connection, seat)
     for first in range(0, len(written), _CHUNK):
@@ -149,13 +151,19 @@ def _specs_of(
     return specs, specs.c.id.in_(ids)
 
 
-def _written(connection: Connection, user_id: int) -> list[int]:
-    """The specs whose content the user wrote: a reviewer wrote few, and asking for them
-    first lets each engine look those up by id instead of walking the Review queue."""
-    query = (
+def _written(connection: Connection, user_id: int, seats: Sequence[Seat]) -> list[int]:
+    """The live specs in a Review state whose content the user wrote: a reviewer wrote
+    few, and asking for them first lets each engine look those up by id instead of
+    walking the Review queue."""
+    wrote = (
         sa.select(revisions.c.spec_id)
         .where(revisions.c.author_id == user_id, revisions.c.kind.in_(CONTENT_KINDS))
         .distinct()
+    )
+    query = sa.select(specs.c.id).where(
+        specs.c.id.in_(wrote),
+        specs.c.deleted == sa.false(),
+        specs.c.status.in_(sorted({seat.review for seat in seats})),
     )
     return list(connection.execute(query).scalars())
 
