@@ -383,3 +383,12 @@ def test_linting_against_a_readme_is_one_clear_line_and_exit_2(tmp_path: object)
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "README.md" in lines[0] and "not a template" in lines[0]
+
+
+def test_the_same_text_compiled_under_two_names_keeps_each_name() -> None:
+    """Compiled templates are cached by content; a second name must not get the first."""
+    text = "# Plan: [Name]\n\n## Scope\n\n[What is in scope]\n"
+    first = Template.from_markdown(text, "/tmp/somewhere/plan.md")
+    second = Template.from_markdown(text, "plan")
+    assert (first.name, second.name) == ("/tmp/somewhere/plan.md", "plan")
+    assert second.sha256 == first.sha256 and second.sections == first.sections

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from techspec.document.model import Field, Spec
@@ -100,6 +100,8 @@ class Template:
         if cached is None:
             cached = _compile(text, name, sha)
             _CACHE[sha] = cached
+        if cached.name != name:  # the same text under another name: what it compiled to,
+            return replace(cached, name=name)  # called as asked
         return cached
 
     @property
