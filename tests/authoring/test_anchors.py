@@ -5,7 +5,7 @@ runs of ``@``, of markers, of one letter) read in linear time."""
 from __future__ import annotations
 
 from techspec.authoring.anchors import body, locate, regions, replace, source_quote
-from techspec.store.threads import mentioned
+from techspec.store.thread_text import mentioned
 from test_linear_time import grows_linearly
 
 TEXT = (

@@ -13,7 +13,8 @@ from techspec.service.permissions import CONSOLE
 from techspec.store import audit, revisions
 from techspec.store.engine import Store
 from techspec.store.errors import Conflict, Forbidden, GateRefused
-from techspec.store.threads import MAX_BODY, Thread
+from techspec.store.thread_text import MAX_BODY
+from techspec.store.threads import Thread
 from techspec.store.users import User, add_user
 
 LIMIT = "The API allows **100 requests** per second per client."

@@ -18,7 +18,6 @@ resolves them, or opens a new one).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,24 +35,19 @@ from techspec.store.engine import Store
 from techspec.store.errors import Conflict, Gate, NotFound
 from techspec.store.records import Saved, SpecRecord
 from techspec.store.schema import audit_events, specs, thread_comments, threads, users
+from techspec.store.thread_text import (
+    MAX_QUOTE,
+    MAX_SECTION,
+    MAX_SUGGESTION,
+    clean_body,
+    resolve_mentions,
+)
 from techspec.store.users import User
 
 Kind = Literal["comment", "suggestion", "blocking"]
 KINDS: tuple[Kind, ...] = ("comment", "suggestion", "blocking")
 Status = Literal["open", "resolved"]
 STATUSES: tuple[Status, ...] = ("open", "resolved")
-
-MAX_BODY = 20_000
-"""Characters in a comment's text (a page of Markdown; a spec goes in a revision)."""
-MAX_QUOTE = 4_000
-MAX_SUGGESTION = 20_000
-MAX_SECTION = 1_000
-MAX_NAME = 200
-
-_MENTION = re.compile(r"(?<![\w@])@(\w[\w.-]*)")
-"""``@name``: a word character after an ``@`` that follows no word character or ``@``
-(so ``ada@example.com`` and ``@@x`` mention nobody).  One pass, no nested repetition."""
-_SEPARATORS = re.compile(r"[\s._-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,51 +105,6 @@ class Posted:
     thread: Thread
     mentions: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
-
-
-# -- checking input ----------------------------------------------------------------------
-
-
-def clean_body(body: str, name: str = "body") -> str:
-    """The text of a comment, or :class:`InputError` naming the field."""
-    text = body.strip()
-    if not text:
-        raise InputError(f"invalid field '{name}': a comment needs some text")
-    if len(text) > MAX_BODY:
-        raise InputError(
-            f"invalid field '{name}': {len(text)} characters is over the limit of {MAX_BODY}"
-        )
-    return text
-
-
-def mentioned(text: str) -> list[str]:
-    """Every distinct ``@name`` in ``text``, in order (trailing dots and dashes are
-    punctuation, not name)."""
-    names: dict[str, None] = {}
-    for match in _MENTION.finditer(text):
-        name = match.group(1).rstrip(".-")
-        if name and len(name) <= MAX_NAME:
-            names.setdefault(name, None)
-    return list(names)
-
-
-def mention_key(name: str) -> str:
-    """How an ``@name`` is matched to a user: case-folded, without spaces, dots,
-    underscores or dashes (``@tomás.ferreira`` and ``@TomásFerreira`` are Tomás Ferreira)."""
-    return _SEPARATORS.sub("", name.casefold())
-
-
-def _resolve_mentions(connection: Connection, text: str) -> tuple[list[str], list[str]]:
-    """The users ``text`` mentions (their names as stored) and the names nobody has."""
-    wanted = mentioned(text)
-    if not wanted:
-        return [], []
-    known: dict[str, str] = {}
-    for name in connection.execute(sa.select(users.c.name).order_by(users.c.id)).scalars():
-        known.setdefault(mention_key(name), name)
-    found = [known[mention_key(n)] for n in wanted if mention_key(n) in known]
-    unknown = [n for n in wanted if mention_key(n) not in known]
-    return list(dict.fromkeys(found)), unknown
 
 
 # -- opening and replying ----------------------------------------------------------------
@@ -258,7 +207,7 @@ def open_in(
             thread_id=thread_id, author_id=author.id, body=body, created_at=at
         )
     )
-    mentions, unknown = _resolve_mentions(connection, body)
+    mentions, unknown = resolve_mentions(connection, body)
     audit.record(
         connection,
         actor=author.name,
@@ -288,7 +237,7 @@ def add_comment(store: Store, thread_id: int, author: User, body: str) -> Posted
             .values(thread_id=thread_id, author_id=author.id, body=text, created_at=now())
             .returning(thread_comments.c.id)
         ).scalar_one()
-        mentions, unknown = _resolve_mentions(connection, text)
+        mentions, unknown = resolve_mentions(connection, text)
         thread = _one(connection, thread_id)
         audit.record(
             connection,

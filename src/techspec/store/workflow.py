@@ -23,7 +23,7 @@ from techspec.authoring.writeback import set_status, sign, signoff_roles, unsign
 from techspec.document.parser import parse
 from techspec.errors import UsageError
 from techspec.lint.template import Template
-from techspec.store import approvals, audit, review_asks, revisions, threads
+from techspec.store import approvals, audit, review_asks, revisions, thread_text, threads
 from techspec.store.authors import named_authors
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden, Gate, GateRefused, InvalidTransition, StoreError
@@ -272,7 +272,7 @@ def _record_decision(
             current.revision.text,
             actor,
             section=_signoff_section(current.revision.text, role),
-            body=threads.clean_body(f"{said} as {role}: {comment.strip()}", "comment"),
+            body=thread_text.clean_body(f"{said} as {role}: {comment.strip()}", "comment"),
             kind="comment" if decision == "approve" else "blocking",
         )
 

@@ -20,7 +20,7 @@ from techspec.api.context import ApiContext, api_context
 from techspec.api.schemas import Body
 from techspec.service import specs as ops
 from techspec.service import threads as service
-from techspec.store.threads import MAX_BODY, MAX_QUOTE, MAX_SECTION, MAX_SUGGESTION
+from techspec.store.thread_text import MAX_BODY, MAX_QUOTE, MAX_SECTION, MAX_SUGGESTION
 
 router = APIRouter(prefix="/api/v1", tags=["threads"])
 Api = Annotated[ApiContext, Depends(api_context)]

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from techspec.service import threads
 from techspec.service.specs import current
-from techspec.store.threads import MAX_BODY, MAX_QUOTE, MAX_SECTION, MAX_SUGGESTION
+from techspec.store.thread_text import MAX_BODY, MAX_QUOTE, MAX_SECTION, MAX_SUGGESTION
 from techspec.web.context import Poster, Visit
 from techspec.web.pages import redirect
 from techspec.web.routing import router as web_router
