@@ -88,6 +88,17 @@ _MOVE_HEAD = (
     .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
 )
 """Built once: building a statement costs more than running it (see :func:`record`)."""
+_APPEND_ALL = sa.text(
+    "WITH event AS (INSERT INTO audit_events"
+    " (seq, at, actor, action, spec_id, revision, details, prev_hash, hash) VALUES"
+    " (:seq, :at, :actor, :action, :spec_id, :revision, :details, :prev_hash, :hash)),"
+    " chain AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1),"
+    " leaf AS (INSERT INTO log_leaves (idx, kind, ref, hash) VALUES (:idx, 'event', :seq, :leaf))"
+    " UPDATE log_head SET size = :size, frontier = :frontier WHERE id = 1"
+)
+"""PostgreSQL writes the event, the chain head, the leaf and the tree head in one
+statement: each statement is a round trip, and four of them were half an append's time.
+(SQLite runs in-process, where four statements cost less than one this size.)"""
 
 
 def record(
@@ -105,23 +116,34 @@ def record(
     at = as_utc(now())
     text = canonical(details or {})
     digest = event_hash(seq, at, actor, action, spec_id, revision, text, previous)
-    connection.execute(
-        _INSERT_EVENT,
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "spec_id": spec_id,
-            "revision": revision,
-            "details": text,
-            "prev_hash": previous,
-            "hash": digest,
-        },
-    )
-    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+    event = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "spec_id": spec_id,
+        "revision": revision,
+        "details": text,
+        "prev_hash": previous,
+        "hash": digest,
+    }
     leaf = transparency.event_leaf(seq, at, actor, action, spec_id, revision, text)
-    transparency.append(connection, transparency.EVENT, seq, leaf, tree)
+    if connection.dialect.name == "postgresql":
+        leaf_hash, frontier = transparency.grown(tree, leaf)
+        connection.execute(
+            _APPEND_ALL,
+            {
+                **event,
+                "idx": tree.size,
+                "leaf": leaf_hash,
+                "size": tree.size + 1,
+                "frontier": frontier,
+            },
+        )
+    else:
+        connection.execute(_INSERT_EVENT, event)
+        connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+        transparency.append(connection, transparency.EVENT, seq, leaf, tree)
     inbox.fan_out(
         connection,
         seq=seq,

@@ -176,6 +176,24 @@ class Store:
             yield connection
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read transaction that sees one moment throughout, for a reader that reads
+        several tables one after another (``audit verify``).  SQLite's read transaction
+        is one already; PostgreSQL's default (READ COMMITTED) lets each statement see what
+        was committed before it, so a reader would mix two states of a log being appended
+        to, and call a sound log broken."""
+        if self.engine.dialect.name != "postgresql":
+            with self.read() as connection:
+                yield connection
+            return
+        with database_errors(self.url), self.engine.connect() as connection:
+            fixed = connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            with fixed.begin():
+                yield fixed
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: on SQLite it holds the write lock from its first statement."""
         with database_errors(self.url):

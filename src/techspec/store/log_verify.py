@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import sha256
@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 
 from techspec.proofs import ProofError, merkle
 from techspec.proofs.checkpoint import Checkpoint, parse
+from techspec.store import log_rows
 from techspec.store.clock import as_utc, iso
 from techspec.store.engine import Store
 from techspec.store.schema import (
@@ -97,8 +98,14 @@ class LogReport:
 
 
 class _Walk:
-    def __init__(self, note_check: NoteCheck | None, keep: bool) -> None:
+    def __init__(self, connection: Connection, note_check: NoteCheck | None, keep: bool) -> None:
         self.note_check = note_check
+        self.events = log_rows.InKeyOrder(
+            log_rows.stream(connection, log_rows.events_sql(connection.dialect.name))
+        )
+        self.revisions = log_rows.InKeyOrder(
+            log_rows.stream(connection, log_rows.REVISIONS), log_rows.revision_of
+        )
         self.frontier: list[bytes] = []
         self.size = 0
         self.seq = 0
@@ -119,30 +126,28 @@ class _Walk:
             self.roots[self.size] = merkle.frontier_root(self.frontier)
 
     def leaf(self, row: Any) -> None:
-        idx, kind = row[0], row[1]
+        idx, kind, ref, stored = row
         if idx != self.size:
             raise Broken(f"leaf {self.size} of the log is missing (the next is {idx}): deleted")
         if kind == EVENT:
-            self.event(row)
+            self.event(idx, ref, stored)
         elif kind == REVISION:
-            self.revision(row)
+            self.revision(idx, ref, stored)
         else:
             raise Broken(f"leaf {idx} is of an unknown kind {kind!r}: forged")
 
-    def event(self, row: Any) -> None:
+    def event(self, idx: int, ref: int, stored: str) -> None:
         """The event's chain hash and leaf hash, from one serialization of it: the chain
         payload is the leaf's JSON array with ``prev_hash`` (checked to be the previous
         event's hex hash first) appended (see :func:`transparency.event_fields`)."""
-        idx, _kind, ref, stored, seq, at, actor, action, spec_id, revision, details = row[:11]
-        prev_hash, ehash = row[11], row[12]
-        if seq is None:
+        if ref <= self.seq:
+            self.misplaced(idx, ref)
+        row = self.events.take(ref)
+        if row is None:
             raise Broken(f"leaf {idx} (event {ref}): the event is missing: deleted", ref)
+        seq, at, actor, action, spec_id, revision, details, prev_hash, ehash = row
         if seq != self.seq + 1:
-            raise Broken(
-                f"event {self.seq + 1} is missing from its place (leaf {idx} is event "
-                f"{seq}): deleted or reordered",
-                self.seq + 1,
-            )
+            self.misplaced(idx, seq)
         if prev_hash != self.previous:
             raise Broken(
                 f"event {seq} does not follow the previous event: reordered or replaced", seq
@@ -173,6 +178,13 @@ class _Walk:
         self.seq, self.previous = seq, ehash
         self.add(digest)
 
+    def misplaced(self, idx: int, seq: int) -> None:
+        raise Broken(
+            f"event {self.seq + 1} is missing from its place (leaf {idx} is event "
+            f"{seq}): deleted or reordered",
+            self.seq + 1,
+        )
+
     def checkpoint(self, seq: int, text: str) -> None:
         details = _details(text)
         root = merkle.frontier_root(self.frontier)
@@ -194,12 +206,12 @@ class _Walk:
                 raise Broken(f"event {seq}: the signed note is not the recorded checkpoint", seq)
         self.checkpoints += 1
 
-    def revision(self, row: Any) -> None:
-        idx, ref, stored = row[0], row[2], row[3]
-        rid, spec_id, number, recorded, text = row[13:18]
-        if rid is None:
+    def revision(self, idx: int, ref: int, stored: str) -> None:
+        found: log_rows.Revision | None = self.revisions.take(ref)
+        if found is None:
             raise Broken(f"leaf {idx} (revision id {ref}): the revision is missing: deleted")
-        if sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != recorded:
+        rid, spec_id, number, recorded, matches = found
+        if not matches:
             raise Broken(
                 f"revision {number} of spec #{spec_id}: its text does not match its sha256: edited"
             )
@@ -232,29 +244,6 @@ def _details(text: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-_WALK = (
-    "SELECT l.idx, l.kind, l.ref, l.hash, e.seq, e.at, e.actor, e.action, e.spec_id,"
-    " e.revision, e.details, e.prev_hash, e.hash AS ehash, r.id AS rid,"
-    " r.spec_id AS rspec, r.number, r.sha256, r.text"
-    " FROM log_leaves l"
-    " LEFT JOIN audit_events e ON l.kind = 'event' AND e.seq = l.ref"
-    " LEFT JOIN revisions r ON l.kind = 'revision' AND r.id = l.ref"
-    " WHERE l.idx > {last} ORDER BY l.idx LIMIT {batch}"
-)
-"""Run as the driver's own SQL: times come back as the driver reads them, and a million
-rows skip SQLAlchemy's per-row type processing (the walk's largest cost)."""
-
-
-def _leaves(connection: Connection, batch: int) -> Iterator[Any]:
-    last = -1
-    while True:
-        rows = connection.exec_driver_sql(_WALK.format(last=int(last), batch=int(batch))).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].idx
-
-
 def verify(
     store: Store,
     *,
@@ -263,16 +252,16 @@ def verify(
     batch: int = 5000,
 ) -> LogReport:
     """Check the whole log (see the module's docstring); the first problem found."""
-    walk = _Walk(note_check, keep=against is not None)
-    if against is not None:
-        walk.wanted.add(against.size)
     report = LogReport(ok=False, against=against)
-    with store.read() as connection:
+    with store.snapshot() as connection:
+        walk = _Walk(connection, note_check, keep=against is not None)
+        if against is not None:
+            walk.wanted.add(against.size)
         latest = _parsed(connection.execute(sa.select(log_head.c.checkpoint)).scalar() or "")
         if latest is not None:
             walk.wanted.add(latest.size)
         try:
-            for row in _leaves(connection, batch):
+            for row in log_rows.stream(connection, log_rows.LEAVES, batch):
                 walk.leaf(row)
             _ends(connection, walk)
             if latest is not None:
