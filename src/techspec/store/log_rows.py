@@ -50,7 +50,7 @@ def stream(connection: Connection, sql: str, batch: int = BATCH) -> Iterator[Any
     """Every row of ``sql``, fetched ``batch`` at a time (a server-side cursor on
     PostgreSQL, so a million rows are never held at once)."""
     result = connection.execution_options(yield_per=batch).exec_driver_sql(sql)
-    for rows in result.partitions():
+    for rows in result.partitions(batch):
         yield from rows
 
 
