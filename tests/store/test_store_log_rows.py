@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 from hashlib import sha256
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy.exc import DBAPIError
 from store_specs import draft
 
 from techspec.proofs.checkpoint import Checkpoint
 from techspec.store import audit, log_verify, revisions, transparency
 from techspec.store.clock import now
 from techspec.store.engine import Store
-from techspec.store.log_rows import InKeyOrder, revision_of
+from techspec.store.log_rows import LEAVES, InKeyOrder, revision_of, stream
 from techspec.store.schema import revisions as revisions_table
 from techspec.store.users import add_user, create_token
 
@@ -184,3 +186,20 @@ def test_a_writer_appending_while_the_log_is_read_is_not_mistaken_for_tampering(
     assert appended == ["n"]
     assert report.ok, report.problem
     assert log_verify.verify(store).events == report.events + 1
+
+
+def test_a_failing_stream_raises_sqlalchemys_error_not_the_drivers(store: Store) -> None:
+    """The streams use the driver's cursor for speed; its errors still reach the
+    store's error handling as SQLAlchemy's, naming the statement."""
+    with store.snapshot() as connection, pytest.raises(DBAPIError, match="no_such_column"):
+        list(stream(connection, "SELECT no_such_column FROM log_leaves"))
+
+
+def test_a_stream_fetches_every_row_across_batches(store: Store) -> None:
+    add_user(store, "ada", ["author"])
+    for number in range(7):
+        create_token(store, "ada", f"laptop {number}")
+    with store.snapshot() as connection:
+        rows = list(stream(connection, LEAVES, batch=3))
+    assert [row[0] for row in rows] == list(range(len(rows)))
+    assert len(rows) >= 8
