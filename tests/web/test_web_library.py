@@ -163,6 +163,25 @@ def test_the_dashboard_shows_what_waits_for_a_reviewer_and_an_authors_drafts(
     assert [item.slug for item in mine] == ["board-draft"]
 
 
+def test_my_drafts_are_those_my_name_is_among_the_authors_of_or_that_i_created(
+    store: Store,
+) -> None:
+    """Exact at any size: no longer a look at the latest few hundred drafts only."""
+    ada, tom = find_user(store, "ada"), find_user(store, "tom")
+    for slug, author, creator in (
+        ("drafted-by-ada", "ada", ada),
+        ("co-written", "Tom and Ada", tom),
+        ("created-for-tom", "tom", ada),
+        ("toms-own", "tom", tom),
+    ):
+        revisions.create_spec(store, slug, filled(raw_draft(slug.title(), author)), author=creator)
+    _spec(store, "submitted", review=True)
+    mine = {item.slug for item in dashboard.drafts_of(store, ada, "Draft")}
+    assert mine == {"drafted-by-ada", "co-written", "created-for-tom"}
+    toms = {item.slug for item in dashboard.drafts_of(store, tom, "Draft")}
+    assert toms == {"co-written", "created-for-tom", "toms-own"}
+
+
 def test_times_read_as_people_say_them() -> None:
     now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     assert ago(now - timedelta(seconds=5), now) == "just now"

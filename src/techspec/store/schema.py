@@ -153,7 +153,16 @@ revisions = sa.Table(
     sa.Column("high_risks", sa.Integer, nullable=False),
     sa.UniqueConstraint("spec_id", "number"),
     sa.Index("ix_revisions_author_id", "author_id", "spec_id", "kind"),
+    sa.Index(
+        "ix_revisions_first_author",
+        "author_id",
+        "spec_id",
+        sqlite_where=sa.text("number = 1"),
+        postgresql_where=sa.text("number = 1"),
+    ),
 )
+"""Each spec's revisions; ``ix_revisions_first_author`` answers "the specs this user
+created" (the dashboard's "my drafts") from the index alone (migration ``store_0003``)."""
 
 approvals = sa.Table(
     "approvals",

@@ -19,7 +19,7 @@ from techspec.document.parser import parse
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
 from techspec.service import reviews
-from techspec.store import counts, revisions, search
+from techspec.store import authors, counts, revisions, search
 from techspec.store.engine import Store
 from techspec.store.facts import RISK_COLUMNS
 from techspec.store.lifecycle import lifecycle
@@ -32,8 +32,6 @@ from techspec.store.users import User
 
 SHOWN = 8
 """Specs per dashboard list."""
-SCANNED = 500
-"""Drafts looked at for "my drafts"."""
 ITEMS = 5
 """Tasks or risks named per spec."""
 KEPT = 512
@@ -98,34 +96,23 @@ def by_status(store: Store) -> list[tuple[str, int]]:
 
 
 def drafts_of(store: Store, user: User, draft: str) -> list[Listed]:
-    """Drafts whose Author is ``user`` or that ``user`` created (among the latest
-    :data:`SCANNED` drafts); only the few shown are read in full."""
-    scanned = (
-        sa.select(spec_table.c.id, spec_table.c.author)
-        .where(spec_table.c.deleted == sa.false(), spec_table.c.status == draft)
-        .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
-        .limit(SCANNED)
+    """The latest drafts whose Author field names ``user`` or that ``user`` created: one
+    query, exact at any size (each side is an index probe on the user's own specs)."""
+    created = sa.select(revision_table.c.spec_id).where(
+        revision_table.c.author_id == user.id, revision_table.c.number == 1
     )
-    name = user.name.casefold()
+    query = (
+        sa.select(*search.LISTED_COLUMNS)
+        .where(
+            spec_table.c.deleted == sa.false(),
+            spec_table.c.status == draft,
+            sa.or_(spec_table.c.id.in_(authors.naming(user.name)), spec_table.c.id.in_(created)),
+        )
+        .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
+        .limit(SHOWN)
+    )
     with store.read() as connection:
-        rows = connection.execute(scanned).all()
-        created = sa.select(revision_table.c.spec_id).where(
-            revision_table.c.spec_id.in_([row.id for row in rows]),
-            revision_table.c.number == 1,
-            revision_table.c.author_id == user.id,
-        )
-        mine = set(connection.execute(created).scalars()) if rows else set()
-        chosen = [
-            row.id
-            for row in rows
-            if row.id in mine or (row.author or "").strip().casefold() == name
-        ][:SHOWN]
-        shown = (
-            sa.select(*search.LISTED_COLUMNS)
-            .where(spec_table.c.id.in_(chosen))
-            .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
-        )
-        return search.listed_rows(connection.execute(shown).all()) if chosen else []
+        return search.listed_rows(connection.execute(query).all())
 
 
 def open_tasks(store: Store, approved: str, template_of: TemplateOf) -> list[Items]:

@@ -15,5 +15,6 @@ router = web_router()
 
 @router.get("/")
 def show_dashboard(request: Request, visit: Reader) -> Response:
-    found = dashboard.build(visit.store, visit.require_user(), visit.web.template_of)
-    return render(request, visit, "dashboard.html", {"board": found})
+    with visit.store.reads():  # a dozen small questions: one transaction for them all
+        found = dashboard.build(visit.store, visit.require_user(), visit.web.template_of)
+        return render(request, visit, "dashboard.html", {"board": found})
