@@ -37,7 +37,21 @@ def spec_page(
     status: int = 200,
 ) -> Response:
     """The spec page; after a refused step it lists the unmet gates (409), after a
-    decision on a revision that is no longer current what changed since (409)."""
+    decision on a revision that is no longer current what changed since (409).  Its
+    reads (the spec, the panel, the discussion, the inbox count) share one transaction."""
+    with visit.store.reads():
+        return _spec_page(request, visit, slug, refused, changed, problem, status)
+
+
+def _spec_page(
+    request: Request,
+    visit: Visit,
+    slug: str,
+    refused: GateRefused | None,
+    changed: ChangedSinceSeen | None,
+    problem: str,
+    status: int,
+) -> Response:
     found = current(visit.store, slug)
     template = visit.web.template_of(found.spec)
     computed = visit.web.api.computed  # each view and gate list once per revision
