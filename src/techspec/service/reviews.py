@@ -17,6 +17,7 @@ from techspec.store import review_queue, review_requests
 from techspec.store.engine import Store
 from techspec.store.inbox import user_id_of
 from techspec.store.lifecycle import lifecycle
+from techspec.store.records import SpecRecord
 from techspec.store.review_queue import Queue, Seat
 from techspec.store.review_requests import Request
 from techspec.store.users import User
@@ -43,7 +44,14 @@ def seats(store: Store, user: User) -> list[Seat]:
 def requests_for(store: Store, actor: Actor, reference: str) -> list[Request]:
     """The spec's review requests: who owes which review since when, open ones first."""
     require_reader(actor)
-    return review_requests.for_spec(store, current(store, reference).spec.id)
+    return requests_on(store, actor, current(store, reference).spec)
+
+
+def requests_on(store: Store, actor: Actor, spec: SpecRecord) -> list[Request]:
+    """:func:`requests_for` a spec the caller has already looked up (the spec page),
+    without reading its current revision again."""
+    require_reader(actor)
+    return review_requests.for_spec(store, spec.id)
 
 
 def outstanding(

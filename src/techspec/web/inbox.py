@@ -36,7 +36,7 @@ def latest(visit: Visit) -> list[Item]:
 
 
 def requests_of(visit: Visit, spec: SpecRecord) -> list[Request]:
-    return reviews.requests_for(visit.store, visit.require_user(), f"#{spec.id}")
+    return reviews.requests_on(visit.store, visit.require_user(), spec)
 
 
 def days(request: Request) -> str:
