@@ -9,8 +9,8 @@ from test_builtin_template_workflow import FIXTURES, _as_draft
 
 from techspec.lint.builtins import builtin_named
 from techspec.service import reviews, specs, workflow
-from techspec.service.permissions import Forbidden
 from techspec.store.engine import Store
+from techspec.store.errors import Forbidden
 from techspec.store.users import add_user
 
 
