@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench clean system-deps
+.PHONY: run test lint typecheck pytest bench clean system-deps screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: system-deps $(STAMP)
 	$(BIN)/lint-imports --no-logo --cache-dir $(VENV)/.import_linter_cache
 	$(BIN)/pytest -n auto; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$rc
+
+# The README's screenshots, taken anew by the browser tests (a plain test run writes them
+# under build/ and leaves docs/ alone).
+screenshots: system-deps $(STAMP)
+	TECHSPEC_SCREENSHOTS=docs/screenshots $(BIN)/pytest -n auto tests/web -k "browser or journey or explanation"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/lint_bench.py

@@ -1,7 +1,7 @@
 """The whole life of a spec in a real browser, as its author and its reviewers live it.
 
 One test, because it is one story: each step starts where the previous one left off.
-Screenshots of the main pages are written to ``docs/screenshots/`` on the way.
+Screenshots of the main pages are taken on the way (see ``web_support.SCREENSHOTS``).
 """
 
 from __future__ import annotations

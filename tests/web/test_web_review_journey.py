@@ -3,8 +3,7 @@ get a mail whose link opens the spec; one starts a thread on a quote and raises 
 blocking concern, the other suggests a change; the author (told by mail, link to the
 exact thread) applies the suggestion and answers; the concern holds the spec back from
 Approved until it is resolved; an edit makes a thread outdated; and each reviewer's inbox
-shows every item and clears them.  The inbox is written to
-``docs/screenshots/inbox.png`` on the way."""
+shows every item and clears them, with a screenshot of the inbox on the way."""
 
 from __future__ import annotations
 

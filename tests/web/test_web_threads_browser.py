@@ -1,7 +1,7 @@
 """A review conversation in a real browser: a reviewer selects text in the rendered spec
 and suggests a change, another raises a blocking concern, the author applies the
 suggestion in one click and answers, and the concern holds the spec back until it is
-resolved.  The thread view is written to ``docs/screenshots/threads.png`` on the way."""
+resolved.  A screenshot of the thread view is taken on the way."""
 
 from __future__ import annotations
 

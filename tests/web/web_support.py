@@ -26,7 +26,10 @@ from techspec.store.engine import Store
 from techspec.store.users import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("TECHSPEC_SCREENSHOTS") or ROOT / "build" / "screenshots")
+"""Where the browser tests put their screenshots: ``build/`` (ignored by git), so a test
+run leaves the checkout as it was; ``make screenshots`` writes them into
+``docs/screenshots/`` for the README."""
 TECHSPEC = Path(sys.executable).parent / "techspec"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
