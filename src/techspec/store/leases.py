@@ -12,10 +12,14 @@ The table needs ``state``, ``next_attempt_at`` and ``lease_until`` columns.
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from techspec.store.engine import Store
 
 MAX_BACKOFF_S = 3600.0
 
@@ -37,6 +41,29 @@ def lease(
         sa.update(table).where(table.c.id == row_id, *due(table, at)).values(lease_until=until)
     )
     return taken.rowcount == 1
+
+
+def claim(
+    store: Store,
+    table: sa.Table,
+    candidates: sa.Select[Any],
+    read: Callable[[list[int]], sa.Select[Any]],
+    *,
+    at: datetime,
+    lease_seconds: float,
+) -> tuple[Sequence[Any], datetime]:
+    """Lease the rows whose ids ``candidates`` selects (due rows, see :func:`due`) and
+    return those this call got, as ``read(ids)`` selects them, with the lease's end.
+    The candidates are read first in a read transaction, so that a round with nothing
+    due takes no write lock."""
+    until = at + timedelta(seconds=lease_seconds)
+    with store.read() as connection:
+        found = sorted(connection.execute(candidates).scalars())
+    if not found:
+        return [], until
+    with store.write() as connection:
+        taken = [row for row in found if lease(connection, table, row, at, until)]
+        return connection.execute(read(taken)).all(), until
 
 
 def backoff(attempt: int, base_seconds: float) -> float:

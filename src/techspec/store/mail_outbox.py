@@ -17,11 +17,12 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
+from techspec.store import leases
 from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.inbox import Item, items_by_id
 from techspec.store.inbox_schema import inbox_items, mail_outbox, user_profiles
-from techspec.store.leases import backoff, due, lease
+from techspec.store.leases import backoff, due
 from techspec.store.schema import users
 
 DIGEST_EVERY = timedelta(days=1)
@@ -65,16 +66,16 @@ def claim(
         .order_by(mail_outbox.c.next_attempt_at, mail_outbox.c.id)
         .limit(limit)
     )
-    with store.read() as connection:
-        found = list(connection.execute(query).scalars())
-    if not found:
-        return []  # nothing due: no write lock taken
-    until = at + timedelta(seconds=lease_seconds)
-    with store.write() as connection:
-        taken = [row for row in found if lease(connection, mail_outbox, row, at, until)]
-        rows = connection.execute(
+    rows, until = leases.claim(
+        store,
+        mail_outbox,
+        query,
+        lambda taken: (
             sa.select(mail_outbox).where(mail_outbox.c.id.in_(taken)).order_by(mail_outbox.c.id)
-        ).all()
+        ),
+        at=at,
+        lease_seconds=lease_seconds,
+    )
     return [_pending(row, until) for row in rows]
 
 

@@ -19,9 +19,10 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from techspec.store import leases
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
-from techspec.store.leases import backoff, due, lease
+from techspec.store.leases import backoff, due
 from techspec.store.schema import audit_events, audit_head, specs
 from techspec.store.webhook_schema import (
     EVENTS,
@@ -152,19 +153,19 @@ def claim(
     )
     if skip:
         firsts = firsts.where(webhook_outbox.c.webhook_id.not_in(list(skip)))
-    with store.read() as connection:
-        firsts_due = sorted(connection.execute(firsts).scalars())
-    if not firsts_due:
-        return []  # nothing due: no write lock taken
-    until = at + timedelta(seconds=lease_seconds)
-    with store.write() as connection:
-        taken = [row for row in firsts_due if lease(connection, webhook_outbox, row, at, until)]
-        rows = connection.execute(
+    rows, until = leases.claim(
+        store,
+        webhook_outbox,
+        firsts,
+        lambda taken: (
             sa.select(webhook_outbox, webhooks.c.url, webhooks.c.secret)
             .join(webhooks, webhooks.c.id == webhook_outbox.c.webhook_id)
             .where(webhook_outbox.c.id.in_(taken))
             .order_by(webhook_outbox.c.id)
-        ).all()
+        ),
+        at=at,
+        lease_seconds=lease_seconds,
+    )
     return [
         Pending(
             row.id,
