@@ -14,27 +14,38 @@ commented, ``mentions`` the known users an ``@name`` in the text names.
 revision no longer holds becomes *outdated*, keeping the section's body from the last
 revision it was found in.  Outdated threads stay outdated (a reviewer re-reads and
 resolves them, or opens a new one).
+
+The records and the queries that read them are :mod:`techspec.store.thread_records`,
+re-exported here.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from techspec.authoring import anchors
 from techspec.errors import InputError
-from techspec.store import audit, revisions
+from techspec.store import audit, revisions, thread_records
 from techspec.store.anchoring import anchors_of, detach_gone
-from techspec.store.clock import as_utc, now
+from techspec.store.clock import now
 from techspec.store.engine import Store
-from techspec.store.errors import Conflict, Gate, NotFound
+from techspec.store.errors import Conflict, Gate
 from techspec.store.records import Saved, SpecRecord
-from techspec.store.schema import audit_events, specs, thread_comments, threads, users
+from techspec.store.schema import thread_comments, threads, users
+from techspec.store.thread_records import (
+    KINDS,
+    STATUSES,
+    Comment,
+    Kind,
+    Posted,
+    Status,
+    Thread,
+    for_spec,
+    get,
+    open_for_spec,
+    version,
+)
 from techspec.store.thread_text import (
     MAX_QUOTE,
     MAX_SECTION,
@@ -44,68 +55,25 @@ from techspec.store.thread_text import (
 )
 from techspec.store.users import User
 
-Kind = Literal["comment", "suggestion", "blocking"]
-KINDS: tuple[Kind, ...] = ("comment", "suggestion", "blocking")
-Status = Literal["open", "resolved"]
-STATUSES: tuple[Status, ...] = ("open", "resolved")
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    id: int
-    author: str
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Thread:
-    id: int
-    spec_id: int
-    revision: int
-    """The revision the thread started on."""
-    section: str
-    quote: str | None
-    kind: Kind
-    suggestion: str | None
-    status: Status
-    author: str
-    created_at: datetime
-    outdated_revision: int | None = None
-    """The first revision its anchor was not found in (None: attached)."""
-    anchored_revision: int | None = None
-    """For an outdated thread, the last revision its anchor was found in."""
-    anchored_line: int | None = None
-    anchored_text: str | None = None
-    """For an outdated thread, its section's body in :attr:`anchored_revision`."""
-    resolved_by: str | None = None
-    resolved_at: datetime | None = None
-    applied_revision: int | None = None
-    comments: tuple[Comment, ...] = ()
-
-    @property
-    def outdated(self) -> bool:
-        return self.outdated_revision is not None
-
-    @property
-    def body(self) -> str:
-        return self.comments[0].body if self.comments else ""
-
-    @property
-    def participants(self) -> list[str]:
-        """The thread's author, then everyone who commented, each once."""
-        return list(dict.fromkeys([self.author, *(c.author for c in self.comments)]))
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """A thread after a write, with the users its new text mentions (known ones) and the
-    ``@names`` that match no user (reported, not dropped)."""
-
-    thread: Thread
-    mentions: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-
+__all__ = [
+    "KINDS",
+    "STATUSES",
+    "Comment",
+    "Kind",
+    "Posted",
+    "Status",
+    "Thread",
+    "add_comment",
+    "apply_suggestion",
+    "blocking_gates",
+    "for_spec",
+    "get",
+    "open_for_spec",
+    "open_in",
+    "open_thread",
+    "set_status",
+    "version",
+]
 
 # -- opening and replying ----------------------------------------------------------------
 
@@ -224,21 +192,21 @@ def open_in(
             "participants": [author.name],
         },
     )
-    return Posted(_one(connection, thread_id), mentions, unknown)
+    return Posted(thread_records.one(connection, thread_id), mentions, unknown)
 
 
 def add_comment(store: Store, thread_id: int, author: User, body: str) -> Posted:
     """A reply on a thread (open or resolved: a reply may explain a resolution)."""
     text = clean_body(body)
     with store.write() as connection:
-        row = _row(connection, thread_id, lock=True)
+        row = thread_records.row(connection, thread_id, lock=True)
         comment_id = connection.execute(
             sa.insert(thread_comments)
             .values(thread_id=thread_id, author_id=author.id, body=text, created_at=now())
             .returning(thread_comments.c.id)
         ).scalar_one()
         mentions, unknown = resolve_mentions(connection, text)
-        thread = _one(connection, thread_id)
+        thread = thread_records.one(connection, thread_id)
         audit.record(
             connection,
             actor=author.name,
@@ -264,9 +232,9 @@ def set_status(store: Store, thread_id: int, actor: User, status: Status) -> Thr
     second click).  A reopened thread is checked against the current text: an anchor
     gone meanwhile makes it outdated."""
     with store.write() as connection:
-        row = _row(connection, thread_id, lock=True)
+        row = thread_records.row(connection, thread_id, lock=True)
         if row.status == status:
-            return _one(connection, thread_id)
+            return thread_records.one(connection, thread_id)
         resolved = status == "resolved"
         connection.execute(
             sa.update(threads)
@@ -277,7 +245,7 @@ def set_status(store: Store, thread_id: int, actor: User, status: Status) -> Thr
                 resolved_at=now() if resolved else None,
             )
         )
-        thread = _one(connection, thread_id)
+        thread = thread_records.one(connection, thread_id)
         audit.record(
             connection,
             actor=actor.name,
@@ -297,7 +265,7 @@ def set_status(store: Store, thread_id: int, actor: User, status: Status) -> Thr
             number = spec.current_revision
             made = thread.revision  # the text it was written on
             detach_gone(connection, spec, number, text, actor.name, rows, anchored=made)
-            thread = _one(connection, thread_id)
+            thread = thread_records.one(connection, thread_id)
         return thread
 
 
@@ -310,8 +278,8 @@ def apply_suggestion(
     Refused (:class:`Conflict`) when the quote is no longer in its section, when the
     thread is not an open suggestion, or when ``base`` is not current."""
     with store.read() as connection:
-        row = _row(connection, thread_id)
-        thread = _one(connection, thread_id)
+        row = thread_records.row(connection, thread_id)
+        thread = thread_records.one(connection, thread_id)
         spec = revisions.resolve(connection, f"#{row.spec_id}")
         current = revisions.revision_row(connection, spec)
     if thread.kind != "suggestion" or thread.suggestion is None or not thread.quote:
@@ -351,7 +319,7 @@ def apply_suggestion(
 def _mark_applied(
     connection: Connection, thread_id: int, spec_id: int, number: int, actor: User
 ) -> None:
-    row = _row(connection, thread_id, lock=True)
+    row = thread_records.row(connection, thread_id, lock=True)
     if row.status != "open":
         raise Conflict(f"thread {thread_id} was resolved meanwhile: its suggestion is not applied")
     connection.execute(
@@ -361,7 +329,7 @@ def _mark_applied(
             status="resolved", resolved_by_id=actor.id, resolved_at=now(), applied_revision=number
         )
     )
-    thread = _one(connection, thread_id)
+    thread = thread_records.one(connection, thread_id)
     audit.record(
         connection,
         actor=actor.name,
@@ -405,118 +373,8 @@ def blocking_gates(connection: Connection, spec_id: int) -> list[Gate]:
     ]
 
 
-# -- reading -----------------------------------------------------------------------------
-
-
-def get(store: Store, thread_id: int) -> Thread:
-    """A thread of a live spec; :class:`NotFound` otherwise."""
-    with store.read() as connection:
-        _row(connection, thread_id)
-        return _one(connection, thread_id)
-
-
-def for_spec(store: Store, spec_id: int, status: str | None = None) -> list[Thread]:
-    """The spec's threads, oldest first, each with its comments (two queries)."""
-    with store.read() as connection:
-        return _load(connection, [threads.c.spec_id == spec_id], status)
-
-
-def open_for_spec(connection: Connection, spec_id: int) -> list[Thread]:
-    return _load(connection, [threads.c.spec_id == spec_id], "open")
-
-
-def version(store: Store, spec_id: int) -> int:
-    """The number of the spec's newest audit event: it changes with every thread write
-    (and every revision and decision), so a view of the threads is current while it
-    holds."""
-    query = sa.select(sa.func.max(audit_events.c.seq)).where(audit_events.c.spec_id == spec_id)
-    with store.read() as connection:
-        return int(connection.execute(query).scalar() or 0)
-
-
 def _kind(kind: str) -> Kind:
     for known in KINDS:
         if kind == known:
             return known
     raise InputError(f"invalid field 'kind': '{kind}' is not one of {', '.join(KINDS)}")
-
-
-def _row(connection: Connection, thread_id: int, *, lock: bool = False) -> Any:
-    """The thread's spec id and status, and its spec's current revision, for a thread of
-    a live spec."""
-    query = (
-        sa.select(threads.c.spec_id, threads.c.status, specs.c.current_revision)
-        .join(specs, specs.c.id == threads.c.spec_id)
-        .where(threads.c.id == thread_id, specs.c.deleted == sa.false())
-    )
-    if lock:
-        query = query.with_for_update(of=threads)
-    row = connection.execute(query).first()
-    if row is None:
-        raise NotFound(f"unknown thread {thread_id}")
-    return row
-
-
-def _one(connection: Connection, thread_id: int) -> Thread:
-    found = _load(connection, [threads.c.id == thread_id], None)
-    if not found:
-        raise NotFound(f"unknown thread {thread_id}")
-    return found[0]
-
-
-def _load(
-    connection: Connection, where: Iterable[sa.ColumnElement[bool]], status: str | None
-) -> list[Thread]:
-    author = users.alias("author")
-    resolver = users.alias("resolver")
-    query = (
-        sa.select(threads, author.c.name.label("author_name"), resolver.c.name.label("resolver"))
-        .join(author, author.c.id == threads.c.author_id)
-        .outerjoin(resolver, resolver.c.id == threads.c.resolved_by_id)
-        .where(*where)
-        .order_by(threads.c.id)
-    )
-    if status is not None:
-        query = query.where(threads.c.status == status)
-    rows = connection.execute(query).all()
-    if not rows:
-        return []
-    commenter = users.alias("commenter")
-    ids = [row.id for row in rows]
-    comments: dict[int, list[Comment]] = {}
-    # One query for all the comments; ids in chunks so a bound-parameter limit holds.
-    for chunk in range(0, len(ids), 5000):
-        part = ids[chunk : chunk + 5000]
-        listed = connection.execute(
-            sa.select(thread_comments, commenter.c.name.label("author_name"))
-            .join(commenter, commenter.c.id == thread_comments.c.author_id)
-            .where(thread_comments.c.thread_id.in_(part))
-            .order_by(thread_comments.c.thread_id, thread_comments.c.id)
-        )
-        for c in listed:
-            comments.setdefault(c.thread_id, []).append(
-                Comment(c.id, c.author_name, c.body, as_utc(c.created_at))
-            )
-    return [
-        Thread(
-            id=row.id,
-            spec_id=row.spec_id,
-            revision=row.revision,
-            section=row.section,
-            quote=row.quote,
-            kind=row.kind,
-            suggestion=row.suggestion,
-            status=row.status,
-            author=row.author_name,
-            created_at=as_utc(row.created_at),
-            outdated_revision=row.outdated_revision,
-            anchored_revision=row.anchored_revision,
-            anchored_line=row.anchored_line,
-            anchored_text=row.anchored_text,
-            resolved_by=row.resolver,
-            resolved_at=as_utc(row.resolved_at) if row.resolved_at is not None else None,
-            applied_revision=row.applied_revision,
-            comments=tuple(comments.get(row.id, [])),
-        )
-        for row in rows
-    ]
