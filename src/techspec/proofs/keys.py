@@ -34,7 +34,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -45,7 +44,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from techspec.proofs import ProofError
+from techspec.proofs import ProofError, secret_files
 
 ALGORITHM = "ed25519"
 KEYRING_FORMAT = "techspec-keyring/1"
@@ -340,7 +339,7 @@ class KeyRing:
         if not path.exists():
             ring = cls([], SigningKey.generate())
             with contextlib.suppress(FileExistsError):
-                _write_new(path, ring.to_text())
+                secret_files.write_new(path, ring.to_text())
         return cls.load(path)
 
     def rotated(self) -> KeyRing:
@@ -353,7 +352,7 @@ class KeyRing:
     def rotate(cls, path: Path) -> KeyRing:
         """Rotate the keyring file in place (written whole, then renamed over the old)."""
         ring = cls.load(path).rotated()
-        _replace(path, ring.to_text())
+        secret_files.replace(path, ring.to_text())
         return ring
 
 
@@ -388,32 +387,13 @@ def keyring_path(
     named = source.get(KEYRING_ENV, "").strip()
     if named:
         return Path(named)
-    beside = beside_database(database_url or "", ".keys")
+    beside = secret_files.beside_database(database_url or "", ".keys")
     if beside is None:
         raise NoKeyConfigured(
             f"no signing key: set {KEY_ENV} (the keyring's text) or {KEYRING_ENV} (its file); "
             "every server on one PostgreSQL database must share the same one"
         )
     return beside
-
-
-def beside_database(database_url: str, suffix: str) -> Path | None:
-    """The file ``<sqlite file><suffix>`` beside a SQLite database; None for PostgreSQL
-    or an in-memory database.  Secrets that must not live in the database live there
-    (this keyring, the web's session key)."""
-    from sqlalchemy import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(database_url)
-    except (ArgumentError, ValueError):
-        return None
-    name = parsed.database or ""
-    in_memory = name in ("", ":memory:") or name.startswith("file:")
-    if parsed.get_backend_name() != "sqlite" or in_memory:
-        return None
-    database = Path(name)
-    return database.with_name(database.name + suffix)
 
 
 def _entries(data: Mapping[str, Any], source: str) -> list[Mapping[str, Any]]:
@@ -441,31 +421,3 @@ def _public_entry(entry: Mapping[str, Any], source: str) -> PublicKey:
         _moment(entry.get("valid_from"), f"{source}: valid_from"),
         _moment(entry.get("valid_until"), f"{source}: valid_until"),
     )
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text`` (mode 600) atomically; FileExistsError if it exists."""
-    temporary = _temporary(path, text)
-    try:
-        os.link(temporary, path)
-    finally:
-        temporary.unlink()
-
-
-def _replace(path: Path, text: str) -> None:
-    os.replace(_temporary(path, text), path)
-
-
-def _temporary(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)

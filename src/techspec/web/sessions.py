@@ -97,7 +97,7 @@ def _kept_key(path: Path) -> str:
 def key_file_for(database_url: str) -> Path | None:
     """Where a server on ``database_url`` keeps its session key: beside a SQLite file
     (None for PostgreSQL or an in-memory database)."""
-    from techspec.proofs.keys import beside_database
+    from techspec.proofs.secret_files import beside_database
 
     return beside_database(database_url, ".secret")
 
