@@ -3,7 +3,10 @@ suggestion, a blocking concern and a thread its author's edit made outdated."""
 
 from __future__ import annotations
 
-from techspec.service import demo, threads
+import pytest
+
+from techspec.errors import InputError
+from techspec.service import demo, specs, threads
 from techspec.service.permissions import CONSOLE
 from techspec.store.engine import Store
 
@@ -22,3 +25,16 @@ def test_the_demo_seeds_a_spec_under_discussion(store: Store) -> None:
     assert threads.diffs(store, CONSOLE, found)[outdated.id].count("32 million products") == 1
     approved = threads.threads_of(store, CONSOLE, "0001-payments-ledger")
     assert approved == []  # the demo's approvals carry no comment
+
+
+def test_the_spec_page_asks_for_a_looked_up_spec_and_gets_the_same_threads(
+    store: Store,
+) -> None:
+    demo.seed(store)
+    spec = specs.current(store, demo.DISCUSSED).spec
+    assert threads.threads_on(store, CONSOLE, spec) == threads.threads_of(
+        store, CONSOLE, demo.DISCUSSED
+    )
+    assert threads.threads_on(store, CONSOLE, spec, "resolved") == []
+    with pytest.raises(InputError, match="'status': 'closed' is not one of open, resolved"):
+        threads.threads_on(store, CONSOLE, spec, "closed")

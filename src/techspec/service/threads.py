@@ -31,7 +31,7 @@ from techspec.store import threads
 from techspec.store.clock import iso
 from techspec.store.engine import Store
 from techspec.store.errors import Forbidden
-from techspec.store.records import Saved
+from techspec.store.records import Saved, SpecRecord
 from techspec.store.threads import STATUSES, Posted, Thread
 from techspec.store.users import User
 
@@ -41,9 +41,17 @@ def threads_of(
 ) -> list[Thread]:
     """The spec's threads, oldest first; ``status`` ``open`` or ``resolved`` filters."""
     require_reader(actor)
+    return threads_on(store, actor, current(store, reference).spec, status)
+
+
+def threads_on(
+    store: Store, actor: Actor, spec: SpecRecord, status: str | None = None
+) -> list[Thread]:
+    """:func:`threads_of` a spec the caller has already looked up (the spec page),
+    without reading its current revision again."""
+    require_reader(actor)
     if status is not None and status not in STATUSES:
         raise InputError(f"invalid field 'status': '{status}' is not one of {', '.join(STATUSES)}")
-    spec = current(store, reference).spec
     return threads.for_spec(store, spec.id, status)
 
 

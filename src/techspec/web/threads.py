@@ -69,7 +69,7 @@ class Discussion:
 def discussion(
     store: Store, actor: Actor, spec: SpecRecord, outline: list[OutlineEntry]
 ) -> Discussion:
-    found = service.threads_of(store, actor, f"#{spec.id}")
+    found = service.threads_on(store, actor, spec)
     changed = service.diffs(store, actor, found)
     owner = may_own(store, actor, spec)
     name = getattr(actor, "name", None)
