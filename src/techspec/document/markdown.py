@@ -46,8 +46,15 @@ and possessive runs: each byte is read once, whatever follows."""
 
 
 def events(text: str) -> list[tuple[Event, Span]]:
-    """Parse ``text`` into pulldown-cmark events, each with its source byte range."""
-    return list(pyromark.events_with_range(_shallow(text), options=_OPTIONS))
+    """Parse ``text`` into pulldown-cmark events, each with its source byte range.
+
+    Adjacent text events come merged into one, whose range runs from the first one's start
+    to the last one's end: the text is the same, and a line of ``[[[[...`` or ``*a_*a_...``
+    is one event rather than one per character (a Python object each, most of the cost of
+    a parse of such a line).  Nothing reads the range of a text event but its start (the
+    first of a run), and the end of a code block's last one."""
+    evs = pyromark.events_with_range(_shallow(text), options=_OPTIONS, merge_text=True)
+    return list(evs)
 
 
 def _shallow(text: str) -> str:
