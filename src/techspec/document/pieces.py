@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from itertools import accumulate
 from typing import Any
 
-from techspec.document.events import first_inline, is_bold_only, is_event, plain_text, top_level
+from techspec.document.events import Scan, Stream, rest, scan
 from techspec.document.model import (
     Block,
     Cell,
@@ -116,12 +117,13 @@ class Positions:
         return self.line(max(start, end - 1))
 
 
-def read_pieces(data: bytes, evs: list[Any], pos: Positions) -> _Reader:
-    """Read every top-level block of ``evs`` (the events of ``data``)."""
+def read_pieces(data: bytes, evs: Iterable[tuple[Any, Any]], pos: Positions) -> _Reader:
+    """Read every top-level block of ``evs`` (the events of ``data``), in one pass: each
+    block's reader takes its events from the stream, up to the block's end."""
     reader = _Reader(data, pos)
-    for first, last in top_level(evs):
-        event, span = evs[first]
-        reader.block(event, span["start"], span["end"], evs[first + 1 : last])
+    stream = iter(evs)
+    for event, span in stream:
+        reader.block(event, span["start"], span["end"], stream)
     return reader
 
 
@@ -134,16 +136,17 @@ class _Reader:
         self.comments: list[Comment] = []
         self.placeholders: list[Placeholder] = []
 
-    def block(self, event: Any, start: int, end: int, inner: list[Any]) -> None:
+    def block(self, event: Any, start: int, end: int, stream: Stream) -> None:
+        """Read the block that ``event`` begins, taking its events from ``stream``."""
         pos = self.pos
         piece = Piece(start, end, pos.line(start), pos.end_line(start, end))
-        self._dispatch(piece, event, inner)
+        self._dispatch(piece, event, stream)
         piece.links = len(self.links)
         piece.comments = len(self.comments)
         piece.placeholders = len(self.placeholders)
         self.pieces.append(piece)
 
-    def _dispatch(self, piece: Piece, event: Any, inner: list[Any]) -> None:
+    def _dispatch(self, piece: Piece, event: Any, stream: Stream) -> None:
         start, end, line, end_line = piece.start, piece.end, piece.line, piece.end_line
         if not isinstance(event, dict) or "Start" not in event:
             if event == "Rule":
@@ -152,47 +155,53 @@ class _Reader:
         tag = event["Start"]
         name = tag if isinstance(tag, str) else next(iter(tag))
         if name == "Heading":
-            self._heading(piece, tag["Heading"], inner)
+            self._heading(piece, tag["Heading"], scan(stream))
         elif name == "Paragraph":
-            self._paragraph(piece, inner)
+            self._paragraph(piece, scan(stream))
         elif name == "Table":
-            piece.block = Block("table", line, end_line, node=self._table(line, end_line, inner))
-            self._inline(start, end, inner)
+            found = scan(stream)
+            table = self._table(line, end_line, found.cells)
+            piece.block = Block("table", line, end_line, node=table)
+            self._inline(start, end, found)
         elif name == "List":
+            inner = rest(stream)
             items = self._list_items(inner)
             node = ListBlock(items, tag["List"] is not None, line, end_line)
             if tag["List"] is None:
                 piece.fields = self._list_fields(start, end, items) or None
             piece.block = Block("list", line, end_line, node=node)
-            self._inline(start, end, inner)
+            self._inline(start, end, scan(iter(inner)))
         elif name == "CodeBlock":
-            self._code(piece, tag["CodeBlock"], inner)
+            self._code(piece, tag["CodeBlock"], rest(stream))
         elif name == "HtmlBlock":
+            rest(stream)
             self._comments(start, end)
             piece.block = Block("html", line, end_line, text=self._source(start, end))
         elif name == "MetadataBlock" and line == 1:
-            piece.front_matter = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+            texts = (e["Text"] for e, _ in rest(stream) if type(e) is dict and "Text" in e)
+            piece.front_matter = "".join(texts)
             piece.fields = self._front_matter_fields(start, end) or None
         else:
+            found = scan(stream)
             piece.block = Block("quote", line, end_line, text=self._source(start, end))
-            self._inline(start, end, inner)
+            self._inline(start, end, found)
 
     # -- blocks --------------------------------------------------------------------
 
-    def _heading(self, piece: Piece, info: dict[str, Any], inner: list[Any]) -> None:
+    def _heading(self, piece: Piece, info: dict[str, Any], found: Scan) -> None:
         level = _HEADING_LEVELS.get(info.get("level", "H1"), 1)
-        line, column = self.pos.at(first_inline(inner, piece.start))
-        piece.heading = Heading(level, plain_text(inner).strip(), line, column)
+        line, column = self.pos.at(piece.start if found.first is None else found.first)
+        piece.heading = Heading(level, found.text.strip(), line, column)
         piece.atx = piece.line == piece.end_line and _is_atx(self.data, piece.start)
-        self._inline(piece.start, piece.end, inner)
+        self._inline(piece.start, piece.end, found)
 
-    def _paragraph(self, piece: Piece, inner: list[Any]) -> None:
+    def _paragraph(self, piece: Piece, found: Scan) -> None:
         start, end = piece.start, piece.end
-        text = plain_text(inner)
+        text = found.text
         piece.fields = self._fields(start, end) or None
-        piece.label = text.strip() if is_bold_only(inner) else None
+        piece.label = text.strip() if found.bold_only else None
         piece.block = Block("paragraph", piece.line, piece.end_line, text=text)
-        self._inline(start, end, inner)
+        self._inline(start, end, found)
 
     def _fields(self, start: int, end: int) -> list[Field]:
         fields = []
@@ -257,20 +266,14 @@ class _Reader:
             )
         return fields
 
-    def _table(self, line: int, end_line: int, inner: list[Any]) -> Table:
-        header: list[Cell] = []
-        rows: list[list[Cell]] = []
-        current: list[Cell] = header
-        for event, span in inner:
-            if not isinstance(event, dict) or "Start" not in event:
-                continue
-            tag = event["Start"]
-            if tag == "TableRow":
-                current = []
-                rows.append(current)
-            elif tag == "TableCell":
-                current.append(self._cell(span["start"], span["end"]))
+    def _table(self, line: int, end_line: int, cells: list[list[int]]) -> Table:
+        """The header's and each row's cells, from their spans (see :class:`Scan`)."""
+        header, *rows = [self._row(spans) for spans in cells]
         return Table(header, rows, line, end_line)
+
+    def _row(self, spans: list[int]) -> list[Cell]:
+        cell = self._cell
+        return [cell(spans[i], spans[i + 1]) for i in range(0, len(spans), 2)]
 
     def _cell(self, start: int, end: int) -> Cell:
         raw = self.data[start:end]
@@ -327,7 +330,7 @@ class _Reader:
     def _code(self, piece: Piece, tag: Any, inner: list[Any]) -> None:
         fenced = isinstance(tag, dict) and "Fenced" in tag
         info = tag["Fenced"] if fenced else ""
-        content = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+        content = "".join(e["Text"] for e, _ in inner if type(e) is dict and "Text" in e)
         node = CodeBlock(info.strip(), content, piece.line, piece.end_line, fenced)
         piece.block = Block("code", piece.line, piece.end_line, text=content, node=node)
         if inner:
@@ -337,34 +340,15 @@ class _Reader:
 
     # -- inline content ------------------------------------------------------------
 
-    def _inline(self, start: int, end: int, inner: list[Any]) -> None:
+    def _inline(self, start: int, end: int, found: Scan) -> None:
         """Collect links, comments and placeholders inside a block's inline content."""
-        excluded: list[tuple[int, int]] = []
-        link_stack: list[tuple[str, int, list[str]]] = []
-        for event, span in inner:
-            if isinstance(event, dict):
-                if "Start" in event:
-                    tag = event["Start"]
-                    if isinstance(tag, dict) and ("Link" in tag or "Image" in tag):
-                        target = str(
-                            (tag.get("Link") or tag.get("Image") or {}).get("dest_url", "")
-                        )
-                        link_stack.append((target, span["start"], []))
-                        excluded.append((span["start"], span["end"]))
-                elif "End" in event:
-                    if event["End"] in ("Link", "Image") and link_stack:
-                        target, link_start, parts = link_stack.pop()
-                        line, column = self.pos.at(link_start)
-                        self.links.append(Link("".join(parts), target, line, column))
-                elif "Text" in event:
-                    if link_stack:
-                        link_stack[-1][2].append(event["Text"])
-                elif "InlineHtml" in event or "Html" in event:
-                    excluded.append((span["start"], span["end"]))
-                    self._comments(span["start"], span["end"])
-                else:  # Code, TaskListMarker, FootnoteReference, math
-                    excluded.append((span["start"], span["end"]))
-        self._placeholders(start, end, excluded, in_code=False)
+        at = self.pos.at
+        for text, target, link_start in found.links:
+            line, column = at(link_start)
+            self.links.append(Link(text, target, line, column))
+        for html_start, html_end in found.html:
+            self._comments(html_start, html_end)
+        self._placeholders(start, end, found.excluded, in_code=False)
 
     def _placeholders(
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
