@@ -15,6 +15,7 @@ event stream does not keep.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
@@ -59,12 +60,21 @@ _YAML_FIELD = re.compile(
     rb"^(?P<key>[A-Za-z_][\w .-]{0,60}?)[ \t]*:(?:[ \t]++|(?=\r?$))(?P<value>[^\r\n]*+)\r?$",
     re.MULTILINE,
 )
-_BRACKETS = re.compile(rb"\[(?=[^\[\]\r\n]*[^\[\]\s])(?P<inner>[^\[\]\r\n]*)\]")
+_BOX_OR_NOTE = rb"(?![ \t\f\v]*[xX][ \t\f\v]*\])(?!\^)"
+"""Not a task box (``[x]``, whose blanks ``bytes.strip`` would take off) nor a footnote
+(``[^1]``)."""
+_BRACKET = rb"\[(?=[^\[\]\r\n]*[^\[\]\s])" + _BOX_OR_NOTE + rb"[^\[\]\r\n]*\]"
+_CODE_BRACKETS = re.compile(_BRACKET)
+"""A placeholder in code: brackets around something not blank, no task box, no footnote."""
+_BRACKETS = re.compile(rb"(?<![\\\]!])" + _BRACKET + rb"(?![(\[:])")
+"""A placeholder in text: besides, no escape, ``]`` or ``!`` before it (``\\[a]``,
+``[a][b]``, ``![a]``) and no ``(``, ``[`` or ``:`` after it (a link, a reference, a link
+definition).  Its brackets enclose no bracket, so a candidate turned down by a look
+around is never part of another: the one search finds what testing each match did."""
 _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _STRIDE = 256
 """Bytes between the checkpoints of a long line's character count."""
-_TASK_BOX = {b"x", b"X", b" ", b""}
 
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 
@@ -82,16 +92,36 @@ class Positions:
         self.ascii = data.isascii()
         self.shift = first_line - 1
         self._marks: dict[int, list[int]] = {}
+        # The line of the last offset asked for (its index and bounds), and on it the
+        # characters before that offset: consecutive offsets mostly fall on one line, in
+        # order, and are counted from there.
+        self._index = 0
+        self._low = 0
+        self._high = -1
+        self._cursor = 0
+        self._counted = 0
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset) + self.shift
 
     def at(self, offset: int) -> tuple[int, int]:
-        index = bisect_right(self.starts, offset)
-        start = self.starts[index - 1]
+        if self._low <= offset < self._high:
+            index = self._index
+        else:
+            starts = self.starts
+            self._index = index = bisect_right(starts, offset)
+            self._low = self._cursor = starts[index - 1]
+            self._high = starts[index] if index < len(starts) else sys.maxsize
+            self._counted = 0
         if self.ascii:
-            return index + self.shift, offset - start + 1
-        return index + self.shift, self._characters(index, start, offset) + 1
+            return index + self.shift, offset - self._low + 1
+        cursor = self._cursor
+        if cursor <= offset <= cursor + _STRIDE:
+            counted = self._counted + _characters(self.data[cursor:offset])
+        else:
+            counted = self._characters(index, self._low, offset)
+        self._cursor, self._counted = offset, counted
+        return index + self.shift, counted + 1
 
     def _characters(self, index: int, start: int, offset: int) -> int:
         """The characters in ``data[start:offset]``, where line ``index`` starts at ``start``.
@@ -272,16 +302,18 @@ class _Reader:
         return Table(header, rows, line, end_line)
 
     def _row(self, spans: list[int]) -> list[Cell]:
-        cell = self._cell
-        return [cell(spans[i], spans[i + 1]) for i in range(0, len(spans), 2)]
-
-    def _cell(self, start: int, end: int) -> Cell:
-        raw = self.data[start:end]
-        stripped = raw.lstrip(b" \t|")
-        offset = start + len(raw) - len(stripped)
-        text = stripped.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|")
-        line, column = self.pos.at(offset)
-        return Cell(text.strip(), line, column)
+        """The cells of one row: each one's text is its source trimmed (pipes too) with
+        ``\\|`` unescaped, at the column of its first character that is no blank or pipe."""
+        data, at = self.data, self.pos.at
+        cells = []
+        for index in range(0, len(spans), 2):
+            start = spans[index]
+            raw = data[start : spans[index + 1]]
+            stripped = raw.lstrip(b" \t|")
+            text = stripped.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|")
+            line, column = at(start + len(raw) - len(stripped))
+            cells.append(Cell(text.strip(), line, column))
+        return cells
 
     def _list_items(self, inner: list[Any]) -> list[ListItem]:
         """Flatten a (possibly nested) list into items; a nested list's text is its own."""
@@ -353,26 +385,22 @@ class _Reader:
     def _placeholders(
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
     ) -> None:
-        data = self.data
+        data, at, found = self.data, self.pos.at, self.placeholders
         spans = sorted(excluded)
         starts = [a for a, _ in spans]
         reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
-        for match in _BRACKETS.finditer(data, start, end):
+        for match in (_CODE_BRACKETS if in_code else _BRACKETS).finditer(data, start, end):
             left, right = match.span()
-            if match["inner"].strip() in _TASK_BOX or match["inner"].startswith(b"^"):
-                continue
             if not in_code:
-                if left > 0 and data[left - 1 : left] in (b"\\", b"]", b"!"):
-                    continue
-                if data[right : right + 1] in (b"(", b"[", b":"):
-                    continue
-                before = bisect_left(starts, right)  # the spans that start before its end
-                if before and reach[before - 1] > left:  # and one of them ends after its start
-                    continue
-            line, column = self.pos.at(left)
-            end_column = self.pos.at(right)[1]
-            text = match[0].decode("utf-8", "replace")
-            self.placeholders.append(Placeholder(text, line, column, end_column, in_code))
+                if right == end and data[right : right + 1] in (b"(", b"[", b":"):
+                    continue  # what follows the block's last bracket, which the search ends at
+                if spans:
+                    before = bisect_left(starts, right)  # the spans that start before its end
+                    if before and reach[before - 1] > left:  # and one ends after its start
+                        continue
+            line, column = at(left)
+            text = match[0].decode("utf-8", "replace")  # on one line: its end column follows
+            found.append(Placeholder(text, line, column, column + len(text), in_code))
 
     def _comments(self, start: int, end: int) -> None:
         """Each ``<!--`` with the first ``-->`` after it.  A scan, not a lazy regex: when no
