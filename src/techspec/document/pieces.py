@@ -374,10 +374,11 @@ class _Reader:
 
     def _inline(self, start: int, end: int, found: Scan) -> None:
         """Collect links, comments and placeholders inside a block's inline content."""
-        at = self.pos.at
-        for text, target, link_start in found.links:
-            line, column = at(link_start)
-            self.links.append(Link(text, target, line, column))
+        if found.links:
+            at = self.pos.at
+            for text, target, link_start in found.links:
+                line, column = at(link_start)
+                self.links.append(Link(text, target, line, column))
         for html_start, html_end in found.html:
             self._comments(html_start, html_end)
         self._placeholders(start, end, found.excluded, in_code=False)
@@ -386,6 +387,8 @@ class _Reader:
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
     ) -> None:
         data, at, found = self.data, self.pos.at, self.placeholders
+        if data.find(b"[", start, end) < 0:
+            return  # most blocks: a heading, a sentence
         spans = sorted(excluded)
         starts = [a for a, _ in spans]
         reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far

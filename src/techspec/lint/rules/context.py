@@ -83,6 +83,10 @@ class LintContext:
         self.is_spec = self.template.looks_like(self.spec)
         self._tables: list[TablePair] | None = None
         self._checked: dict[str, list[Finding]] = {}
+        self._last_line = max(1, self.spec.line_count)
+        self._reported: dict[str, tuple[str, str, Severity, bool]] = {}
+        """Per code: the rule's code, name, severity here and fixability (a check may
+        report a finding for every line)."""
         sections = list(self.spec.walk())
         self._section_lines = [s.line for s in sections]
         self._section_paths = [s.path for s in sections]
@@ -102,21 +106,27 @@ class LintContext:
         end_column: int | None = None,
         section: str | None = None,
     ) -> Finding:
-        rule = rule_of(code)
-        last = max(1, self.spec.line_count)
-        line = min(max(1, line), last)
-        end_line = min(max(line, end_line or line), last)
+        reported = self._reported.get(code)
+        if reported is None:
+            rule = rule_of(code)
+            severity = self.severity(rule.severity)
+            reported = self._reported[code] = (rule.code, rule.name, severity, rule.fixable)
+        last = self._last_line
+        line = 1 if line < 1 else last if line > last else line
+        end_line = end_line or line
+        end_line = line if end_line < line else last if end_line > last else end_line
+        end_column = end_column or column
         return Finding(
-            rule=rule.code,
-            name=rule.name,
-            severity=self.severity(rule.severity),
-            message=message,
-            line=line,
-            column=max(1, column),
-            end_line=end_line,
-            end_column=max(1, end_column or column),
-            section=section if section is not None else self.section_at(line),
-            fixable=rule.fixable,
+            reported[0],
+            reported[1],
+            reported[2],
+            message,
+            line,
+            column if column > 1 else 1,
+            end_line,
+            end_column if end_column > 1 else 1,
+            section if section is not None else self.section_at(line),
+            reported[3],
         )
 
     def severity(self, declared: str) -> Severity:
