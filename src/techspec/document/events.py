@@ -42,19 +42,20 @@ class Scan:
     ``parts`` joined is the plain text (markup left out, line breaks read as spaces);
     ``excluded`` are the byte spans of links, images, code, HTML, task boxes and footnote
     references, where a bracket is no placeholder; ``links`` are ``(text, target, start)``;
-    ``html`` the spans of inline HTML (where comments can be); ``cells`` the flat
-    ``start, end, start, end ...`` spans of a table's cells, one list per row, the header's
-    first.
+    ``html`` the spans of inline HTML (where comments can be); ``cells`` the spans of a
+    table's cells (``{"start": ..., "end": ...}``) and ``rows`` how many cells came before
+    each row after the header.
     """
 
-    __slots__ = ("bold_only", "cells", "excluded", "first", "html", "links", "parts")
+    __slots__ = ("bold_only", "cells", "excluded", "first", "html", "links", "parts", "rows")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.excluded: list[tuple[int, int]] = []
         self.links: list[tuple[str, str, int]] = []
         self.html: list[tuple[int, int]] = []
-        self.cells: list[list[int]] = [[]]
+        self.cells: list[Any] = []
+        self.rows: list[int] = []
         self.first: int | None = None
         """Where the first inner event begins (None: there is none)."""
         self.bold_only = False
@@ -68,8 +69,7 @@ class Scan:
 def scan(stream: Stream) -> Scan:
     """Read a block's events, up to its end, in one pass (see :class:`Scan`)."""
     found = Scan()
-    parts, excluded, cells = found.parts, found.excluded, found.cells
-    row = cells[0]
+    parts, excluded, cells, rows = found.parts, found.excluded, found.cells, found.rows
     open_links: list[tuple[str, int, list[str]]] = []
     depth = 1
     count = marks = 0
@@ -89,11 +89,9 @@ def scan(stream: Stream) -> Scan:
                 tag = event["Start"]
                 if type(tag) is str:
                     if tag == "TableCell":
-                        span = item[1]
-                        row += (span["start"], span["end"])
+                        cells.append(item[1])
                     elif tag == "TableRow":
-                        row = []
-                        cells.append(row)
+                        rows.append(len(cells))
                 elif "Link" in tag or "Image" in tag:
                     span = item[1]
                     target = str((tag.get("Link") or tag.get("Image") or {}).get("dest_url", ""))

@@ -36,7 +36,7 @@ def parse(text: str, path: str | None = None) -> Spec:
     with collection_paused():
         body, data, exact = encode_body(text)
         try:  # pyromark raises, if ever, when asked (its stream of events never fails)
-            evs = _markdown.events(body)
+            evs = _markdown.stream(body)
         except Exception:  # the parser must never raise on text
             evs = iter(())
         pos = Positions(data)

@@ -18,7 +18,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, pairwise, repeat
 from typing import Any
 
 from techspec.document.events import Scan, Stream, rest, scan
@@ -103,6 +103,18 @@ class Positions:
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset) + self.shift
+
+    def places(self, offsets: list[int]) -> tuple[list[int], list[int]]:
+        """The lines and the columns of ``offsets``, as :meth:`at` gives each (a table's
+        cells, a paragraph's placeholders: many at once)."""
+        starts, shift = self.starts, self.shift
+        indexes = [bisect_right(starts, offset) for offset in offsets]
+        lines = [index + shift for index in indexes]
+        if self.ascii:
+            pairs = zip(offsets, indexes, strict=True)
+            return lines, [offset - starts[index - 1] + 1 for offset, index in pairs]
+        at = self.at
+        return lines, [at(offset)[1] for offset in offsets]
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._low <= offset < self._high:
@@ -190,7 +202,7 @@ class _Reader:
             self._paragraph(piece, scan(stream))
         elif name == "Table":
             found = scan(stream)
-            table = self._table(line, end_line, found.cells)
+            table = self._table(line, end_line, found)
             piece.block = Block("table", line, end_line, node=table)
             self._inline(start, end, found)
         elif name == "List":
@@ -296,24 +308,23 @@ class _Reader:
             )
         return fields
 
-    def _table(self, line: int, end_line: int, cells: list[list[int]]) -> Table:
-        """The header's and each row's cells, from their spans (see :class:`Scan`)."""
-        header, *rows = [self._row(spans) for spans in cells]
-        return Table(header, rows, line, end_line)
-
-    def _row(self, spans: list[int]) -> list[Cell]:
-        """The cells of one row: each one's text is its source trimmed (pipes too) with
-        ``\\|`` unescaped, at the column of its first character that is no blank or pipe."""
-        data, at = self.data, self.pos.at
-        cells = []
-        for index in range(0, len(spans), 2):
-            start = spans[index]
-            raw = data[start : spans[index + 1]]
-            stripped = raw.lstrip(b" \t|")
-            text = stripped.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|")
-            line, column = at(start + len(raw) - len(stripped))
-            cells.append(Cell(text.strip(), line, column))
-        return cells
+    def _table(self, line: int, end_line: int, found: Scan) -> Table:
+        """The header's and each row's cells, all read at once from their spans: each one's
+        text is its source trimmed (pipes too) with ``\\|`` unescaped, at the column of its
+        first character that is no blank or pipe."""
+        data = self.data
+        starts = [span["start"] for span in found.cells]
+        raws = [data[span["start"] : span["end"]] for span in found.cells]
+        kept = [raw.lstrip(b" \t|") for raw in raws]
+        offsets = [a + len(raw) - len(b) for a, raw, b in zip(starts, raws, kept, strict=True)]
+        texts = [
+            b.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|").strip()
+            for b in kept
+        ]
+        cells = list(map(Cell, texts, *self.pos.places(offsets)))
+        bounds = [*found.rows, len(cells)]
+        rows = [cells[first:last] for first, last in pairwise(bounds)]
+        return Table(cells[: bounds[0]], rows, line, end_line)
 
     def _list_items(self, inner: list[Any]) -> list[ListItem]:
         """Flatten a (possibly nested) list into items; a nested list's text is its own."""
@@ -386,24 +397,23 @@ class _Reader:
     def _placeholders(
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
     ) -> None:
-        data, at, found = self.data, self.pos.at, self.placeholders
+        data = self.data
         if data.find(b"[", start, end) < 0:
             return  # most blocks: a heading, a sentence
-        spans = sorted(excluded)
-        starts = [a for a, _ in spans]
-        reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
-        for match in (_CODE_BRACKETS if in_code else _BRACKETS).finditer(data, start, end):
-            left, right = match.span()
-            if not in_code:
-                if right == end and data[right : right + 1] in (b"(", b"[", b":"):
-                    continue  # what follows the block's last bracket, which the search ends at
-                if spans:
-                    before = bisect_left(starts, right)  # the spans that start before its end
-                    if before and reach[before - 1] > left:  # and one ends after its start
-                        continue
-            line, column = at(left)
-            text = match[0].decode("utf-8", "replace")  # on one line: its end column follows
-            found.append(Placeholder(text, line, column, column + len(text), in_code))
+        matches = list((_CODE_BRACKETS if in_code else _BRACKETS).finditer(data, start, end))
+        if not in_code and matches:
+            if matches[-1].end() == end and data[end : end + 1] in (b"(", b"[", b":"):
+                matches.pop()  # the search ends at the block's end, and so sees nothing after
+            if excluded:
+                spans = sorted(excluded)
+                starts = [a for a, _ in spans]
+                reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
+                matches = [m for m in matches if not _inside(m.span(), starts, reach)]
+        texts = [match[0].decode("utf-8", "replace") for match in matches]
+        lines, columns = self.pos.places([match.start() for match in matches])
+        ends = [column + len(text) for column, text in zip(columns, texts, strict=True)]
+        # on one line, a placeholder's end column follows from its text
+        self.placeholders += map(Placeholder, texts, lines, columns, ends, repeat(in_code))
 
     def _comments(self, start: int, end: int) -> None:
         """Each ``<!--`` with the first ``-->`` after it.  A scan, not a lazy regex: when no
@@ -440,6 +450,13 @@ class _OpenItem:
         if not self.frozen:
             self.item.text = "".join(self.parts).strip()
             self.frozen = True
+
+
+def _inside(span: tuple[int, int], starts: list[int], reach: list[int]) -> bool:
+    """Whether ``span`` overlaps one of the spans whose sorted starts are ``starts`` and
+    whose furthest end so far is ``reach``."""
+    before = bisect_left(starts, span[1])  # the spans that start before its end
+    return before > 0 and reach[before - 1] > span[0]  # and one of them ends after its start
 
 
 def _without_break(value: bytes) -> bytes:

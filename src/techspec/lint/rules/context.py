@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from techspec.document.model import Field, Section, Spec, Table
 from techspec.document.outline import Outline
 from techspec.lint.findings import Finding, Severity
+from techspec.lint.patterns import HeadingMatch
 from techspec.lint.rules.registry import Rule, rule_of
 from techspec.lint.template import SectionRule, TableRule, Template
 from techspec.lint.template.headings import heading_key, stem_key
@@ -84,6 +85,8 @@ class LintContext:
         self._tables: list[TablePair] | None = None
         self._checked: dict[str, list[Finding]] = {}
         self._last_line = max(1, self.spec.line_count)
+        self._numbers: dict[int, int | None] = {}
+        """By section (its id): the number its repeatable rule's matcher found in its title."""
         self._reported: dict[str, tuple[str, str, Severity, bool]] = {}
         """Per code: the rule's code, name, severity here and fixability (a check may
         report a finding for every line)."""
@@ -165,6 +168,15 @@ class LintContext:
             self._tables = pairs
         return self._tables
 
+    def number(self, rule: SectionRule, section: Section) -> int | None:
+        """``rule.number(section.title)`` for a section matched to ``rule``: as matching
+        found it, when it ran the rule's matcher (a document of many phases)."""
+        if rule.pattern is not None and rule.numbered and rule.matcher is not None:
+            number = self._numbers.get(id(section), -1)
+            if number != -1:
+                return number
+        return rule.number(section.title)
+
     def field(self, key: str) -> Field | None:
         """The spec's metadata field ``key``, wherever the template's shape keeps it."""
         return self.template.field_of(self.outline, key)
@@ -183,8 +195,16 @@ class LintContext:
     ) -> None:
         found: dict[int, list[Section]] = {}
         furthest = -1
+        answers = _answers(rules)
         for section in sections:
-            index = _rule_index(rules, section.title)
+            title = section.title
+            index = answers.get(title, -1)
+            if index == -1:
+                index, heading = _find_rule(rules, title)
+                if len(answers) < 4096:
+                    answers[title] = index
+                if heading is not None:
+                    self._numbers[id(section)] = heading.number
             if index is None:
                 self.extra.append(section)
                 continue
@@ -243,8 +263,9 @@ class LintContext:
         self.missing = [m for m in self.missing if id(m) not in taken]
 
 
-def _rule_index(rules: list[SectionRule], title: str) -> int | None:
-    """The index of the rule among ``rules`` that ``title`` answers (None: none).
+def _answers(rules: list[SectionRule]) -> dict[str, int | None]:
+    """Title -> the index of the rule among ``rules`` that it answers (None: none), as
+    found so far.
 
     Remembered per rules list and title: every spec written from a template repeats
     its headings, and a run over many files asks again for each section."""
@@ -253,35 +274,36 @@ def _rule_index(rules: list[SectionRule], title: str) -> int | None:
         if len(_INDEXES) > 256:
             _INDEXES.clear()
         known = _INDEXES[id(rules)] = (rules, {})
-    answers = known[1]
-    if title in answers:
-        return answers[title]
-    found = _find_rule(rules, title)
-    if len(answers) < 4096:
-        answers[title] = found
-    return found
+    return known[1]
 
 
 _INDEXES: dict[int, tuple[list[SectionRule], dict[str, int | None]]] = {}
 """Per rules list (held, so that its id stays its own): title -> rule index."""
 
 
-def _find_rule(rules: list[SectionRule], title: str) -> int | None:
+def _find_rule(rules: list[SectionRule], title: str) -> tuple[int | None, HeadingMatch | None]:
     """A literal heading with the same key (numbering and an (Optional) mark aside), else
-    a pattern, else a literal heading equal to what comes before a colon."""
+    a pattern, else a literal heading equal to what comes before a colon; with what the
+    pattern's matcher found, when one did (its number is asked for again)."""
     key = heading_key(title)  # what rule.matches(title) compares with rule.key
     for index, rule in enumerate(rules):
         if rule.pattern is None and rule.key == key:
-            return index
+            return index, None
     for index, rule in enumerate(rules):
-        if rule.pattern is not None and rule.matches(title):
-            return index
+        if rule.pattern is None:
+            continue
+        if rule.matcher is not None:  # what rule.matches(title) asks
+            heading = rule.matcher.match(title)
+            if heading is not None:
+                return index, heading
+        elif rule.matches(title):
+            return index, None
     stem = stem_key(title)
     if stem is not None:
         for index, rule in enumerate(rules):
             if rule.pattern is None and rule.key == stem:
-                return index
-    return None
+                return index, None
+    return None, None
 
 
 Check = Callable[[LintContext], Iterator[Finding]]

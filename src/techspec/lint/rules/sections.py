@@ -105,7 +105,7 @@ def check_numbering(ctx: LintContext) -> Iterator[Finding]:
             continue
         expected = 1
         for section in sections:
-            number = section_rule.number(section.title)
+            number = ctx.number(section_rule, section)
             if number is not None and number != expected:
                 message = f"'{section.title}' should be number {expected}"
                 yield ctx.finding("TS104", message, section.line, section.column)
