@@ -11,6 +11,7 @@ Python objects each) cost as much as making them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 Stream = Iterator[tuple[Any, Any]]
@@ -70,6 +71,18 @@ def scan(stream: Stream) -> Scan:
     """Read a block's events, up to its end, in one pass (see :class:`Scan`)."""
     found = Scan()
     parts, excluded, cells, rows = found.parts, found.excluded, found.cells, found.rows
+    head = next(stream, None)
+    if head is None:
+        return found
+    if type(head[0]) is dict and "Text" in head[0]:  # a heading, a sentence: one text
+        after = next(stream, None)
+        if after is None or (type(after[0]) is dict and "End" in after[0]):
+            parts.append(head[0]["Text"])
+            found.first = head[1]["start"]
+            return found
+        stream = chain((head, after), stream)
+    else:
+        stream = chain((head,), stream)
     open_links: list[tuple[str, int, list[str]]] = []
     depth = 1
     count = marks = 0

@@ -195,12 +195,13 @@ class LintContext:
     ) -> None:
         found: dict[int, list[Section]] = {}
         furthest = -1
-        answers = _answers(rules)
+        known = _known(rules)
+        answers = known.answers
         for section in sections:
             title = section.title
             index = answers.get(title, -1)
             if index == -1:
-                index, heading = _find_rule(rules, title)
+                index, heading = known.find(title)
                 if len(answers) < 4096:
                     answers[title] = index
                 if heading is not None:
@@ -263,47 +264,54 @@ class LintContext:
         self.missing = [m for m in self.missing if id(m) not in taken]
 
 
-def _answers(rules: list[SectionRule]) -> dict[str, int | None]:
-    """Title -> the index of the rule among ``rules`` that it answers (None: none), as
-    found so far.
+class _Known:
+    """What matching a title to one list of sibling rules needs, worked out once: the
+    index of the first literal rule of each key, the pattern rules, and the answer for
+    each title seen so far (title -> rule index, None: none).
 
-    Remembered per rules list and title: every spec written from a template repeats
-    its headings, and a run over many files asks again for each section."""
+    Remembered per rules list: every spec written from a template repeats its headings,
+    and a run over many files asks again for each section."""
+
+    __slots__ = ("answers", "literal", "patterns", "rules")
+
+    def __init__(self, rules: list[SectionRule]) -> None:
+        self.rules = rules  # held, so that its id stays its own
+        self.answers: dict[str, int | None] = {}
+        self.literal: dict[str, int] = {}
+        for index, rule in enumerate(rules):
+            if rule.pattern is None:
+                self.literal.setdefault(rule.key, index)
+        self.patterns = [(i, rule) for i, rule in enumerate(rules) if rule.pattern is not None]
+
+    def find(self, title: str) -> tuple[int | None, HeadingMatch | None]:
+        """A literal heading with the same key (numbering and an (Optional) mark aside),
+        else a pattern, else a literal heading equal to what comes before a colon; with
+        what the pattern's matcher found, when one did (its number is asked for again)."""
+        index = self.literal.get(heading_key(title))  # what rule.matches(title) compares
+        if index is not None:
+            return index, None
+        for index, rule in self.patterns:
+            if rule.matcher is not None:  # what rule.matches(title) asks
+                heading = rule.matcher.match(title)
+                if heading is not None:
+                    return index, heading
+            elif rule.matches(title):
+                return index, None
+        stem = stem_key(title)
+        return (self.literal.get(stem), None) if stem is not None else (None, None)
+
+
+def _known(rules: list[SectionRule]) -> _Known:
     known = _INDEXES.get(id(rules))
-    if known is None or known[0] is not rules:
+    if known is None or known.rules is not rules:
         if len(_INDEXES) > 256:
             _INDEXES.clear()
-        known = _INDEXES[id(rules)] = (rules, {})
-    return known[1]
+        known = _INDEXES[id(rules)] = _Known(rules)
+    return known
 
 
-_INDEXES: dict[int, tuple[list[SectionRule], dict[str, int | None]]] = {}
-"""Per rules list (held, so that its id stays its own): title -> rule index."""
-
-
-def _find_rule(rules: list[SectionRule], title: str) -> tuple[int | None, HeadingMatch | None]:
-    """A literal heading with the same key (numbering and an (Optional) mark aside), else
-    a pattern, else a literal heading equal to what comes before a colon; with what the
-    pattern's matcher found, when one did (its number is asked for again)."""
-    key = heading_key(title)  # what rule.matches(title) compares with rule.key
-    for index, rule in enumerate(rules):
-        if rule.pattern is None and rule.key == key:
-            return index, None
-    for index, rule in enumerate(rules):
-        if rule.pattern is None:
-            continue
-        if rule.matcher is not None:  # what rule.matches(title) asks
-            heading = rule.matcher.match(title)
-            if heading is not None:
-                return index, heading
-        elif rule.matches(title):
-            return index, None
-    stem = stem_key(title)
-    if stem is not None:
-        for index, rule in enumerate(rules):
-            if rule.pattern is None and rule.key == stem:
-                return index, None
-    return None, None
+_INDEXES: dict[int, _Known] = {}
+"""Per rules list (by its id)."""
 
 
 Check = Callable[[LintContext], Iterator[Finding]]
