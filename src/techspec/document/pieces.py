@@ -106,15 +106,24 @@ class Positions:
 
     def places(self, offsets: list[int]) -> tuple[list[int], list[int]]:
         """The lines and the columns of ``offsets``, as :meth:`at` gives each (a table's
-        cells, a paragraph's placeholders: many at once)."""
-        starts, shift = self.starts, self.shift
-        indexes = [bisect_right(starts, offset) for offset in offsets]
-        lines = [index + shift for index in indexes]
-        if self.ascii:
-            pairs = zip(offsets, indexes, strict=True)
-            return lines, [offset - starts[index - 1] + 1 for offset, index in pairs]
-        at = self.at
-        return lines, [at(offset)[1] for offset in offsets]
+        cells, a paragraph's placeholders: many at once, mostly several on a line, in
+        order: the line of the last one is tried first)."""
+        if not self.ascii:
+            at = self.at
+            places = [at(offset) for offset in offsets]
+            return [line for line, _ in places], [column for _, column in places]
+        starts, shift, count = self.starts, self.shift, len(self.starts)
+        lines: list[int] = []
+        columns: list[int] = []
+        index, low, high = 0, 0, -1
+        for offset in offsets:
+            if not low <= offset < high:
+                index = bisect_right(starts, offset)
+                low = starts[index - 1]
+                high = starts[index] if index < count else sys.maxsize
+            lines.append(index + shift)
+            columns.append(offset - low + 1)
+        return lines, columns
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._low <= offset < self._high:
