@@ -160,12 +160,17 @@ class Positions:
         step = min((offset - start) // _STRIDE, len(marks) - 1)
         return marks[step] + _characters(self.data[start + step * _STRIDE : offset])
 
-    def end_line(self, start: int, end: int) -> int:
-        """The line of the last character in ``[start, end)``, ignoring a trailing newline."""
-        data = self.data
+    def lines(self, start: int, end: int) -> tuple[int, int]:
+        """The line of ``start`` and the line of the last character in ``[start, end)``
+        (a trailing newline aside), with one search for a block on one line (most are)."""
+        data, starts = self.data, self.starts
         while end > start and data[end - 1] in b"\r\n":
             end -= 1
-        return self.line(max(start, end - 1))
+        index = bisect_right(starts, start)
+        last = max(start, end - 1)
+        if index < len(starts) and last >= starts[index]:
+            return index + self.shift, bisect_right(starts, last) + self.shift
+        return index + self.shift, index + self.shift
 
 
 def read_pieces(data: bytes, evs: Iterable[tuple[Any, Any]], pos: Positions) -> _Reader:
@@ -190,7 +195,7 @@ class _Reader:
     def block(self, event: Any, start: int, end: int, stream: Stream) -> None:
         """Read the block that ``event`` begins, taking its events from ``stream``."""
         pos = self.pos
-        piece = Piece(start, end, pos.line(start), pos.end_line(start, end))
+        piece = Piece(start, end, *pos.lines(start, end))
         self._dispatch(piece, event, stream)
         piece.links = len(self.links)
         piece.comments = len(self.comments)
@@ -401,14 +406,13 @@ class _Reader:
                 self.links.append(Link(text, target, line, column))
         for html_start, html_end in found.html:
             self._comments(html_start, html_end)
-        self._placeholders(start, end, found.excluded, in_code=False)
+        if self.data.find(b"[", start, end) >= 0:  # most blocks (a heading, a sentence) have none
+            self._placeholders(start, end, found.excluded, in_code=False)
 
     def _placeholders(
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
     ) -> None:
         data = self.data
-        if data.find(b"[", start, end) < 0:
-            return  # most blocks: a heading, a sentence
         matches = list((_CODE_BRACKETS if in_code else _BRACKETS).finditer(data, start, end))
         if not in_code and matches:
             if matches[-1].end() == end and data[end : end + 1] in (b"(", b"[", b":"):
