@@ -63,14 +63,16 @@ _YAML_FIELD = re.compile(
 _BOX_OR_NOTE = rb"(?![ \t\f\v]*[xX][ \t\f\v]*\])(?!\^)"
 """Not a task box (``[x]``, whose blanks ``bytes.strip`` would take off) nor a footnote
 (``[^1]``)."""
-_BRACKET = rb"\[(?=[^\[\]\r\n]*[^\[\]\s])" + _BOX_OR_NOTE + rb"[^\[\]\r\n]*\]"
-_CODE_BRACKETS = re.compile(_BRACKET)
+_INNER = rb"(?=[^\[\]\r\n]*[^\[\]\s])" + _BOX_OR_NOTE + rb"[^\[\]\r\n]*\]"
+_CODE_BRACKETS = re.compile(rb"\[" + _INNER)
 """A placeholder in code: brackets around something not blank, no task box, no footnote."""
-_BRACKETS = re.compile(rb"(?<![\\\]!])" + _BRACKET + rb"(?![(\[:])")
+_BRACKETS = re.compile(rb"\[(?<![\\\]!]\[)" + _INNER + rb"(?![(\[:])")
 """A placeholder in text: besides, no escape, ``]`` or ``!`` before it (``\\[a]``,
 ``[a][b]``, ``![a]``) and no ``(``, ``[`` or ``:`` after it (a link, a reference, a link
 definition).  Its brackets enclose no bracket, so a candidate turned down by a look
-around is never part of another: the one search finds what testing each match did."""
+around is never part of another: the one search finds what testing each match did.  The
+pattern starts with its ``[`` (the test of what is before it comes after), so the search
+skips to each ``[`` as a plain search for it does."""
 _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _STRIDE = 256
