@@ -72,8 +72,8 @@ def scan(stream: Stream) -> Scan:
     found = Scan()
     parts, excluded, cells, rows = found.parts, found.excluded, found.cells, found.rows
     head = next(stream, None)
-    if head is None:
-        return found
+    if head is None or (type(head[0]) is dict and "End" in head[0]):
+        return found  # an empty block (or the stream ended before it did)
     if type(head[0]) is dict and "Text" in head[0]:  # a heading, a sentence: one text
         after = next(stream, None)
         if after is None or (type(after[0]) is dict and "End" in after[0]):
@@ -86,7 +86,6 @@ def scan(stream: Stream) -> Scan:
     open_links: list[tuple[str, int, list[str]]] = []
     depth = 1
     count = marks = 0
-    first: Any = None
     last: Any = None
     for item in stream:
         event = item[0]
@@ -128,11 +127,8 @@ def scan(stream: Stream) -> Scan:
                 # else: a task box, a footnote reference, math
         elif event == "SoftBreak" or event == "HardBreak":
             parts.append(" ")
-        if not count:
-            first = item
         count += 1
         last = event
-    if first is not None:
-        found.first = first[1]["start"]
-        found.bold_only = count >= 3 and marks == 2 and (first[0], last) == _STRONG
+    found.first = head[1]["start"]
+    found.bold_only = count >= 3 and marks == 2 and (head[0], last) == _STRONG
     return found
