@@ -3,13 +3,15 @@
 techspec uses pyromark (pulldown-cmark, CommonMark + GFM tables and task lists, in Rust):
 on the 500-spec benchmark corpus it tokenizes about ten times faster than markdown-it-py,
 and its events carry exact byte ranges into the source.  The rest of techspec sees only
-:func:`events`: a flat list of ``(event, start, end)`` triples in pulldown-cmark's shape,
-with UTF-8 byte offsets.  Swapping the parser means re-implementing this one function.
+:func:`stream` (and :func:`events`, the same as a list): ``(event, span)`` pairs in
+pulldown-cmark's shape, with UTF-8 byte offsets.  Swapping the parser means re-implementing
+these.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pyromark
@@ -46,8 +48,22 @@ and possessive runs: each byte is read once, whatever follows."""
 
 
 def events(text: str) -> list[tuple[Event, Span]]:
-    """Parse ``text`` into pulldown-cmark events, each with its source byte range."""
-    return list(pyromark.events_with_range(_shallow(text), options=_OPTIONS))
+    """Parse ``text`` into pulldown-cmark events, each with its source byte range (all of
+    them at once: :func:`stream` gives them as they come)."""
+    return list(stream(text))
+
+
+def stream(text: str) -> Iterator[tuple[Event, Span]]:
+    """The events of :func:`events`, as they come: the parser reads them one block at a
+    time (:mod:`techspec.document.events`), and holding every event of a large text at
+    once cost as much as making them.
+
+    Adjacent text events come merged into one, whose range runs from the first one's start
+    to the last one's end: the text is the same, and a line of ``[[[[...`` or ``*a_*a_...``
+    is one event rather than one per character (a Python object each, most of the cost of
+    a parse of such a line).  Nothing reads the range of a text event but its start (the
+    first of a run), and the end of a code block's last one."""
+    return pyromark.events_with_range(_shallow(text), options=_OPTIONS, merge_text=True)
 
 
 def _shallow(text: str) -> str:

@@ -152,7 +152,7 @@ class Section:
         return [item for lst in self.lists for item in lst.items if item.checked is not None]
 
     def field(self, key: str) -> Field | None:
-        return _find_field(self.fields, key)
+        return _find_field(self.fields, key) if self.fields else None
 
 
 @dataclass(slots=True)

@@ -35,10 +35,10 @@ def parse(text: str, path: str | None = None) -> Spec:
     """Parse a specification.  Never raises: any text gives a :class:`Spec`."""
     with collection_paused():
         body, data, exact = encode_body(text)
-        try:
-            evs = _markdown.events(body)
+        try:  # pyromark raises, if ever, when asked (its stream of events never fails)
+            evs = _markdown.stream(body)
         except Exception:  # the parser must never raise on text
-            evs = []
+            evs = iter(())
         pos = Positions(data)
         reader = read_pieces(data, evs, pos)
         reading = Reading(reader.pieces, data, exact, pos.starts)

@@ -15,11 +15,13 @@ event stream does not keep.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from collections.abc import Iterable
+from itertools import accumulate, pairwise, repeat
 from typing import Any
 
-from techspec.document.events import first_inline, is_bold_only, is_event, plain_text, top_level
+from techspec.document.events import Scan, Stream, rest, scan
 from techspec.document.model import (
     Block,
     Cell,
@@ -58,12 +60,23 @@ _YAML_FIELD = re.compile(
     rb"^(?P<key>[A-Za-z_][\w .-]{0,60}?)[ \t]*:(?:[ \t]++|(?=\r?$))(?P<value>[^\r\n]*+)\r?$",
     re.MULTILINE,
 )
-_BRACKETS = re.compile(rb"\[(?=[^\[\]\r\n]*[^\[\]\s])(?P<inner>[^\[\]\r\n]*)\]")
+_BOX_OR_NOTE = rb"(?![ \t\f\v]*[xX][ \t\f\v]*\])(?!\^)"
+"""Not a task box (``[x]``, whose blanks ``bytes.strip`` would take off) nor a footnote
+(``[^1]``)."""
+_INNER = rb"(?=[^\[\]\r\n]*[^\[\]\s])" + _BOX_OR_NOTE + rb"[^\[\]\r\n]*\]"
+_CODE_BRACKETS = re.compile(rb"\[" + _INNER)
+"""A placeholder in code: brackets around something not blank, no task box, no footnote."""
+_BRACKETS = re.compile(rb"\[(?<![\\\]!]\[)" + _INNER + rb"(?![(\[:])")
+"""A placeholder in text: besides, no escape, ``]`` or ``!`` before it (``\\[a]``,
+``[a][b]``, ``![a]``) and no ``(``, ``[`` or ``:`` after it (a link, a reference, a link
+definition).  Its brackets enclose no bracket, so a candidate turned down by a look
+around is never part of another: the one search finds what testing each match did.  The
+pattern starts with its ``[`` (the test of what is before it comes after), so the search
+skips to each ``[`` as a plain search for it does."""
 _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _STRIDE = 256
 """Bytes between the checkpoints of a long line's character count."""
-_TASK_BOX = {b"x", b"X", b" ", b""}
 
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 
@@ -81,16 +94,57 @@ class Positions:
         self.ascii = data.isascii()
         self.shift = first_line - 1
         self._marks: dict[int, list[int]] = {}
+        # The line of the last offset asked for (its index and bounds), and on it the
+        # characters before that offset: consecutive offsets mostly fall on one line, in
+        # order, and are counted from there.
+        self._index = 0
+        self._low = 0
+        self._high = -1
+        self._cursor = 0
+        self._counted = 0
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset) + self.shift
 
+    def places(self, offsets: list[int]) -> tuple[list[int], list[int]]:
+        """The lines and the columns of ``offsets``, as :meth:`at` gives each (a table's
+        cells, a paragraph's placeholders: many at once, mostly several on a line, in
+        order: the line of the last one is tried first)."""
+        if not self.ascii:
+            at = self.at
+            places = [at(offset) for offset in offsets]
+            return [line for line, _ in places], [column for _, column in places]
+        starts, shift, count = self.starts, self.shift, len(self.starts)
+        lines: list[int] = []
+        columns: list[int] = []
+        index, low, high = 0, 0, -1
+        for offset in offsets:
+            if not low <= offset < high:
+                index = bisect_right(starts, offset)
+                low = starts[index - 1]
+                high = starts[index] if index < count else sys.maxsize
+            lines.append(index + shift)
+            columns.append(offset - low + 1)
+        return lines, columns
+
     def at(self, offset: int) -> tuple[int, int]:
-        index = bisect_right(self.starts, offset)
-        start = self.starts[index - 1]
+        if self._low <= offset < self._high:
+            index = self._index
+        else:
+            starts = self.starts
+            self._index = index = bisect_right(starts, offset)
+            self._low = self._cursor = starts[index - 1]
+            self._high = starts[index] if index < len(starts) else sys.maxsize
+            self._counted = 0
         if self.ascii:
-            return index + self.shift, offset - start + 1
-        return index + self.shift, self._characters(index, start, offset) + 1
+            return index + self.shift, offset - self._low + 1
+        cursor = self._cursor
+        if cursor <= offset <= cursor + _STRIDE:
+            counted = self._counted + _characters(self.data[cursor:offset])
+        else:
+            counted = self._characters(index, self._low, offset)
+        self._cursor, self._counted = offset, counted
+        return index + self.shift, counted + 1
 
     def _characters(self, index: int, start: int, offset: int) -> int:
         """The characters in ``data[start:offset]``, where line ``index`` starts at ``start``.
@@ -108,20 +162,26 @@ class Positions:
         step = min((offset - start) // _STRIDE, len(marks) - 1)
         return marks[step] + _characters(self.data[start + step * _STRIDE : offset])
 
-    def end_line(self, start: int, end: int) -> int:
-        """The line of the last character in ``[start, end)``, ignoring a trailing newline."""
-        data = self.data
+    def lines(self, start: int, end: int) -> tuple[int, int]:
+        """The line of ``start`` and the line of the last character in ``[start, end)``
+        (a trailing newline aside), with one search for a block on one line (most are)."""
+        data, starts = self.data, self.starts
         while end > start and data[end - 1] in b"\r\n":
             end -= 1
-        return self.line(max(start, end - 1))
+        index = bisect_right(starts, start)
+        last = max(start, end - 1)
+        if index < len(starts) and last >= starts[index]:
+            return index + self.shift, bisect_right(starts, last) + self.shift
+        return index + self.shift, index + self.shift
 
 
-def read_pieces(data: bytes, evs: list[Any], pos: Positions) -> _Reader:
-    """Read every top-level block of ``evs`` (the events of ``data``)."""
+def read_pieces(data: bytes, evs: Iterable[tuple[Any, Any]], pos: Positions) -> _Reader:
+    """Read every top-level block of ``evs`` (the events of ``data``), in one pass: each
+    block's reader takes its events from the stream, up to the block's end."""
     reader = _Reader(data, pos)
-    for first, last in top_level(evs):
-        event, span = evs[first]
-        reader.block(event, span["start"], span["end"], evs[first + 1 : last])
+    stream = iter(evs)
+    for event, span in stream:
+        reader.block(event, span["start"], span["end"], stream)
     return reader
 
 
@@ -134,16 +194,17 @@ class _Reader:
         self.comments: list[Comment] = []
         self.placeholders: list[Placeholder] = []
 
-    def block(self, event: Any, start: int, end: int, inner: list[Any]) -> None:
+    def block(self, event: Any, start: int, end: int, stream: Stream) -> None:
+        """Read the block that ``event`` begins, taking its events from ``stream``."""
         pos = self.pos
-        piece = Piece(start, end, pos.line(start), pos.end_line(start, end))
-        self._dispatch(piece, event, inner)
+        piece = Piece(start, end, *pos.lines(start, end))
+        self._dispatch(piece, event, stream)
         piece.links = len(self.links)
         piece.comments = len(self.comments)
         piece.placeholders = len(self.placeholders)
         self.pieces.append(piece)
 
-    def _dispatch(self, piece: Piece, event: Any, inner: list[Any]) -> None:
+    def _dispatch(self, piece: Piece, event: Any, stream: Stream) -> None:
         start, end, line, end_line = piece.start, piece.end, piece.line, piece.end_line
         if not isinstance(event, dict) or "Start" not in event:
             if event == "Rule":
@@ -152,47 +213,53 @@ class _Reader:
         tag = event["Start"]
         name = tag if isinstance(tag, str) else next(iter(tag))
         if name == "Heading":
-            self._heading(piece, tag["Heading"], inner)
+            self._heading(piece, tag["Heading"], scan(stream))
         elif name == "Paragraph":
-            self._paragraph(piece, inner)
+            self._paragraph(piece, scan(stream))
         elif name == "Table":
-            piece.block = Block("table", line, end_line, node=self._table(line, end_line, inner))
-            self._inline(start, end, inner)
+            found = scan(stream)
+            table = self._table(line, end_line, found)
+            piece.block = Block("table", line, end_line, node=table)
+            self._inline(start, end, found)
         elif name == "List":
+            inner = rest(stream)
             items = self._list_items(inner)
             node = ListBlock(items, tag["List"] is not None, line, end_line)
             if tag["List"] is None:
                 piece.fields = self._list_fields(start, end, items) or None
             piece.block = Block("list", line, end_line, node=node)
-            self._inline(start, end, inner)
+            self._inline(start, end, scan(iter(inner)))
         elif name == "CodeBlock":
-            self._code(piece, tag["CodeBlock"], inner)
+            self._code(piece, tag["CodeBlock"], rest(stream))
         elif name == "HtmlBlock":
+            rest(stream)
             self._comments(start, end)
             piece.block = Block("html", line, end_line, text=self._source(start, end))
         elif name == "MetadataBlock" and line == 1:
-            piece.front_matter = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+            texts = (e["Text"] for e, _ in rest(stream) if type(e) is dict and "Text" in e)
+            piece.front_matter = "".join(texts)
             piece.fields = self._front_matter_fields(start, end) or None
         else:
+            found = scan(stream)
             piece.block = Block("quote", line, end_line, text=self._source(start, end))
-            self._inline(start, end, inner)
+            self._inline(start, end, found)
 
     # -- blocks --------------------------------------------------------------------
 
-    def _heading(self, piece: Piece, info: dict[str, Any], inner: list[Any]) -> None:
+    def _heading(self, piece: Piece, info: dict[str, Any], found: Scan) -> None:
         level = _HEADING_LEVELS.get(info.get("level", "H1"), 1)
-        line, column = self.pos.at(first_inline(inner, piece.start))
-        piece.heading = Heading(level, plain_text(inner).strip(), line, column)
+        line, column = self.pos.at(piece.start if found.first is None else found.first)
+        piece.heading = Heading(level, found.text.strip(), line, column)
         piece.atx = piece.line == piece.end_line and _is_atx(self.data, piece.start)
-        self._inline(piece.start, piece.end, inner)
+        self._inline(piece.start, piece.end, found)
 
-    def _paragraph(self, piece: Piece, inner: list[Any]) -> None:
+    def _paragraph(self, piece: Piece, found: Scan) -> None:
         start, end = piece.start, piece.end
-        text = plain_text(inner)
+        text = found.text
         piece.fields = self._fields(start, end) or None
-        piece.label = text.strip() if is_bold_only(inner) else None
+        piece.label = text.strip() if found.bold_only else None
         piece.block = Block("paragraph", piece.line, piece.end_line, text=text)
-        self._inline(start, end, inner)
+        self._inline(start, end, found)
 
     def _fields(self, start: int, end: int) -> list[Field]:
         fields = []
@@ -257,28 +324,23 @@ class _Reader:
             )
         return fields
 
-    def _table(self, line: int, end_line: int, inner: list[Any]) -> Table:
-        header: list[Cell] = []
-        rows: list[list[Cell]] = []
-        current: list[Cell] = header
-        for event, span in inner:
-            if not isinstance(event, dict) or "Start" not in event:
-                continue
-            tag = event["Start"]
-            if tag == "TableRow":
-                current = []
-                rows.append(current)
-            elif tag == "TableCell":
-                current.append(self._cell(span["start"], span["end"]))
-        return Table(header, rows, line, end_line)
-
-    def _cell(self, start: int, end: int) -> Cell:
-        raw = self.data[start:end]
-        stripped = raw.lstrip(b" \t|")
-        offset = start + len(raw) - len(stripped)
-        text = stripped.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|")
-        line, column = self.pos.at(offset)
-        return Cell(text.strip(), line, column)
+    def _table(self, line: int, end_line: int, found: Scan) -> Table:
+        """The header's and each row's cells, all read at once from their spans: each one's
+        text is its source trimmed (pipes too) with ``\\|`` unescaped, at the column of its
+        first character that is no blank or pipe."""
+        data = self.data
+        starts = [span["start"] for span in found.cells]
+        raws = [data[span["start"] : span["end"]] for span in found.cells]
+        kept = [raw.lstrip(b" \t|") for raw in raws]
+        offsets = [a + len(raw) - len(b) for a, raw, b in zip(starts, raws, kept, strict=True)]
+        texts = [
+            b.rstrip(b" \t|\r\n").decode("utf-8", "replace").replace("\\|", "|").strip()
+            for b in kept
+        ]
+        cells = list(map(Cell, texts, *self.pos.places(offsets)))
+        bounds = [*found.rows, len(cells)]
+        rows = [cells[first:last] for first, last in pairwise(bounds)]
+        return Table(cells[: bounds[0]], rows, line, end_line)
 
     def _list_items(self, inner: list[Any]) -> list[ListItem]:
         """Flatten a (possibly nested) list into items; a nested list's text is its own."""
@@ -327,7 +389,7 @@ class _Reader:
     def _code(self, piece: Piece, tag: Any, inner: list[Any]) -> None:
         fenced = isinstance(tag, dict) and "Fenced" in tag
         info = tag["Fenced"] if fenced else ""
-        content = "".join(e["Text"] for e, _ in inner if is_event(e, "Text"))
+        content = "".join(e["Text"] for e, _ in inner if type(e) is dict and "Text" in e)
         node = CodeBlock(info.strip(), content, piece.line, piece.end_line, fenced)
         piece.block = Block("code", piece.line, piece.end_line, text=content, node=node)
         if inner:
@@ -337,58 +399,36 @@ class _Reader:
 
     # -- inline content ------------------------------------------------------------
 
-    def _inline(self, start: int, end: int, inner: list[Any]) -> None:
+    def _inline(self, start: int, end: int, found: Scan) -> None:
         """Collect links, comments and placeholders inside a block's inline content."""
-        excluded: list[tuple[int, int]] = []
-        link_stack: list[tuple[str, int, list[str]]] = []
-        for event, span in inner:
-            if isinstance(event, dict):
-                if "Start" in event:
-                    tag = event["Start"]
-                    if isinstance(tag, dict) and ("Link" in tag or "Image" in tag):
-                        target = str(
-                            (tag.get("Link") or tag.get("Image") or {}).get("dest_url", "")
-                        )
-                        link_stack.append((target, span["start"], []))
-                        excluded.append((span["start"], span["end"]))
-                elif "End" in event:
-                    if event["End"] in ("Link", "Image") and link_stack:
-                        target, link_start, parts = link_stack.pop()
-                        line, column = self.pos.at(link_start)
-                        self.links.append(Link("".join(parts), target, line, column))
-                elif "Text" in event:
-                    if link_stack:
-                        link_stack[-1][2].append(event["Text"])
-                elif "InlineHtml" in event or "Html" in event:
-                    excluded.append((span["start"], span["end"]))
-                    self._comments(span["start"], span["end"])
-                else:  # Code, TaskListMarker, FootnoteReference, math
-                    excluded.append((span["start"], span["end"]))
-        self._placeholders(start, end, excluded, in_code=False)
+        if found.links:
+            at = self.pos.at
+            for text, target, link_start in found.links:
+                line, column = at(link_start)
+                self.links.append(Link(text, target, line, column))
+        for html_start, html_end in found.html:
+            self._comments(html_start, html_end)
+        if self.data.find(b"[", start, end) >= 0:  # most blocks (a heading, a sentence) have none
+            self._placeholders(start, end, found.excluded, in_code=False)
 
     def _placeholders(
         self, start: int, end: int, excluded: list[tuple[int, int]], *, in_code: bool
     ) -> None:
         data = self.data
-        spans = sorted(excluded)
-        starts = [a for a, _ in spans]
-        reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
-        for match in _BRACKETS.finditer(data, start, end):
-            left, right = match.span()
-            if match["inner"].strip() in _TASK_BOX or match["inner"].startswith(b"^"):
-                continue
-            if not in_code:
-                if left > 0 and data[left - 1 : left] in (b"\\", b"]", b"!"):
-                    continue
-                if data[right : right + 1] in (b"(", b"[", b":"):
-                    continue
-                before = bisect_left(starts, right)  # the spans that start before its end
-                if before and reach[before - 1] > left:  # and one of them ends after its start
-                    continue
-            line, column = self.pos.at(left)
-            end_column = self.pos.at(right)[1]
-            text = match[0].decode("utf-8", "replace")
-            self.placeholders.append(Placeholder(text, line, column, end_column, in_code))
+        matches = list((_CODE_BRACKETS if in_code else _BRACKETS).finditer(data, start, end))
+        if not in_code and matches:
+            if matches[-1].end() == end and data[end : end + 1] in (b"(", b"[", b":"):
+                matches.pop()  # the search ends at the block's end, and so sees nothing after
+            if excluded:
+                spans = sorted(excluded)
+                starts = [a for a, _ in spans]
+                reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
+                matches = [m for m in matches if not _inside(m.span(), starts, reach)]
+        texts = [match[0].decode("utf-8", "replace") for match in matches]
+        lines, columns = self.pos.places([match.start() for match in matches])
+        ends = [column + len(text) for column, text in zip(columns, texts, strict=True)]
+        # on one line, a placeholder's end column follows from its text
+        self.placeholders += map(Placeholder, texts, lines, columns, ends, repeat(in_code))
 
     def _comments(self, start: int, end: int) -> None:
         """Each ``<!--`` with the first ``-->`` after it.  A scan, not a lazy regex: when no
@@ -425,6 +465,13 @@ class _OpenItem:
         if not self.frozen:
             self.item.text = "".join(self.parts).strip()
             self.frozen = True
+
+
+def _inside(span: tuple[int, int], starts: list[int], reach: list[int]) -> bool:
+    """Whether ``span`` overlaps one of the spans whose sorted starts are ``starts`` and
+    whose furthest end so far is ``reach``."""
+    before = bisect_left(starts, span[1])  # the spans that start before its end
+    return before > 0 and reach[before - 1] > span[0]  # and one of them ends after its start
 
 
 def _without_break(value: bytes) -> bytes:

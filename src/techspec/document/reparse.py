@@ -349,7 +349,7 @@ _CACHED_BYTES = 16_384
 
 def _read_chunk(chunk: bytes, first_line: int, start: int) -> tuple[_Read, int] | None:
     try:
-        evs = _markdown.events(chunk.decode("utf-8"))
+        evs = _markdown.stream(chunk.decode("utf-8"))
     except Exception:
         return None
     pos = Positions(chunk, first_line)

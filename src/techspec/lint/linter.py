@@ -8,6 +8,7 @@ suppressions and rule selection, and returns the findings sorted by position.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 
 from techspec.document.model import Spec
 from techspec.document.parser import collection_paused, parse
@@ -75,8 +76,11 @@ def lint(
             found = [f for f in found if _enabled(selection, f.rule)]
         if only is not None:
             found = [f for f in found if only(rule_of(f.rule))]
-        return sorted(found, key=Finding.sort_key)
+        return sorted(found, key=_POSITION)
 
+
+_POSITION = attrgetter("line", "column", "rule")
+""":meth:`Finding.sort_key`, read in C: a spec can have a finding for every line."""
 
 _SELECTED: dict[tuple[Selection | None, int], list[tuple[Rule, Check]]] = {}
 _ENABLED: dict[tuple[Selection, str], bool] = {}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from techspec.document.model import Field, Section, Spec, Table
 from techspec.document.outline import Outline
 from techspec.lint.findings import Finding, Severity
+from techspec.lint.patterns import HeadingMatch
 from techspec.lint.rules.registry import Rule, rule_of
 from techspec.lint.template import SectionRule, TableRule, Template
 from techspec.lint.template.headings import heading_key, stem_key
@@ -83,6 +84,12 @@ class LintContext:
         self.is_spec = self.template.looks_like(self.spec)
         self._tables: list[TablePair] | None = None
         self._checked: dict[str, list[Finding]] = {}
+        self._last_line = max(1, self.spec.line_count)
+        self._numbers: dict[int, int | None] = {}
+        """By section (its id): the number its repeatable rule's matcher found in its title."""
+        self._reported: dict[str, tuple[str, str, Severity, bool]] = {}
+        """Per code: the rule's code, name, severity here and fixability (a check may
+        report a finding for every line)."""
         sections = list(self.spec.walk())
         self._section_lines = [s.line for s in sections]
         self._section_paths = [s.path for s in sections]
@@ -102,21 +109,27 @@ class LintContext:
         end_column: int | None = None,
         section: str | None = None,
     ) -> Finding:
-        rule = rule_of(code)
-        last = max(1, self.spec.line_count)
-        line = min(max(1, line), last)
-        end_line = min(max(line, end_line or line), last)
+        reported = self._reported.get(code)
+        if reported is None:
+            rule = rule_of(code)
+            severity = self.severity(rule.severity)
+            reported = self._reported[code] = (rule.code, rule.name, severity, rule.fixable)
+        last = self._last_line
+        line = 1 if line < 1 else last if line > last else line
+        end_line = end_line or line
+        end_line = line if end_line < line else last if end_line > last else end_line
+        end_column = end_column or column
         return Finding(
-            rule=rule.code,
-            name=rule.name,
-            severity=self.severity(rule.severity),
-            message=message,
-            line=line,
-            column=max(1, column),
-            end_line=end_line,
-            end_column=max(1, end_column or column),
-            section=section if section is not None else self.section_at(line),
-            fixable=rule.fixable,
+            reported[0],
+            reported[1],
+            reported[2],
+            message,
+            line,
+            column if column > 1 else 1,
+            end_line,
+            end_column if end_column > 1 else 1,
+            section if section is not None else self.section_at(line),
+            reported[3],
         )
 
     def severity(self, declared: str) -> Severity:
@@ -155,6 +168,15 @@ class LintContext:
             self._tables = pairs
         return self._tables
 
+    def number(self, rule: SectionRule, section: Section) -> int | None:
+        """``rule.number(section.title)`` for a section matched to ``rule``: as matching
+        found it, when it ran the rule's matcher (a document of many phases)."""
+        if rule.pattern is not None and rule.numbered and rule.matcher is not None:
+            number = self._numbers.get(id(section), -1)
+            if number != -1:
+                return number
+        return rule.number(section.title)
+
     def field(self, key: str) -> Field | None:
         """The spec's metadata field ``key``, wherever the template's shape keeps it."""
         return self.template.field_of(self.outline, key)
@@ -173,8 +195,17 @@ class LintContext:
     ) -> None:
         found: dict[int, list[Section]] = {}
         furthest = -1
+        known = _known(rules)
+        answers = known.answers
         for section in sections:
-            index = _rule_index(rules, section.title)
+            title = section.title
+            index = answers.get(title, -1)
+            if index == -1:
+                index, heading = known.find(title)
+                if len(answers) < 4096:
+                    answers[title] = index
+                if heading is not None:
+                    self._numbers[id(section)] = heading.number
             if index is None:
                 self.extra.append(section)
                 continue
@@ -233,45 +264,54 @@ class LintContext:
         self.missing = [m for m in self.missing if id(m) not in taken]
 
 
-def _rule_index(rules: list[SectionRule], title: str) -> int | None:
-    """The index of the rule among ``rules`` that ``title`` answers (None: none).
+class _Known:
+    """What matching a title to one list of sibling rules needs, worked out once: the
+    index of the first literal rule of each key, the pattern rules, and the answer for
+    each title seen so far (title -> rule index, None: none).
 
-    Remembered per rules list and title: every spec written from a template repeats
-    its headings, and a run over many files asks again for each section."""
+    Remembered per rules list: every spec written from a template repeats its headings,
+    and a run over many files asks again for each section."""
+
+    __slots__ = ("answers", "literal", "patterns", "rules")
+
+    def __init__(self, rules: list[SectionRule]) -> None:
+        self.rules = rules  # held, so that its id stays its own
+        self.answers: dict[str, int | None] = {}
+        self.literal: dict[str, int] = {}
+        for index, rule in enumerate(rules):
+            if rule.pattern is None:
+                self.literal.setdefault(rule.key, index)
+        self.patterns = [(i, rule) for i, rule in enumerate(rules) if rule.pattern is not None]
+
+    def find(self, title: str) -> tuple[int | None, HeadingMatch | None]:
+        """A literal heading with the same key (numbering and an (Optional) mark aside),
+        else a pattern, else a literal heading equal to what comes before a colon; with
+        what the pattern's matcher found, when one did (its number is asked for again)."""
+        index = self.literal.get(heading_key(title))  # what rule.matches(title) compares
+        if index is not None:
+            return index, None
+        for index, rule in self.patterns:
+            if rule.matcher is not None:  # what rule.matches(title) asks
+                heading = rule.matcher.match(title)
+                if heading is not None:
+                    return index, heading
+            elif rule.matches(title):
+                return index, None
+        stem = stem_key(title)
+        return (self.literal.get(stem), None) if stem is not None else (None, None)
+
+
+def _known(rules: list[SectionRule]) -> _Known:
     known = _INDEXES.get(id(rules))
-    if known is None or known[0] is not rules:
+    if known is None or known.rules is not rules:
         if len(_INDEXES) > 256:
             _INDEXES.clear()
-        known = _INDEXES[id(rules)] = (rules, {})
-    answers = known[1]
-    if title in answers:
-        return answers[title]
-    found = _find_rule(rules, title)
-    if len(answers) < 4096:
-        answers[title] = found
-    return found
+        known = _INDEXES[id(rules)] = _Known(rules)
+    return known
 
 
-_INDEXES: dict[int, tuple[list[SectionRule], dict[str, int | None]]] = {}
-"""Per rules list (held, so that its id stays its own): title -> rule index."""
-
-
-def _find_rule(rules: list[SectionRule], title: str) -> int | None:
-    """A literal heading with the same key (numbering and an (Optional) mark aside), else
-    a pattern, else a literal heading equal to what comes before a colon."""
-    key = heading_key(title)  # what rule.matches(title) compares with rule.key
-    for index, rule in enumerate(rules):
-        if rule.pattern is None and rule.key == key:
-            return index
-    for index, rule in enumerate(rules):
-        if rule.pattern is not None and rule.matches(title):
-            return index
-    stem = stem_key(title)
-    if stem is not None:
-        for index, rule in enumerate(rules):
-            if rule.pattern is None and rule.key == stem:
-                return index
-    return None
+_INDEXES: dict[int, _Known] = {}
+"""Per rules list (by its id)."""
 
 
 Check = Callable[[LintContext], Iterator[Finding]]

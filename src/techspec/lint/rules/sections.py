@@ -84,7 +84,8 @@ def check_duplicates(ctx: LintContext) -> Iterator[Finding]:
 def _sibling_groups(sections: list[Section]) -> Iterator[list[Section]]:
     yield sections
     for section in sections:
-        yield from _sibling_groups(section.children)
+        if section.children:
+            yield from _sibling_groups(section.children)
 
 
 @rule(
@@ -105,7 +106,7 @@ def check_numbering(ctx: LintContext) -> Iterator[Finding]:
             continue
         expected = 1
         for section in sections:
-            number = section_rule.number(section.title)
+            number = ctx.number(section_rule, section)
             if number is not None and number != expected:
                 message = f"'{section.title}' should be number {expected}"
                 yield ctx.finding("TS104", message, section.line, section.column)
@@ -208,7 +209,8 @@ def check_blocks(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _has_content(section: Section) -> bool:
-    return any(block.kind not in ("rule", "html") for block in section.blocks)
+    blocks = section.blocks
+    return bool(blocks) and any(block.kind not in ("rule", "html") for block in blocks)
 
 
 def _holds(section: Section, kind: BlockExpectation) -> bool:

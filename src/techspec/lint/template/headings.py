@@ -41,7 +41,9 @@ def heading_key(title: str) -> str:
     numbered = _NUMBERING.match(text)
     if numbered is not None:
         text = text[numbered.end() :]
-    return squash(strip_optional(text)[0])
+    if text.endswith((")", "]")):  # what an (Optional) mark ends with, case folded or not
+        text = strip_optional(text)[0]
+    return squash(text)
 
 
 def stem_key(title: str) -> str | None:
