@@ -105,7 +105,7 @@ def name_taken(connection: Connection, name: str) -> bool:
 
 def directory_roles_of(connection: Connection, user_id: int) -> set[str]:
     query = sa.select(directory_roles.c.role).where(directory_roles.c.user_id == user_id)
-    return set(connection.execute(query).scalars())
+    return set(connection.execute(query).scalars().all())
 
 
 def set_roles(

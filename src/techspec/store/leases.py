@@ -58,7 +58,7 @@ def claim(
     due takes no write lock."""
     until = at + timedelta(seconds=lease_seconds)
     with store.read() as connection:
-        found = sorted(connection.execute(candidates).scalars())
+        found = sorted(connection.execute(candidates).scalars().all())
     if not found:
         return [], until
     with store.write() as connection:

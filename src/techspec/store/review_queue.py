@@ -100,7 +100,7 @@ def _named(connection: Connection, reviewer: User, seats: Sequence[Seat]) -> set
         specs.c.id.in_(authors.naming(reviewer.name)),
         sa.or_(*(sa.and_(_in_review(seat), ~_all_approved(seat)) for seat in seats)),
     )
-    return set(connection.execute(query).scalars())
+    return set(connection.execute(query).scalars().all())
 
 
 def _count(connection: Connection, seat: Seat, written: list[int]) -> int:
@@ -165,7 +165,7 @@ def _written(connection: Connection, user_id: int, seats: Sequence[Seat]) -> lis
         specs.c.deleted == sa.false(),
         specs.c.status.in_(sorted({seat.review for seat in seats})),
     )
-    return list(connection.execute(query).scalars())
+    return list(connection.execute(query).scalars().all())
 
 
 def _in_review(seat: Seat) -> sa.ColumnElement[bool]:

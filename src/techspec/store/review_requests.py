@@ -82,7 +82,7 @@ def on_event(
 def reviewer_ids(connection: Connection, spec_id: int) -> set[int]:
     """Everyone ever asked to review the spec."""
     query = sa.select(review_requests.c.reviewer_id).where(review_requests.c.spec_id == spec_id)
-    return set(connection.execute(query.distinct()).scalars())
+    return set(connection.execute(query.distinct()).scalars().all())
 
 
 def _query() -> sa.Select[Any]:

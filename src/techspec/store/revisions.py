@@ -140,7 +140,7 @@ def authors(connection: Connection, spec_id: int) -> set[int]:
         revisions.c.kind.in_(CONTENT_KINDS),
         revisions.c.author_id.is_not(None),
     )
-    return set(connection.execute(query.distinct()).scalars())
+    return set(connection.execute(query.distinct()).scalars().all())
 
 
 # -- writing ---------------------------------------------------------------------------

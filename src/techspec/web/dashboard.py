@@ -19,7 +19,7 @@ from techspec.document.parser import parse
 from techspec.lint.linter import LintContext
 from techspec.lint.template import Template, builtin_template
 from techspec.service import reviews
-from techspec.store import authors, counts, revisions, search
+from techspec.store import counts, drafts, revisions, search
 from techspec.store.engine import Store
 from techspec.store.facts import RISK_COLUMNS
 from techspec.store.lifecycle import lifecycle
@@ -96,23 +96,18 @@ def by_status(store: Store) -> list[tuple[str, int]]:
 
 
 def drafts_of(store: Store, user: User, draft: str) -> list[Listed]:
-    """The latest drafts whose Author field names ``user`` or that ``user`` created: one
-    query, exact at any size (each side is an index probe on the user's own specs)."""
-    created = sa.select(revision_table.c.spec_id).where(
-        revision_table.c.author_id == user.id, revision_table.c.number == 1
-    )
-    query = (
-        sa.select(*search.LISTED_COLUMNS)
-        .where(
-            spec_table.c.deleted == sa.false(),
-            spec_table.c.status == draft,
-            sa.or_(spec_table.c.id.in_(authors.naming(user.name)), spec_table.c.id.in_(created)),
-        )
-        .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
-        .limit(SHOWN)
-    )
+    """The latest drafts whose Author field names ``user`` or that ``user`` created,
+    exact at any size (:func:`techspec.store.drafts.latest_drafts`)."""
     with store.read() as connection:
-        return search.listed_rows(connection.execute(query).all())
+        chosen = drafts.latest_drafts(connection, user.id, user.name, draft, SHOWN)
+        if not chosen:
+            return []
+        shown = (
+            sa.select(*search.LISTED_COLUMNS)
+            .where(spec_table.c.id.in_(chosen))
+            .order_by(spec_table.c.updated_at.desc(), spec_table.c.id.desc())
+        )
+        return search.listed_rows(connection.execute(shown).all())
 
 
 def open_tasks(store: Store, approved: str, template_of: TemplateOf) -> list[Items]:
