@@ -12,11 +12,10 @@ A person with a thousand specs in a portfolio of 100,000 cost SQLite 4 ms the fi
 and well under one the second; a person with many specs and no draft would make the walk
 read every draft.  So the person's spec ids are read first (from two indexes), the walk
 is taken for the many, and it gives up after :data:`WALKED` drafts for the lookups.
+PostgreSQL's planner makes that choice itself, so there it is one statement.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -27,16 +26,21 @@ from techspec.store.schema import revisions, specs
 FEW = 500
 """Up to this many specs of their own, a person's drafts are found by looking each up."""
 WINDOW = 500
-"""Drafts read per step of the walk."""
+"""Drafts fetched per step of the walk."""
 WALKED = 10_000
 """Drafts the walk reads at most before it falls back to looking up each spec."""
+
+
+_FIRST: sa.ColumnElement[int] = sa.literal_column("1")
+"""Written into the SQL, not bound: SQLite uses a partial index (``WHERE number = 1``) only
+for a query whose own condition says ``number = 1``, and a parameter does not."""
 
 
 def own_spec_ids(connection: Connection, user_id: int, name: str) -> set[int]:
     """The specs whose Author field names ``name`` or whose first revision ``user_id``
     wrote (the partial index ``ix_revisions_first_author``)."""
     created = sa.select(revisions.c.spec_id).where(
-        revisions.c.author_id == user_id, revisions.c.number == 1
+        revisions.c.author_id == user_id, revisions.c.number == _FIRST
     )
     found = set(connection.execute(created).scalars().all())
     found.update(connection.execute(authors.naming(name)).scalars().all())
@@ -48,6 +52,8 @@ def latest_drafts(
 ) -> list[int]:
     """The ids of the ``limit`` most recently updated live specs in status ``draft`` that
     are the person's own (see :func:`own_spec_ids`), newest first."""
+    if connection.dialect.name == "postgresql":
+        return _planned(connection, user_id, name, draft, limit)
     own = own_spec_ids(connection, user_id, name)
     if not own:
         return []
@@ -58,6 +64,26 @@ def latest_drafts(
     return _look_up(connection, sorted(own), draft, limit)
 
 
+def _planned(connection: Connection, user_id: int, name: str, draft: str, limit: int) -> list[int]:
+    """PostgreSQL makes the choice itself, in one statement: it hashes the person's spec
+    ids (two index scans) and walks the drafts newest first against them (0.4 ms for a
+    person with a thousand specs at 100,000), where the steps above cost it a round trip
+    each."""
+    created = sa.select(revisions.c.spec_id).where(
+        revisions.c.author_id == user_id, revisions.c.number == _FIRST
+    )
+    query = (
+        sa.select(specs.c.id)
+        .where(
+            *_in_draft(draft),
+            sa.or_(specs.c.id.in_(authors.naming(name)), specs.c.id.in_(created)),
+        )
+        .order_by(*_NEWEST)
+        .limit(limit)
+    )
+    return list(connection.execute(query).scalars().all())
+
+
 def _in_draft(draft: str) -> tuple[sa.ColumnElement[bool], ...]:
     return (specs.c.deleted == sa.false(), specs.c.status == draft)
 
@@ -66,21 +92,23 @@ _NEWEST = (specs.c.updated_at.desc(), specs.c.id.desc())
 
 
 def _walk(connection: Connection, own: set[int], draft: str, limit: int) -> list[int] | None:
-    """The walk over the drafts, newest first; None when it read :data:`WALKED` drafts
-    without finding ``limit`` of the person's."""
+    """The walk over the drafts, newest first, :data:`WINDOW` ids at a time from one
+    streamed query (SQLite reads no further than asked; PostgreSQL through a server-side
+    cursor); None when it read :data:`WALKED` drafts without finding ``limit`` of the
+    person's."""
+    query = sa.select(specs.c.id).where(*_in_draft(draft)).order_by(*_NEWEST).limit(WALKED)
+    result = connection.execution_options(yield_per=WINDOW).execute(query)
     found: list[int] = []
-    query = sa.select(specs.c.id, specs.c.updated_at).where(*_in_draft(draft))
-    after: Sequence[object] | None = None
-    for _step in range(WALKED // WINDOW):
-        page = query
-        if after is not None:
-            page = page.where(sa.tuple_(specs.c.updated_at, specs.c.id) < sa.tuple_(*after))
-        rows = connection.execute(page.order_by(*_NEWEST).limit(WINDOW)).all()
-        found.extend(row.id for row in rows if row.id in own)
-        if len(found) >= limit or len(rows) < WINDOW:
-            return found[:limit]
-        after = (rows[-1].updated_at, rows[-1].id)
-    return None
+    seen = 0
+    try:
+        for rows in result.partitions(WINDOW):
+            seen += len(rows)
+            found.extend(spec_id for (spec_id,) in rows if spec_id in own)
+            if len(found) >= limit:
+                return found[:limit]
+    finally:
+        result.close()
+    return found if seen < WALKED else None
 
 
 def _look_up(connection: Connection, own: list[int], draft: str, limit: int) -> list[int]:
