@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -64,6 +64,43 @@ def claim(
     with store.write() as connection:
         taken = [row for row in found if lease(connection, table, row, at, until)]
         return connection.execute(read(taken)).all(), until
+
+
+Step = Literal["done", "retry", "failed"]
+"""What became of an attempt: ``done`` (sent, delivered), to be retried, or failed for good."""
+
+
+def settle(
+    *,
+    succeeded: bool,
+    done: str,
+    attempt: int,
+    at: datetime,
+    max_attempts: int,
+    backoff_seconds: float,
+) -> tuple[Step, dict[str, Any]]:
+    """What became of attempt number ``attempt`` and the values it gives its row: state
+    ``done`` (``sent``, ``delivered``; and the ``<done>_at`` time) when it succeeded,
+    ``failed`` after the last attempt allowed, else due again after a :func:`backoff`."""
+    if succeeded:
+        return "done", {"state": done, f"{done}_at": at}
+    if attempt >= max_attempts:
+        return "failed", {"state": "failed"}
+    delay = backoff(attempt, base_seconds=backoff_seconds)
+    return "retry", {"next_attempt_at": at + timedelta(seconds=delay)}
+
+
+def release(
+    connection: Connection, table: sa.Table, pending_id: int, lease_until: datetime, **values: Any
+) -> None:
+    """Write an attempt's result and free the row's lease, while the lease it was made
+    under still holds: a lease that ran out and was taken by another process keeps that
+    process's state."""
+    connection.execute(
+        sa.update(table)
+        .where(table.c.id == pending_id, table.c.lease_until == lease_until)
+        .values(lease_until=None, **values)
+    )
 
 
 def backoff(attempt: int, base_seconds: float) -> float:

@@ -22,7 +22,7 @@ from techspec.store.clock import now
 from techspec.store.engine import Store
 from techspec.store.inbox import Item, items_by_id
 from techspec.store.inbox_schema import inbox_items, mail_outbox, user_profiles
-from techspec.store.leases import backoff, due
+from techspec.store.leases import due
 from techspec.store.schema import users
 
 DIGEST_EVERY = timedelta(days=1)
@@ -116,20 +116,24 @@ def record(
     out and was taken by another process keeps that process's state."""
     at = at or now()
     attempt = pending.attempts + 1
-    values: dict[str, Any]
-    if not error:
-        outcome: Outcome = "sent"
-        values = {"state": "sent", "sent_at": at}
-    elif attempt >= max_attempts:
-        outcome, values = "failed", {"state": "failed"}
-    else:
-        delay = backoff(attempt, backoff_seconds)
-        outcome, values = "retry", {"next_attempt_at": at + timedelta(seconds=delay)}
+    step, values = leases.settle(
+        succeeded=not error,
+        done="sent",
+        attempt=attempt,
+        at=at,
+        max_attempts=max_attempts,
+        backoff_seconds=backoff_seconds,
+    )
+    outcome: Outcome = "sent" if step == "done" else step
     with store.write() as connection:
-        connection.execute(
-            sa.update(mail_outbox)
-            .where(mail_outbox.c.id == pending.id, mail_outbox.c.lease_until == pending.lease_until)
-            .values(attempts=attempt, lease_until=None, last_error=error[:500], **values)
+        leases.release(
+            connection,
+            mail_outbox,
+            pending.id,
+            pending.lease_until,
+            attempts=attempt,
+            last_error=error[:500],
+            **values,
         )
     return outcome
 
@@ -137,10 +141,13 @@ def record(
 def drop(store: Store, pending: Pending, reason: str) -> None:
     """Give up on a row that has no one to go to (the address was removed meanwhile)."""
     with store.write() as connection:
-        connection.execute(
-            sa.update(mail_outbox)
-            .where(mail_outbox.c.id == pending.id, mail_outbox.c.lease_until == pending.lease_until)
-            .values(state="dropped", lease_until=None, last_error=reason[:500])
+        leases.release(
+            connection,
+            mail_outbox,
+            pending.id,
+            pending.lease_until,
+            state="dropped",
+            last_error=reason[:500],
         )
 
 

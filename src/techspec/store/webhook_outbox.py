@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from techspec.store import leases
 from techspec.store.clock import as_utc, iso, now
 from techspec.store.engine import Store
-from techspec.store.leases import backoff, due
+from techspec.store.leases import due
 from techspec.store.schema import audit_events, audit_head, specs
 from techspec.store.webhook_schema import (
     EVENTS,
@@ -200,22 +200,18 @@ def record(
     """
     attempt = item.attempts + 1
     at = now()
-    if status_code is not None and 200 <= status_code < 300:
-        outcome: Outcome = "delivered"
-        values: dict[str, Any] = {"state": "delivered", "delivered_at": at}
-    elif attempt >= max_attempts:
-        outcome, values = "failed", {"state": "failed"}
-    else:
-        delay = backoff(attempt, backoff_seconds)
-        outcome, values = "retry", {"next_attempt_at": at + timedelta(seconds=delay)}
+    step, values = leases.settle(
+        succeeded=status_code is not None and 200 <= status_code < 300,
+        done="delivered",
+        attempt=attempt,
+        at=at,
+        max_attempts=max_attempts,
+        backoff_seconds=backoff_seconds,
+    )
+    outcome: Outcome = "delivered" if step == "done" else step
     with store.write() as connection:
-        connection.execute(
-            sa.update(webhook_outbox)
-            .where(
-                webhook_outbox.c.id == item.id,
-                webhook_outbox.c.lease_until == item.lease_until,
-            )
-            .values(attempts=attempt, lease_until=None, **values)
+        leases.release(
+            connection, webhook_outbox, item.id, item.lease_until, attempts=attempt, **values
         )
         connection.execute(
             sa.insert(webhook_deliveries).values(
