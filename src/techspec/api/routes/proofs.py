@@ -28,10 +28,6 @@ Api = Annotated[ApiContext, Depends(api_context)]
     responses=bodies.problems(),
     summary="The server's public signing keys (no token needed)",
 )
-def well_known_keys(api: Api) -> dict[str, Any]:
-    return proofs.public_keys(api.store)
-
-
 @router.get(
     "/api/v1/keys",
     response_model=KeysOut,
