@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from techspec.document import markdown
 from techspec.document.events import rest, scan
 from techspec.document.model import Cell, Table
+from techspec.document.offsets import Positions
 from techspec.document.parser import encode_body, parse
-from techspec.document.pieces import _BRACKETS, _CODE_BRACKETS, Positions, read_pieces
+from techspec.document.pieces import _BRACKETS, _CODE_BRACKETS, read_pieces
 
 TEMPLATE = (Path(__file__).parents[2] / "src/techspec/templates/technical-spec.md").read_text()
 FRAGMENTS = [line + "\n" for line in TEMPLATE.splitlines()] + [

@@ -28,7 +28,8 @@ from techspec.document.model import (
     Spec,
     Table,
 )
-from techspec.document.pieces import Positions, read_pieces
+from techspec.document.offsets import Positions
+from techspec.document.pieces import read_pieces
 
 
 def parse(text: str, path: str | None = None) -> Spec:

@@ -15,8 +15,7 @@ event stream does not keep.
 from __future__ import annotations
 
 import re
-import sys
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import accumulate, pairwise, repeat
 from typing import Any
@@ -36,8 +35,8 @@ from techspec.document.model import (
     Placeholder,
     Table,
 )
+from techspec.document.offsets import Positions
 
-LINE_END = re.compile(rb"\r\n?|\n")
 # Text from users is read in time linear in its length: no two quantifiers here take turns
 # over the same characters.  A field line's value runs possessively to the line end (and
 # ``_without_break`` drops the blanks and hard-break backslash that end it); a placeholder's
@@ -74,105 +73,8 @@ around is never part of another: the one search finds what testing each match di
 pattern starts with its ``[`` (the test of what is before it comes after), so the search
 skips to each ``[`` as a plain search for it does."""
 _ATX = re.compile(rb"#{1,6}(?:[ \t\r\n]|$)")
-_CONTINUATION = bytes(range(0x80, 0xC0))
-_STRIDE = 256
-"""Bytes between the checkpoints of a long line's character count."""
 
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
-
-
-class Positions:
-    """Maps UTF-8 byte offsets to 1-based (line, character column) pairs.
-
-    ``first_line`` numbers the first line of ``data``: a slice of a document that starts at
-    a line start keeps the document's line numbers.
-    """
-
-    def __init__(self, data: bytes, first_line: int = 1) -> None:
-        self.data = data
-        self.starts = [0] + [m.end() for m in LINE_END.finditer(data)]
-        self.ascii = data.isascii()
-        self.shift = first_line - 1
-        self._marks: dict[int, list[int]] = {}
-        # The line of the last offset asked for (its index and bounds), and on it the
-        # characters before that offset: consecutive offsets mostly fall on one line, in
-        # order, and are counted from there.
-        self._index = 0
-        self._low = 0
-        self._high = -1
-        self._cursor = 0
-        self._counted = 0
-
-    def line(self, offset: int) -> int:
-        return bisect_right(self.starts, offset) + self.shift
-
-    def places(self, offsets: list[int]) -> tuple[list[int], list[int]]:
-        """The lines and the columns of ``offsets``, as :meth:`at` gives each (a table's
-        cells, a paragraph's placeholders: many at once, mostly several on a line, in
-        order: the line of the last one is tried first)."""
-        if not self.ascii:
-            at = self.at
-            places = [at(offset) for offset in offsets]
-            return [line for line, _ in places], [column for _, column in places]
-        starts, shift, count = self.starts, self.shift, len(self.starts)
-        lines: list[int] = []
-        columns: list[int] = []
-        index, low, high = 0, 0, -1
-        for offset in offsets:
-            if not low <= offset < high:
-                index = bisect_right(starts, offset)
-                low = starts[index - 1]
-                high = starts[index] if index < count else sys.maxsize
-            lines.append(index + shift)
-            columns.append(offset - low + 1)
-        return lines, columns
-
-    def at(self, offset: int) -> tuple[int, int]:
-        if self._low <= offset < self._high:
-            index = self._index
-        else:
-            starts = self.starts
-            self._index = index = bisect_right(starts, offset)
-            self._low = self._cursor = starts[index - 1]
-            self._high = starts[index] if index < len(starts) else sys.maxsize
-            self._counted = 0
-        if self.ascii:
-            return index + self.shift, offset - self._low + 1
-        cursor = self._cursor
-        if cursor <= offset <= cursor + _STRIDE:
-            counted = self._counted + _characters(self.data[cursor:offset])
-        else:
-            counted = self._characters(index, self._low, offset)
-        self._cursor, self._counted = offset, counted
-        return index + self.shift, counted + 1
-
-    def _characters(self, index: int, start: int, offset: int) -> int:
-        """The characters in ``data[start:offset]``, where line ``index`` starts at ``start``.
-
-        A long line is counted once, into checkpoints every :data:`_STRIDE` bytes, and each
-        column from the checkpoint before it: a table row or a paragraph on one long line
-        holds many cells and placeholders, and counting each from the line start would be
-        quadratic."""
-        if offset - start <= _STRIDE:
-            return _characters(self.data[start:offset])
-        marks = self._marks.get(index)
-        if marks is None:
-            end = self.starts[index] if index < len(self.starts) else len(self.data)
-            marks = self._marks[index] = _checkpoints(self.data, start, end)
-        step = min((offset - start) // _STRIDE, len(marks) - 1)
-        return marks[step] + _characters(self.data[start + step * _STRIDE : offset])
-
-    def lines(self, start: int, end: int) -> tuple[int, int]:
-        """The line of ``start`` and the line of the last character in ``[start, end)``
-        (a trailing newline aside), with one search for a block on one line (most are)."""
-        data, starts = self.data, self.starts
-        while end > start and data[end - 1] in b"\r\n":
-            end -= 1
-        index = bisect_right(starts, start)
-        last = max(start, end - 1)
-        if index < len(starts) and last >= starts[index]:
-            return index + self.shift, bisect_right(starts, last) + self.shift
-        return index + self.shift, index + self.shift
 
 
 def read_pieces(data: bytes, evs: Iterable[tuple[Any, Any]], pos: Positions) -> _Reader:
@@ -481,21 +383,6 @@ def _without_break(value: bytes) -> bytes:
     if value.endswith(b"\\"):
         value = value[:-1].rstrip(b" \t")
     return value
-
-
-def _characters(data: bytes) -> int:
-    """The characters in UTF-8 ``data``: its bytes less its continuation bytes.  Equal to
-    ``len(data.decode("utf-8", "replace"))`` for a slice that starts at a character, and,
-    unlike it, additive over slices that start anywhere."""
-    return len(data.translate(None, _CONTINUATION))
-
-
-def _checkpoints(data: bytes, start: int, end: int) -> list[int]:
-    """The characters in ``data[start : start + k * _STRIDE]`` for each k that fits by ``end``."""
-    marks = [0]
-    for base in range(start, end - _STRIDE + 1, _STRIDE):
-        marks.append(marks[-1] + _characters(data[base : base + _STRIDE]))
-    return marks
 
 
 def _is_atx(data: bytes, start: int) -> bool:

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from techspec.document import markdown as _markdown
 from techspec.document.model import Comment, Link, Piece, Placeholder, Reading, Spec
 from techspec.document.moving import copy_inline, copy_piece, move_inline, move_piece
+from techspec.document.offsets import LINE_END, Positions
 from techspec.document.parser import assemble, line_count, parse
-from techspec.document.pieces import LINE_END, Positions, read_pieces
+from techspec.document.pieces import read_pieces
 
 _METADATA_OPENER = re.compile(rb"---[ \t\f]*(?:\r\n?|\n)(?![ \t]*(?:\r|\n|\Z))")
 """A ``---`` line that pulldown-cmark could open a metadata block with (or more)."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from techspec.authoring.fix import Edit, SourceLines
+from techspec.document.offsets import LongLines
 
 
 def _utf16(text: str) -> int:
@@ -22,8 +23,6 @@ def _utf8(text: str) -> int:
 
 
 _UNITS: dict[str, Callable[[str], int]] = {"utf-8": _utf8, "utf-16": _utf16, "utf-32": len}
-_STRIDE = 256
-"""Characters between the checkpoints of a long line's unit count."""
 
 
 class Positions:
@@ -33,7 +32,7 @@ class Positions:
         self.lines = SourceLines(text)
         self.units = _UNITS.get(str(encoding), _utf16)
         self.bom = "\ufeff" if self.lines.origin else ""
-        self._marks: dict[int, list[int]] = {}
+        self._long = LongLines(self.lines.text, self.units)
 
     def _prefix(self, line: int) -> str:
         """What the client counts before techspec's column 1 (the BOM, on line 1)."""
@@ -49,20 +48,10 @@ class Positions:
         return types.Position(max(0, line - 1), units)
 
     def _units(self, line: int, width: int) -> int:
-        """The units of the first ``width`` characters of ``line``: a long line's are
-        counted once, into checkpoints every :data:`_STRIDE` characters, and each position
-        from the checkpoint before it (many findings on one long line were quadratic)."""
-        text, start = self.lines.text, self.lines.start(line)
-        if width <= _STRIDE:
-            return self.units(text[start : start + width])
-        marks = self._marks.get(line)
-        if marks is None:
-            marks = [0]
-            for base in range(start, start + self.lines.length(line) - _STRIDE + 1, _STRIDE):
-                marks.append(marks[-1] + self.units(text[base : base + _STRIDE]))
-            self._marks[line] = marks
-        step = min(width // _STRIDE, len(marks) - 1)
-        return marks[step] + self.units(text[start + step * _STRIDE : start + width])
+        """The units of the first ``width`` characters of ``line`` (a long line's from its
+        checkpoints: many findings on one long line were quadratic)."""
+        start = self.lines.start(line)
+        return self._long.count(line, start, start + self.lines.length(line), start + width)
 
     def end_of_line(self, line: int) -> types.Position:
         return self.to_lsp(line, self.lines.length(line) + 1)
