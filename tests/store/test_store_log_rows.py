@@ -203,3 +203,19 @@ def test_a_stream_fetches_every_row_across_batches(store: Store) -> None:
         rows = list(stream(connection, LEAVES, batch=3))
     assert [row[0] for row in rows] == list(range(len(rows)))
     assert len(rows) >= 8
+
+
+def test_a_log_read_in_batches_smaller_than_it_verifies_the_same(store: Store) -> None:
+    ada = add_user(store, "ada", ["author"])
+    revisions.create_spec(store, "ledger", draft(), author=ada)
+    for number in range(5):
+        create_token(store, "ada", f"laptop {number}")
+    whole = log_verify.verify(store)
+    assert whole.ok, whole.problem
+    small = log_verify.verify(store, batch=2)
+    assert (small.ok, small.size, small.events, small.root) == (
+        True,
+        whole.size,
+        whole.events,
+        whole.root,
+    )

@@ -98,13 +98,15 @@ class LogReport:
 
 
 class _Walk:
-    def __init__(self, connection: Connection, note_check: NoteCheck | None, keep: bool) -> None:
+    def __init__(
+        self, connection: Connection, note_check: NoteCheck | None, keep: bool, batch: int
+    ) -> None:
         self.note_check = note_check
         self.events = log_rows.InKeyOrder(
-            log_rows.stream(connection, log_rows.events_sql(connection.dialect.name))
+            log_rows.stream(connection, log_rows.events_sql(connection.dialect.name), batch)
         )
         self.revisions = log_rows.InKeyOrder(
-            log_rows.stream(connection, log_rows.REVISIONS), log_rows.revision_of
+            log_rows.stream(connection, log_rows.REVISIONS, batch), log_rows.revision_of
         )
         self.frontier: list[bytes] = []
         self.size = 0
@@ -249,12 +251,12 @@ def verify(
     *,
     against: Checkpoint | None = None,
     note_check: NoteCheck | None = None,
-    batch: int = 5000,
+    batch: int = log_rows.BATCH,
 ) -> LogReport:
     """Check the whole log (see the module's docstring); the first problem found."""
     report = LogReport(ok=False, against=against)
     with store.snapshot() as connection:
-        walk = _Walk(connection, note_check, keep=against is not None)
+        walk = _Walk(connection, note_check, keep=against is not None, batch=batch)
         if against is not None:
             walk.wanted.add(against.size)
         latest = _parsed(connection.execute(sa.select(log_head.c.checkpoint)).scalar() or "")
